@@ -1,0 +1,7 @@
+//! The subject matter: forms, vocabularies and rules that need no storage.
+
+pub mod identity;
+pub mod intake;
+pub mod labels;
+pub mod scheme;
+pub mod unit;

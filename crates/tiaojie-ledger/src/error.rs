@@ -1,0 +1,121 @@
+//! The ledger's one error type. Every variant that a person can cause carries a
+//! Chinese message naming what is wrong; `code()` is the stable identifier the
+//! CLI and the desktop UI match on.
+
+use std::fmt;
+
+/// Which record was not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Case,
+    Unit,
+    Mediator,
+    Escalation,
+    Support,
+    Referral,
+    Ledger,
+}
+
+impl Entity {
+    fn chinese(self) -> &'static str {
+        match self {
+            Entity::Case => "案件",
+            Entity::Unit => "单位",
+            Entity::Mediator => "调解员",
+            Entity::Escalation => "上交记录",
+            Entity::Support => "支援请求",
+            Entity::Referral => "移送记录",
+            Entity::Ledger => "台账（尚未初始化）",
+        }
+    }
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.chinese())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// A field of the input is malformed or out of range.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+
+    #[error("找不到{entity}：{key}")]
+    NotFound { entity: Entity, key: String },
+
+    /// The action is not allowed in the case's current state.
+    #[error("{0}")]
+    State(String),
+
+    /// The record belongs to another unit.
+    #[error("{0}")]
+    NotYours(String),
+
+    /// The same event id arrived with different content.
+    #[error("事件 {0} 与已保存的同号事件内容不同")]
+    EventMismatch(uuid::Uuid),
+
+    #[error("台账文件迁移失败：{0}")]
+    Migration(#[from] rusqlite_migration::Error),
+
+    #[error("数据库错误：{0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("数据格式错误：{0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl LedgerError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        LedgerError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(entity: Entity, key: impl fmt::Display) -> Self {
+        LedgerError::NotFound {
+            entity,
+            key: key.to_string(),
+        }
+    }
+
+    /// Stable machine-readable code, part of the contract with the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LedgerError::Invalid { .. } => "invalid_input",
+            LedgerError::NotFound { .. } => "not_found",
+            LedgerError::State(_) => "invalid_state",
+            LedgerError::NotYours(_) => "not_yours",
+            LedgerError::EventMismatch(_) => "event_mismatch",
+            LedgerError::Migration(_) => "migration",
+            LedgerError::Sqlite(_) => "database",
+            LedgerError::Json(_) => "json",
+        }
+    }
+
+    /// True when the person (not the machine) caused the error: bad input,
+    /// a missing record, or an action the rules forbid.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            LedgerError::Invalid { .. }
+                | LedgerError::NotFound { .. }
+                | LedgerError::State(_)
+                | LedgerError::NotYours(_)
+                | LedgerError::Json(_)
+        )
+    }
+
+    /// The field an `Invalid` error names, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            LedgerError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T, E = LedgerError> = std::result::Result<T, E>;

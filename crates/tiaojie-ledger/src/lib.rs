@@ -1,0 +1,13 @@
+//! Tiaojie's dispute ledger: the domain of village dispute mediation, an
+//! append-only event log in SQLite, the projection folded from it, and the
+//! queries the app and the CLI ask. No transport lives here.
+
+pub mod domain;
+pub mod error;
+pub mod event;
+pub mod hlc;
+pub mod store;
+
+pub use error::{Entity, LedgerError, Result};
+pub use event::{Event, EventBody};
+pub use store::Ledger;

@@ -1,0 +1,176 @@
+//! Folding events into the projection, in (hlc, device, seq) order. The fold
+//! is deterministic: the same set of events gives the same tables whatever
+//! order they arrived in. An event that breaks a rule at its place in the
+//! order does not take effect; its outcome row keeps the reason.
+
+use super::{apply_admin, apply_case, apply_flow, parse_uuid};
+use crate::domain::scheme::Scheme;
+use crate::error::Result;
+use crate::event::{Event, EventBody};
+use crate::hlc::Hlc;
+use rusqlite::{Connection, params};
+use std::fmt::Write;
+use uuid::Uuid;
+
+/// Projection tables, in the order they are cleared and fingerprinted, with
+/// the key that orders their rows.
+const PROJECTION: &[(&str, &str)] = &[
+    ("outcomes", "event_id"),
+    ("units", "code"),
+    ("mediators", "id"),
+    ("grades", "key"),
+    ("cases", "id"),
+    ("parties", "case_id, idx"),
+    ("gradings", "event_id"),
+    ("escalations", "id"),
+    ("supports", "id"),
+    ("referrals", "id"),
+    ("sessions", "id"),
+    ("agreements", "id"),
+    ("performances", "event_id"),
+    ("followups", "id"),
+    ("screenings", "id"),
+];
+
+/// Checks an event against the state and makes its change. Errors that a
+/// person caused mean "this event does not apply here".
+pub(crate) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
+    use EventBody::*;
+    match &ev.body {
+        UnitRegistered(_) | MediatorRegistered(_) | SchemeConfigured(_) | ScreeningReported { .. } => {
+            apply_admin::apply(conn, ev)
+        }
+        CaseOpened { .. }
+        | CaseGraded { .. }
+        | SessionRecorded { .. }
+        | AgreementMade { .. }
+        | PerformanceRecorded { .. }
+        | FollowUpRecorded { .. }
+        | CaseClosed { .. } => apply_case::apply(conn, ev),
+        EscalationRequested { .. }
+        | EscalationAccepted { .. }
+        | EscalationReturned { .. }
+        | SupportRequested { .. }
+        | SupportAnswered { .. }
+        | CaseReferred { .. }
+        | ReferralAnswered { .. } => apply_flow::apply(conn, ev),
+    }
+}
+
+/// Folds one event, keeping a refusal as an outcome instead of an error.
+pub(crate) fn fold_event(conn: &Connection, ev: &Event) -> Result<()> {
+    conn.execute_batch("SAVEPOINT fold_one")?;
+    match apply(conn, ev) {
+        Ok(()) => {
+            conn.execute_batch("RELEASE fold_one")?;
+            record_outcome(conn, ev, None)
+        }
+        Err(e) if e.is_user_error() => {
+            conn.execute_batch("ROLLBACK TO fold_one; RELEASE fold_one")?;
+            record_outcome(conn, ev, Some(&e.to_string()))
+        }
+        Err(e) => {
+            conn.execute_batch("ROLLBACK TO fold_one; RELEASE fold_one")?;
+            Err(e)
+        }
+    }
+}
+
+/// Notes whether the event took effect and moves the fold position to it.
+pub(crate) fn record_outcome(conn: &Connection, ev: &Event, refused: Option<&str>) -> Result<()> {
+    conn.execute(
+        // A fold step may already have written a note for an applied event.
+        "INSERT INTO outcomes (event_id, applied, reason) VALUES (?1, ?2, ?3) ON CONFLICT (event_id) DO NOTHING",
+        params![ev.id.to_string(), refused.is_none(), refused],
+    )?;
+    conn.execute(
+        "UPDATE fold_state SET last_hlc = ?1, last_device = ?2, last_seq = ?3 WHERE id = 1",
+        params![ev.hlc.raw(), ev.device.to_string(), ev.seq],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn last_folded(conn: &Connection) -> Result<(Hlc, Uuid, i64)> {
+    let (hlc, device, seq): (i64, String, i64) = conn.query_row(
+        "SELECT last_hlc, last_device, last_seq FROM fold_state WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let device = if device.is_empty() { Uuid::nil() } else { parse_uuid(&device)? };
+    Ok((Hlc::from_raw(hlc), device, seq))
+}
+
+/// Inserts the default scheme into an empty projection.
+pub(crate) fn seed_defaults(conn: &Connection) -> Result<()> {
+    let empty: bool = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM grades)", [], |r| r.get(0))?;
+    if empty {
+        apply_admin::write_scheme(conn, &Scheme::default())?;
+    }
+    Ok(())
+}
+
+/// Clears the projection and folds every event again in order.
+pub(crate) fn refold(conn: &Connection) -> Result<()> {
+    for (table, _) in PROJECTION {
+        conn.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    conn.execute("UPDATE fold_state SET last_hlc = -1, last_device = '', last_seq = 0", [])?;
+    seed_defaults(conn)?;
+    for ev in load_events(conn, None)? {
+        fold_event(conn, &ev)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn load_events(conn: &Connection, case_id: Option<Uuid>) -> Result<Vec<Event>> {
+    let sql = "SELECT id, device, seq, hlc, schema, unit, actor, body FROM events
+               WHERE (?1 IS NULL OR case_id = ?1) ORDER BY hlc, device, seq";
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([case_id.map(|c| c.to_string())], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, u16>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, String>(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, device, seq, hlc, schema, unit, actor, body) = row?;
+        out.push(Event {
+            id: parse_uuid(&id)?,
+            device: parse_uuid(&device)?,
+            seq,
+            hlc: Hlc::from_raw(hlc),
+            schema,
+            unit,
+            actor,
+            body: serde_json::from_str(&body)?,
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) fn fingerprint(conn: &Connection) -> Result<String> {
+    let mut out = String::new();
+    for (table, key) in PROJECTION {
+        let _ = writeln!(out, "## {table}");
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {key}"))?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let cells: Vec<String> = (0..columns)
+                .map(|i| match row.get_ref(i) {
+                    Ok(v) => format!("{v:?}"),
+                    Err(e) => format!("<{e}>"),
+                })
+                .collect();
+            let _ = writeln!(out, "{}", cells.join(" | "));
+        }
+    }
+    Ok(out)
+}

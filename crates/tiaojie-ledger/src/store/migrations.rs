@@ -1,0 +1,18 @@
+//! Schema migrations, embedded in the binary and applied atomically when a
+//! ledger opens.
+
+use rusqlite_migration::{M, Migrations};
+
+const STEPS: &[M<'static>] = &[M::up(include_str!("../../migrations/0001_ledger.sql"))];
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(STEPS)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().unwrap();
+    }
+}

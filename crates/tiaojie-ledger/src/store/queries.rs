@@ -1,0 +1,448 @@
+//! Reading the projection: the ledger list, follow-ups due, the to-do lists
+//! of hand-overs, and the roster.
+
+use super::{Ledger, parse_uuid};
+use crate::domain::labels::{CaseStatus, DisputeType, MediatorRole};
+use crate::domain::scheme::{DueState, Grade, Scheme, due_state, next_visit};
+use crate::domain::unit::{MediatorSpec, UnitSpec};
+use crate::error::{Entity, LedgerError, Result};
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, params, params_from_iter};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Which units a query covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    pub unit: String,
+    /// Include every unit below `unit`.
+    pub subtree: bool,
+}
+
+impl Scope {
+    /// SQL matching `column` against the scope; binds one parameter.
+    pub(crate) fn sql(&self, column: &str) -> String {
+        if self.subtree {
+            format!(
+                "{column} IN (WITH RECURSIVE sub(code, depth) AS (SELECT ?, 0 UNION ALL
+                  SELECT u.code, sub.depth + 1 FROM units u JOIN sub ON u.parent = sub.code WHERE sub.depth < 10)
+                  SELECT code FROM sub)"
+            )
+        } else {
+            format!("{column} = ?")
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    #[default]
+    Received,
+    Number,
+    Grade,
+    Status,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaseFilter {
+    pub grades: Vec<String>,
+    pub statuses: Vec<CaseStatus>,
+    pub dispute_types: Vec<DisputeType>,
+    /// Level of the owning unit.
+    pub level: Option<u8>,
+    pub scope: Option<Scope>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    /// Matches names, ID numbers, phones, facts, the case number.
+    pub text: Option<String>,
+    pub sort: SortKey,
+    pub ascending: bool,
+    pub offset: u32,
+    /// 0 means the default of 50.
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRow {
+    pub id: Uuid,
+    pub number: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub level: u8,
+    pub received_on: NaiveDate,
+    pub dispute_type: String,
+    pub source: String,
+    pub status: String,
+    pub grade: Option<String>,
+    pub grade_name: Option<String>,
+    pub grade_color: Option<String>,
+    pub parties: String,
+    pub escalation_pending: bool,
+    pub closed_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub total: u64,
+    pub rows: Vec<T>,
+}
+
+/// A follow-up visit that is due or overdue on the day asked.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueVisit {
+    pub case_id: Uuid,
+    pub number: String,
+    pub unit: String,
+    pub parties: String,
+    pub grade: String,
+    pub grade_name: String,
+    pub grade_color: String,
+    pub cadence_days: u32,
+    pub next_visit: NaiveDate,
+    pub state: DueState,
+}
+
+/// An escalation waiting at, or answered by, a unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct EscalationItem {
+    pub escalation_id: Uuid,
+    pub case_id: Uuid,
+    pub number: String,
+    pub from_unit: String,
+    pub to_unit: String,
+    pub reason: String,
+    pub requested_on: NaiveDate,
+    pub status: String,
+    pub answered_on: Option<NaiveDate>,
+    pub answer: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferralItem {
+    pub referral_id: Uuid,
+    pub case_id: Uuid,
+    pub number: String,
+    pub department: String,
+    pub receiver: String,
+    pub matter: String,
+    pub deadline: NaiveDate,
+    pub days_late: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRow {
+    #[serde(flatten)]
+    pub spec: UnitSpec,
+    pub level_name: &'static str,
+}
+
+const CASE_COLUMNS: &str = "c.id, c.number, c.unit, u.name, u.level, c.received_on, c.dispute_type, c.source, c.status,
+     c.grade, g.name, g.color,
+     (SELECT group_concat(p.name, '、') FROM (SELECT name FROM parties WHERE case_id = c.id ORDER BY idx) p),
+     c.pending_escalation IS NOT NULL, c.closed_on";
+
+fn case_row(r: &Row<'_>) -> rusqlite::Result<(String, CaseRow)> {
+    let label = |key: String, f: fn(&str) -> Option<&'static str>| f(&key).map(str::to_string).unwrap_or(key);
+    Ok((
+        r.get(0)?,
+        CaseRow {
+            id: Uuid::nil(),
+            number: r.get(1)?,
+            unit: r.get(2)?,
+            unit_name: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+            level: r.get::<_, Option<u8>>(4)?.unwrap_or(0),
+            received_on: r.get(5)?,
+            dispute_type: label(r.get(6)?, |k| DisputeType::parse(k, "").ok().map(|d| d.label())),
+            source: label(r.get(7)?, |k| crate::domain::labels::Source::parse(k, "").ok().map(|d| d.label())),
+            status: label(r.get(8)?, |k| CaseStatus::parse(k, "").ok().map(|d| d.label())),
+            grade: r.get(9)?,
+            grade_name: r.get(10)?,
+            grade_color: r.get(11)?,
+            parties: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+            escalation_pending: r.get(13)?,
+            closed_on: r.get(14)?,
+        },
+    ))
+}
+
+/// Escapes LIKE wildcards so that a search for "100%" means the text.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl Ledger {
+    pub fn units(&self) -> Result<Vec<UnitRow>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT code, name, short_name, level, parent FROM units ORDER BY level DESC, code")?;
+        let rows = stmt.query_map([], |r| {
+            let spec = UnitSpec {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                short_name: r.get(2)?,
+                level: r.get(3)?,
+                parent: r.get(4)?,
+            };
+            Ok(UnitRow { level_name: crate::domain::unit::level_label(spec.level), spec })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn mediators(&self, scope: Option<&Scope>) -> Result<Vec<MediatorSpec>> {
+        let (clause, args) = match scope {
+            Some(s) => (format!("WHERE {}", s.sql("unit")), vec![s.unit.clone()]),
+            None => (String::new(), vec![]),
+        };
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT id, name, phone, unit, role, specialties, active FROM mediators {clause} ORDER BY unit, name, id"
+        ))?;
+        let rows = stmt.query_map(params_from_iter(args), |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, bool>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, phone, unit, role, specialties, active) = row?;
+            out.push(MediatorSpec {
+                id: parse_uuid(&id)?,
+                name,
+                phone,
+                unit,
+                role: MediatorRole::parse(&role, "role")?,
+                specialties: serde_json::from_str(&specialties)?,
+                active,
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn mediator(&self, id: Uuid) -> Result<MediatorSpec> {
+        self.mediators(None)?
+            .into_iter()
+            .find(|m| m.id == id)
+            .ok_or_else(|| LedgerError::not_found(Entity::Mediator, id))
+    }
+
+    pub fn scheme(&self) -> Result<Scheme> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT key, name, cadence_days, rank, color FROM grades ORDER BY rank DESC")?;
+        let grades = stmt.query_map([], |r| {
+            Ok(Grade { key: r.get(0)?, name: r.get(1)?, cadence_days: r.get(2)?, rank: r.get(3)?, color: r.get(4)? })
+        })?;
+        Ok(Scheme { grades: grades.collect::<rusqlite::Result<_>>()? })
+    }
+
+    /// The ledger table: filtered, sorted, one page.
+    pub fn list_cases(&self, f: &CaseFilter) -> Result<Page<CaseRow>> {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        let any_of = |column: &str, values: Vec<String>, clauses: &mut Vec<String>, args: &mut Vec<Value>| {
+            if !values.is_empty() {
+                clauses.push(format!("{column} IN ({})", vec!["?"; values.len()].join(", ")));
+                args.extend(values.into_iter().map(Value::Text));
+            }
+        };
+        any_of("c.grade", f.grades.clone(), &mut clauses, &mut args);
+        any_of("c.status", f.statuses.iter().map(|s| s.key().to_string()).collect(), &mut clauses, &mut args);
+        any_of("c.dispute_type", f.dispute_types.iter().map(|s| s.key().to_string()).collect(), &mut clauses, &mut args);
+        if let Some(level) = f.level {
+            clauses.push("u.level = ?".into());
+            args.push(Value::Integer(level.into()));
+        }
+        if let Some(scope) = &f.scope {
+            clauses.push(scope.sql("c.unit"));
+            args.push(Value::Text(scope.unit.clone()));
+        }
+        if let Some(from) = f.received_from {
+            clauses.push("c.received_on >= ?".into());
+            args.push(Value::Text(from.to_string()));
+        }
+        if let Some(to) = f.received_to {
+            clauses.push("c.received_on <= ?".into());
+            args.push(Value::Text(to.to_string()));
+        }
+        if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            clauses.push("c.search LIKE ? ESCAPE '\\'".into());
+            args.push(Value::Text(like_pattern(text)));
+        }
+        let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let from = "FROM cases c LEFT JOIN units u ON u.code = c.unit LEFT JOIN grades g ON g.key = c.grade";
+        let total: i64 =
+            self.conn().query_row(&format!("SELECT count(*) {from} {filter}"), params_from_iter(args.iter()), |r| r.get(0))?;
+        let dir = if f.ascending { "ASC" } else { "DESC" };
+        let order = match f.sort {
+            SortKey::Received => format!("c.received_on {dir}, c.number_seq {dir}"),
+            SortKey::Number => format!("c.origin_unit {dir}, c.number_year {dir}, c.number_lane {dir}, c.number_seq {dir}"),
+            SortKey::Grade => format!("coalesce(g.rank, 0) {dir}, c.received_on DESC"),
+            SortKey::Status => format!("c.status {dir}, c.received_on DESC"),
+        };
+        let limit = if f.limit == 0 { 50 } else { f.limit.min(1000) };
+        let sql = format!("SELECT {CASE_COLUMNS} {from} {filter} ORDER BY {order}, c.id LIMIT {limit} OFFSET {}", f.offset);
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), case_row)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, mut case) = row?;
+            case.id = parse_uuid(&id)?;
+            out.push(case);
+        }
+        Ok(Page { total: total as u64, rows: out })
+    }
+
+    pub fn case_row(&self, id: Uuid) -> Result<CaseRow> {
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM cases c LEFT JOIN units u ON u.code = c.unit LEFT JOIN grades g ON g.key = c.grade WHERE c.id = ?1"
+        );
+        let (_, mut row) = self
+            .conn()
+            .query_row(&sql, [id.to_string()], case_row)
+            .optional()?
+            .ok_or_else(|| LedgerError::not_found(Entity::Case, id))?;
+        row.id = id;
+        Ok(row)
+    }
+
+    /// Follow-up visits due or overdue on `on` for open graded cases in
+    /// `scope`: most serious grade first, then longest overdue.
+    pub fn due_visits(&self, on: NaiveDate, scope: &Scope) -> Result<Vec<DueVisit>> {
+        let sql = format!(
+            "SELECT c.id, c.number, c.unit,
+                (SELECT group_concat(p.name, '、') FROM (SELECT name FROM parties WHERE case_id = c.id ORDER BY idx) p),
+                g.key, g.name, g.color, g.cadence_days, g.rank,
+                max(c.graded_on, coalesce(c.last_visit_on, c.graded_on)) AS anchor
+             FROM cases c JOIN grades g ON g.key = c.grade
+             WHERE c.closed_on IS NULL AND {} AND julianday(?) - julianday(anchor) >= g.cadence_days",
+            scope.sql("c.unit")
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(params![scope.unit, on], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, u32>(7)?,
+                r.get::<_, u32>(8)?,
+                r.get::<_, NaiveDate>(9)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, number, unit, parties, grade, grade_name, grade_color, cadence_days, rank, anchor) = row?;
+            let state = due_state(anchor, cadence_days, on);
+            if state == DueState::NotYet {
+                continue;
+            }
+            out.push((
+                rank,
+                DueVisit {
+                    case_id: parse_uuid(&id)?,
+                    number,
+                    unit,
+                    parties: parties.unwrap_or_default(),
+                    grade,
+                    grade_name,
+                    grade_color,
+                    cadence_days,
+                    next_visit: next_visit(anchor, cadence_days),
+                    state,
+                },
+            ));
+        }
+        out.sort_by(|(ra, a), (rb, b)| {
+            rb.cmp(ra).then(a.next_visit.cmp(&b.next_visit)).then(a.number.cmp(&b.number))
+        });
+        Ok(out.into_iter().map(|(_, d)| d).collect())
+    }
+
+    /// Escalations addressed to `unit` with the given status ("pending" for
+    /// the acceptance queue), or sent by `unit` when `sent` is true.
+    pub fn escalations(&self, unit: &str, status: &str, sent: bool) -> Result<Vec<EscalationItem>> {
+        let side = if sent { "e.from_unit" } else { "e.to_unit" };
+        let sql = format!(
+            "SELECT e.id, e.case_id, c.number, e.from_unit, e.to_unit, e.reason, e.requested_on, e.status, e.answered_on, e.answer
+             FROM escalations e JOIN cases c ON c.id = e.case_id
+             WHERE {side} = ?1 AND e.status = ?2 ORDER BY e.requested_on, e.id"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(params![unit, status], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                EscalationItem {
+                    escalation_id: Uuid::nil(),
+                    case_id: Uuid::nil(),
+                    number: r.get(2)?,
+                    from_unit: r.get(3)?,
+                    to_unit: r.get(4)?,
+                    reason: r.get(5)?,
+                    requested_on: r.get(6)?,
+                    status: r.get(7)?,
+                    answered_on: r.get(8)?,
+                    answer: r.get(9)?,
+                },
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (eid, cid, mut item) = row?;
+            item.escalation_id = parse_uuid(&eid)?;
+            item.case_id = parse_uuid(&cid)?;
+            out.push(item);
+        }
+        Ok(out)
+    }
+
+    /// Referrals of open cases in `scope` whose answer is past its deadline.
+    pub fn overdue_referrals(&self, on: NaiveDate, scope: &Scope) -> Result<Vec<ReferralItem>> {
+        let sql = format!(
+            "SELECT r.id, r.case_id, c.number, r.department, r.receiver, r.matter, r.deadline
+             FROM referrals r JOIN cases c ON c.id = r.case_id
+             WHERE r.answered_on IS NULL AND c.closed_on IS NULL AND r.deadline < ? AND {}
+             ORDER BY r.deadline, r.id",
+            scope.sql("c.unit")
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(params![on, scope.unit], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, NaiveDate>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (rid, cid, number, department, receiver, matter, deadline) = row?;
+            out.push(ReferralItem {
+                referral_id: parse_uuid(&rid)?,
+                case_id: parse_uuid(&cid)?,
+                number,
+                department: crate::domain::labels::Department::parse(&department, "department")?.label().into(),
+                receiver,
+                matter,
+                deadline,
+                days_late: (on - deadline).num_days(),
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,137 @@
+//! Counts for the statistics page and the monthly report.
+
+use super::Ledger;
+use super::queries::Scope;
+use crate::domain::labels::{CaseStatus, DisputeType, Satisfaction, Source};
+use crate::error::Result;
+use chrono::NaiveDate;
+use rusqlite::params_from_iter;
+use rusqlite::types::Value;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub key: String,
+    pub label: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    pub total: u64,
+    pub open: u64,
+    pub closed: u64,
+    pub by_grade: Vec<Count>,
+    pub by_type: Vec<Count>,
+    pub by_source: Vec<Count>,
+    pub by_status: Vec<Count>,
+    pub by_level: Vec<Count>,
+    /// Received per month, "YYYY-MM".
+    pub by_month: Vec<Count>,
+    pub agreements: u64,
+    pub agreement_amount_fen: i64,
+    pub resolved: u64,
+    pub satisfaction: Vec<Count>,
+    pub petition_risk: u64,
+    pub criminal_risk: u64,
+    /// Cases with a 民转刑 / petition risk closed as resolved.
+    pub criminal_prevented: u64,
+    pub petitions_prevented: u64,
+    pub screenings: u64,
+    pub nil_reports: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StatsFilter {
+    pub scope: Option<Scope>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl StatsFilter {
+    /// WHERE clause over `cases c` (dates are intake dates) and its arguments.
+    fn cases(&self) -> (String, Vec<Value>) {
+        self.clause("c.unit", "c.received_on")
+    }
+
+    fn clause(&self, unit_col: &str, date_col: &str) -> (String, Vec<Value>) {
+        let mut parts = vec!["1 = 1".to_string()];
+        let mut args = Vec::new();
+        if let Some(s) = &self.scope {
+            parts.push(s.sql(unit_col));
+            args.push(Value::Text(s.unit.clone()));
+        }
+        if let Some(from) = self.from {
+            parts.push(format!("{date_col} >= ?"));
+            args.push(Value::Text(from.to_string()));
+        }
+        if let Some(to) = self.to {
+            parts.push(format!("{date_col} <= ?"));
+            args.push(Value::Text(to.to_string()));
+        }
+        (parts.join(" AND "), args)
+    }
+}
+
+impl Ledger {
+    fn counts(&self, group: &str, from: &str, filter: &(String, Vec<Value>), label: impl Fn(&str) -> String) -> Result<Vec<Count>> {
+        let sql = format!("SELECT {group} AS k, count(*) {from} WHERE {} AND k IS NOT NULL GROUP BY k ORDER BY k", filter.0);
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(filter.1.iter()), |r| {
+            Ok((r.get_ref(0)?.as_str().map(str::to_string).unwrap_or_else(|_| format!("{:?}", r.get_ref(0))), r.get::<_, i64>(1)? as u64))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (key, count) = row?;
+            out.push(Count { label: label(&key), key, count });
+        }
+        Ok(out)
+    }
+
+    fn scalar(&self, sql: &str, filter: &(String, Vec<Value>)) -> Result<i64> {
+        Ok(self.conn().query_row(&sql.replace("{filter}", &filter.0), params_from_iter(filter.1.iter()), |r| r.get(0))?)
+    }
+
+    pub fn stats(&self, f: &StatsFilter) -> Result<Stats> {
+        let cases = f.cases();
+        let from = "FROM cases c LEFT JOIN units u ON u.code = c.unit";
+        let grade_names: Vec<(String, String)> = self.scheme()?.grades.into_iter().map(|g| (g.key, g.name)).collect();
+        let grade_label = |k: &str| grade_names.iter().find(|(key, _)| key == k).map(|(_, n)| n.clone()).unwrap_or_else(|| k.into());
+        let n = |sql: &str| self.scalar(sql, &cases);
+        let screenings = f.clause("s.unit", "s.period_start");
+        Ok(Stats {
+            total: n("SELECT count(*) FROM cases c WHERE {filter}")? as u64,
+            open: n("SELECT count(*) FROM cases c WHERE {filter} AND c.closed_on IS NULL")? as u64,
+            closed: n("SELECT count(*) FROM cases c WHERE {filter} AND c.closed_on IS NOT NULL")? as u64,
+            by_grade: self.counts("c.grade", from, &cases, grade_label)?,
+            by_type: self.counts("c.dispute_type", from, &cases, |k| {
+                DisputeType::parse(k, "").map(|d| d.label().to_string()).unwrap_or_else(|_| k.into())
+            })?,
+            by_source: self.counts("c.source", from, &cases, |k| {
+                Source::parse(k, "").map(|d| d.label().to_string()).unwrap_or_else(|_| k.into())
+            })?,
+            by_status: self.counts("c.status", from, &cases, |k| {
+                CaseStatus::parse(k, "").map(|d| d.label().to_string()).unwrap_or_else(|_| k.into())
+            })?,
+            by_level: self.counts("CAST(u.level AS TEXT)", from, &cases, |k| {
+                crate::domain::unit::level_label(k.parse().unwrap_or(0)).to_string()
+            })?,
+            by_month: self.counts("substr(c.received_on, 1, 7)", from, &cases, str::to_string)?,
+            agreements: n("SELECT count(*) FROM agreements a JOIN cases c ON c.id = a.case_id WHERE {filter}")? as u64,
+            agreement_amount_fen: n("SELECT coalesce(sum(a.amount_fen), 0) FROM agreements a JOIN cases c ON c.id = a.case_id WHERE {filter}")?,
+            resolved: n("SELECT count(*) FROM cases c WHERE {filter} AND c.closing_outcome = 'resolved'")? as u64,
+            satisfaction: self.counts(
+                "f.satisfaction",
+                "FROM followups f JOIN cases c ON c.id = f.case_id",
+                &cases,
+                |k| Satisfaction::parse(k, "").map(|d| d.label().to_string()).unwrap_or_else(|_| k.into()),
+            )?,
+            petition_risk: n("SELECT count(*) FROM cases c WHERE {filter} AND c.petition_risk")? as u64,
+            criminal_risk: n("SELECT count(*) FROM cases c WHERE {filter} AND c.criminal_risk")? as u64,
+            criminal_prevented: n("SELECT count(*) FROM cases c WHERE {filter} AND c.criminal_risk AND c.closing_outcome = 'resolved'")? as u64,
+            petitions_prevented: n("SELECT count(*) FROM cases c WHERE {filter} AND c.petition_risk AND c.closing_outcome = 'resolved'")? as u64,
+            screenings: self.scalar("SELECT count(*) FROM screenings s WHERE {filter}", &screenings)? as u64,
+            nil_reports: self.scalar("SELECT count(*) FROM screenings s WHERE {filter} AND s.found = 0", &screenings)? as u64,
+        })
+    }
+}
