@@ -5,7 +5,9 @@
 //! rename.
 
 use crate::domain::intake::{Fen, Intake};
-use crate::domain::labels::{AgreementForm, ClosingOutcome, Department, SessionResult, Satisfaction};
+use crate::domain::labels::{
+    AgreementForm, ClosingOutcome, Department, Satisfaction, SessionResult,
+};
 use crate::domain::scheme::Scheme;
 use crate::domain::unit::{MediatorSpec, UnitSpec};
 use crate::hlc::Hlc;
@@ -55,9 +57,17 @@ pub struct CaseNumber {
 impl std::fmt::Display for CaseNumber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.lane == 0 {
-            write!(f, "（{}）{}人调字第{}号", self.year, self.short_name, self.seq)
+            write!(
+                f,
+                "（{}）{}人调字第{}号",
+                self.year, self.short_name, self.seq
+            )
         } else {
-            write!(f, "（{}）{}人调字第{}-{}号", self.year, self.short_name, self.lane, self.seq)
+            write!(
+                f,
+                "（{}）{}人调字第{}-{}号",
+                self.year, self.short_name, self.lane, self.seq
+            )
         }
     }
 }
@@ -215,7 +225,10 @@ impl EventBody {
     pub fn case_id(&self) -> Option<Uuid> {
         use EventBody::*;
         match self {
-            UnitRegistered(_) | MediatorRegistered(_) | SchemeConfigured(_) | ScreeningReported { .. } => None,
+            UnitRegistered(_)
+            | MediatorRegistered(_)
+            | SchemeConfigured(_)
+            | ScreeningReported { .. } => None,
             CaseOpened { case_id, .. }
             | CaseGraded { case_id, .. }
             | EscalationRequested { case_id, .. }
@@ -243,29 +256,74 @@ impl EventBody {
             CaseOpened { number, intake, .. } => format!(
                 "登记受理 {number}：{}，{}",
                 intake.dispute_type,
-                intake.parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("、")
+                intake
+                    .parties
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
             ),
-            CaseGraded { grade, reason, on, .. } => format!("{on} 评定预警等级 {grade}：{reason}"),
-            EscalationRequested { to_unit, reason, on, .. } => format!("{on} 提请上交至 {to_unit}：{reason}"),
+            CaseGraded {
+                grade, reason, on, ..
+            } => format!("{on} 评定预警等级 {grade}：{reason}"),
+            EscalationRequested {
+                to_unit,
+                reason,
+                on,
+                ..
+            } => format!("{on} 提请上交至 {to_unit}：{reason}"),
             EscalationAccepted { note, on, .. } => format!("{on} 上级受理上交案件 {note}"),
             EscalationReturned { reason, on, .. } => format!("{on} 上级退回：{reason}"),
-            SupportRequested { to_unit, matter, on, .. } => format!("{on} 请求 {to_unit} 支援：{matter}"),
+            SupportRequested {
+                to_unit,
+                matter,
+                on,
+                ..
+            } => format!("{on} 请求 {to_unit} 支援：{matter}"),
             SupportAnswered { reply, on, .. } => format!("{on} 上级答复支援请求：{reply}"),
-            CaseReferred { department, receiver, deadline, on, .. } => {
+            CaseReferred {
+                department,
+                receiver,
+                deadline,
+                on,
+                ..
+            } => {
                 format!("{on} 移送{department}（{receiver}），限 {deadline} 前反馈")
             }
             ReferralAnswered { outcome, on, .. } => format!("{on} 移送结果反馈：{outcome}"),
-            SessionRecorded { on, place, result, .. } => format!("{on} 在{place}调解，{result}"),
-            AgreementMade { form, on, terms, .. } => format!("{on} 达成{form}，共{}项", terms.len()),
-            PerformanceRecorded { on, note, fulfilled, .. } => {
-                format!("{on} 履行情况{}：{note}", if *fulfilled { "（已履行）" } else { "" })
+            SessionRecorded {
+                on, place, result, ..
+            } => format!("{on} 在{place}调解，{result}"),
+            AgreementMade {
+                form, on, terms, ..
+            } => format!("{on} 达成{form}，共{}项", terms.len()),
+            PerformanceRecorded {
+                on,
+                note,
+                fulfilled,
+                ..
+            } => {
+                format!(
+                    "{on} 履行情况{}：{note}",
+                    if *fulfilled { "（已履行）" } else { "" }
+                )
             }
-            FollowUpRecorded { on, visitor, satisfaction, .. } => format!(
+            FollowUpRecorded {
+                on,
+                visitor,
+                satisfaction,
+                ..
+            } => format!(
                 "{on} {visitor} 回访{}",
                 satisfaction.map(|s| format!("，{s}")).unwrap_or_default()
             ),
             CaseClosed { on, outcome, .. } => format!("{on} 结案：{outcome}"),
-            ScreeningReported { period_start, period_end, found, .. } => {
+            ScreeningReported {
+                period_start,
+                period_end,
+                found,
+                ..
+            } => {
                 if *found == 0 {
                     format!("排查 {period_start} 至 {period_end}：零上报")
                 } else {
@@ -282,7 +340,12 @@ mod tests {
 
     #[test]
     fn case_numbers_print_in_the_official_form() {
-        let n = CaseNumber { short_name: "青山村".into(), year: 2026, lane: 0, seq: 12 };
+        let n = CaseNumber {
+            short_name: "青山村".into(),
+            year: 2026,
+            lane: 0,
+            seq: 12,
+        };
         assert_eq!(n.to_string(), "（2026）青山村人调字第12号");
         let n = CaseNumber { lane: 2, ..n };
         assert_eq!(n.to_string(), "（2026）青山村人调字第2-12号");

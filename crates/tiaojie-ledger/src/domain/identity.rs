@@ -10,8 +10,8 @@ const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3
 /// First two digits of the administrative division code: provinces, plus
 /// Taiwan (71), Hong Kong (81), Macao (82) and the residence-permit code 83.
 const PROVINCES: [u32; 35] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51,
-    52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
 ];
 
 /// What an ID number tells about its holder.
@@ -128,7 +128,9 @@ pub fn validate_phone(phone: &str, field: &str) -> Result<String> {
     } else {
         Err(LedgerError::invalid(
             field,
-            format!("联系电话“{phone}”格式不对：应为11位手机号（如13800138000）或带区号的固话（如0731-88888888）"),
+            format!(
+                "联系电话“{phone}”格式不对：应为11位手机号（如13800138000）或带区号的固话（如0731-88888888）"
+            ),
         ))
     }
 }
@@ -146,12 +148,18 @@ mod tests {
     fn accepts_the_standard_example_and_reads_birth_and_gender() {
         // The worked example of GB 11643-1999.
         let facts = validate_id_number("11010519491231002X", "id").unwrap();
-        assert_eq!(facts.birth_date, NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            facts.birth_date,
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(facts.gender, Gender::Female);
         let lower = validate_id_number("11010519491231002x", "id").unwrap();
         assert_eq!(lower, facts);
         let male = with_check("43030219800101001");
-        assert_eq!(validate_id_number(&male, "id").unwrap().gender, Gender::Male);
+        assert_eq!(
+            validate_id_number(&male, "id").unwrap().gender,
+            Gender::Male
+        );
     }
 
     #[test]
@@ -159,11 +167,26 @@ mod tests {
         let e = validate_id_number("110105194912310021", "parties[0].id_number").unwrap_err();
         assert_eq!(e.field(), Some("parties[0].id_number"));
         assert!(e.to_string().contains("校验位"), "{e}");
-        assert!(validate_id_number("1101051949123100", "id").unwrap_err().to_string().contains("18位"));
+        assert!(
+            validate_id_number("1101051949123100", "id")
+                .unwrap_err()
+                .to_string()
+                .contains("18位")
+        );
         let bad_date = with_check("11010519491331002");
-        assert!(validate_id_number(&bad_date, "id").unwrap_err().to_string().contains("出生日期"));
+        assert!(
+            validate_id_number(&bad_date, "id")
+                .unwrap_err()
+                .to_string()
+                .contains("出生日期")
+        );
         let bad_region = with_check("99010519491231002");
-        assert!(validate_id_number(&bad_region, "id").unwrap_err().to_string().contains("行政区划"));
+        assert!(
+            validate_id_number(&bad_region, "id")
+                .unwrap_err()
+                .to_string()
+                .contains("行政区划")
+        );
         assert!(validate_id_number("11010519491231002Y", "id").is_err());
         assert!(validate_id_number("1101051949123100２X", "id").is_err());
     }
@@ -187,11 +210,22 @@ mod tests {
     #[test]
     fn phones() {
         assert_eq!(validate_phone("138 0013 8000", "p").unwrap(), "13800138000");
-        assert_eq!(validate_phone("+8613800138000", "p").unwrap(), "13800138000");
+        assert_eq!(
+            validate_phone("+8613800138000", "p").unwrap(),
+            "13800138000"
+        );
         assert!(validate_phone("0731-88888888", "p").is_ok());
         assert!(validate_phone("073188888888", "p").is_ok());
         assert!(validate_phone("010-1234567-123", "p").is_ok());
-        for bad in ["12800138000", "1380013800", "138001380001", "abc", "0731-888", "", "731-88888888"] {
+        for bad in [
+            "12800138000",
+            "1380013800",
+            "138001380001",
+            "abc",
+            "0731-888",
+            "",
+            "731-88888888",
+        ] {
             let e = validate_phone(bad, "phone").unwrap_err();
             assert_eq!(e.field(), Some("phone"), "{bad}");
         }

@@ -18,7 +18,12 @@ impl Fen {
     pub fn parse_yuan(text: &str, field: &str) -> Result<Fen> {
         let t: String = text.trim().replace([',', '，'], "");
         let t = t.strip_suffix('元').unwrap_or(&t);
-        let bad = || LedgerError::invalid(field, format!("金额“{text}”格式不对，应为元，最多两位小数，如 3000.50"));
+        let bad = || {
+            LedgerError::invalid(
+                field,
+                format!("金额“{text}”格式不对，应为元，最多两位小数，如 3000.50"),
+            )
+        };
         let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
         if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 {
             return Err(bad());
@@ -182,7 +187,10 @@ impl PartyInput {
         let f = |name: &str| format!("parties[{index}].{name}");
         let name = self.name.trim();
         if name.is_empty() {
-            return Err(LedgerError::invalid(f("name"), format!("请填写{who}的姓名")));
+            return Err(LedgerError::invalid(
+                f("name"),
+                format!("请填写{who}的姓名"),
+            ));
         }
         if name.chars().count() > MAX_NAME {
             return Err(LedgerError::invalid(f("name"), format!("{who}的姓名过长")));
@@ -200,7 +208,10 @@ impl PartyInput {
             Some(d) => {
                 let d = parse_date(&d, &f("birth_date"))?;
                 if d > today {
-                    return Err(LedgerError::invalid(f("birth_date"), format!("{who}的出生日期晚于今天")));
+                    return Err(LedgerError::invalid(
+                        f("birth_date"),
+                        format!("{who}的出生日期晚于今天"),
+                    ));
                 }
                 Some(d)
             }
@@ -224,7 +235,10 @@ impl PartyInput {
                 if let Some(b) = birth_date.filter(|b| *b != facts.birth_date) {
                     return Err(LedgerError::invalid(
                         f("birth_date"),
-                        format!("{who}的出生日期 {b} 与身份证号中的 {} 不符", facts.birth_date),
+                        format!(
+                            "{who}的出生日期 {b} 与身份证号中的 {} 不符",
+                            facts.birth_date
+                        ),
                     ));
                 }
                 gender = Some(facts.gender);
@@ -246,7 +260,10 @@ impl PartyInput {
         if let Some(age) = self.age
             && !(1..=130).contains(&age)
         {
-            return Err(LedgerError::invalid(f("age"), format!("{who}的年龄 {age} 不合理")));
+            return Err(LedgerError::invalid(
+                f("age"),
+                format!("{who}的年龄 {age} 不合理"),
+            ));
         }
         Ok(Party {
             side,
@@ -280,8 +297,18 @@ impl CaseIntake {
             None => MediationType::People,
         };
         let facts = text(&self.facts, "facts", "纠纷简要情况", true)?;
-        let requests = text(self.requests.as_deref().unwrap_or(""), "requests", "申请事项", false)?;
-        let key_persons = text(self.key_persons.as_deref().unwrap_or(""), "key_persons", "重点人员", false)?;
+        let requests = text(
+            self.requests.as_deref().unwrap_or(""),
+            "requests",
+            "申请事项",
+            false,
+        )?;
+        let key_persons = text(
+            self.key_persons.as_deref().unwrap_or(""),
+            "key_persons",
+            "重点人员",
+            false,
+        )?;
         let amount = match &self.amount {
             Some(a) if !a.0.trim().is_empty() => Fen::parse_yuan(&a.0, "amount")?,
             _ => Fen(0),
@@ -290,7 +317,10 @@ impl CaseIntake {
             return Err(LedgerError::invalid("parties", "请至少登记一位当事人"));
         }
         if self.parties.len() > 500 {
-            return Err(LedgerError::invalid("parties", "当事人过多（最多500位），群体性纠纷请登记代表人"));
+            return Err(LedgerError::invalid(
+                "parties",
+                "当事人过多（最多500位），群体性纠纷请登记代表人",
+            ));
         }
         let parties = self
             .parties
@@ -301,7 +331,10 @@ impl CaseIntake {
         if !parties.iter().any(|p| p.side == Side::Applicant) {
             return Err(LedgerError::invalid("parties", "至少要有一位申请人"));
         }
-        let mut ids: Vec<&str> = parties.iter().filter_map(|p| p.id_number.as_deref()).collect();
+        let mut ids: Vec<&str> = parties
+            .iter()
+            .filter_map(|p| p.id_number.as_deref())
+            .collect();
         ids.sort_unstable();
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(LedgerError::invalid(
@@ -313,7 +346,10 @@ impl CaseIntake {
         if people_involved < parties.len() as u32 {
             return Err(LedgerError::invalid(
                 "people_involved",
-                format!("涉及人数（{people_involved}）少于登记的当事人数（{}）", parties.len()),
+                format!(
+                    "涉及人数（{people_involved}）少于登记的当事人数（{}）",
+                    parties.len()
+                ),
             ));
         }
         Ok(Intake {
@@ -370,7 +406,10 @@ mod tests {
         assert_eq!(i.parties[0].side, Side::Applicant);
         assert_eq!(i.parties[1].side, Side::Respondent);
         assert_eq!(i.parties[0].gender, Some(Gender::Female));
-        assert_eq!(i.parties[0].id_number.as_deref(), Some("11010519491231002X"));
+        assert_eq!(
+            i.parties[0].id_number.as_deref(),
+            Some("11010519491231002X")
+        );
         assert_eq!(i.people_involved, 2);
     }
 
@@ -384,7 +423,10 @@ mod tests {
 
         let mut bad = sample();
         bad.parties[0].gender = Some("男".into());
-        assert_eq!(bad.validate(today()).unwrap_err().field(), Some("parties[0].gender"));
+        assert_eq!(
+            bad.validate(today()).unwrap_err().field(),
+            Some("parties[0].gender")
+        );
 
         let mut bad = sample();
         bad.facts = "  ".into();
@@ -392,15 +434,24 @@ mod tests {
 
         let mut bad = sample();
         bad.received_on = Some("2026-12-01".into());
-        assert_eq!(bad.validate(today()).unwrap_err().field(), Some("received_on"));
+        assert_eq!(
+            bad.validate(today()).unwrap_err().field(),
+            Some("received_on")
+        );
 
         let mut bad = sample();
         bad.parties[1].phone = Some("123".into());
-        assert_eq!(bad.validate(today()).unwrap_err().field(), Some("parties[1].phone"));
+        assert_eq!(
+            bad.validate(today()).unwrap_err().field(),
+            Some("parties[1].phone")
+        );
 
         let mut bad = sample();
         bad.people_involved = Some(1);
-        assert_eq!(bad.validate(today()).unwrap_err().field(), Some("people_involved"));
+        assert_eq!(
+            bad.validate(today()).unwrap_err().field(),
+            Some("people_involved")
+        );
 
         let mut bad = sample();
         bad.parties[1].id_number = bad.parties[0].id_number.clone();
@@ -414,7 +465,11 @@ mod tests {
         assert_eq!(Fen::parse_yuan("12.34元", "a").unwrap(), Fen(1234));
         assert_eq!(Fen(300_050).yuan(), "3000.50");
         for bad in ["-1", "1.234", "abc", "", "1.2.3", "1e5"] {
-            assert_eq!(Fen::parse_yuan(bad, "amount").unwrap_err().field(), Some("amount"), "{bad}");
+            assert_eq!(
+                Fen::parse_yuan(bad, "amount").unwrap_err().field(),
+                Some("amount"),
+                "{bad}"
+            );
         }
     }
 

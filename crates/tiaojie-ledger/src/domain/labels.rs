@@ -170,8 +170,14 @@ mod tests {
 
     #[test]
     fn parses_keys_and_labels_and_names_the_field_when_wrong() {
-        assert_eq!(DisputeType::parse("邻里", "t").unwrap(), DisputeType::Neighbour);
-        assert_eq!(DisputeType::parse("neighbour", "t").unwrap(), DisputeType::Neighbour);
+        assert_eq!(
+            DisputeType::parse("邻里", "t").unwrap(),
+            DisputeType::Neighbour
+        );
+        assert_eq!(
+            DisputeType::parse("neighbour", "t").unwrap(),
+            DisputeType::Neighbour
+        );
         assert_eq!(DisputeType::ALL.len(), 19);
         assert_eq!(Source::ALL.len(), 7);
         let err = Source::parse("路上捡的", "source").unwrap_err();
@@ -181,7 +187,10 @@ mod tests {
 
     #[test]
     fn serde_uses_keys_and_accepts_labels() {
-        assert_eq!(serde_json::to_string(&Gender::Female).unwrap(), "\"female\"");
+        assert_eq!(
+            serde_json::to_string(&Gender::Female).unwrap(),
+            "\"female\""
+        );
         let g: Gender = serde_json::from_str("\"男\"").unwrap();
         assert_eq!(g, Gender::Male);
     }

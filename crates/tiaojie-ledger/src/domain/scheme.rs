@@ -54,7 +54,10 @@ impl Scheme {
             let f = |name: &str| format!("grades[{i}].{name}");
             if g.key.is_empty()
                 || g.key.len() > 20
-                || !g.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                || !g
+                    .key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             {
                 return Err(LedgerError::invalid(
                     f("key"),
@@ -72,13 +75,22 @@ impl Scheme {
             }
             let hex = g.color.strip_prefix('#').unwrap_or("");
             if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-                return Err(LedgerError::invalid(f("color"), format!("颜色“{}”应为 #rrggbb", g.color)));
+                return Err(LedgerError::invalid(
+                    f("color"),
+                    format!("颜色“{}”应为 #rrggbb", g.color),
+                ));
             }
             if self.grades[..i].iter().any(|o| o.key == g.key) {
-                return Err(LedgerError::invalid(f("key"), format!("等级代码“{}”重复", g.key)));
+                return Err(LedgerError::invalid(
+                    f("key"),
+                    format!("等级代码“{}”重复", g.key),
+                ));
             }
             if self.grades[..i].iter().any(|o| o.rank == g.rank) {
-                return Err(LedgerError::invalid(f("rank"), format!("等级序号 {} 重复", g.rank)));
+                return Err(LedgerError::invalid(
+                    f("rank"),
+                    format!("等级序号 {} 重复", g.rank),
+                ));
             }
         }
         Ok(())
@@ -96,7 +108,10 @@ impl Scheme {
             .find(|g| g.key == t || g.name == t || g.name.trim_end_matches('色') == t)
             .ok_or_else(|| {
                 let names: Vec<&str> = self.grades.iter().map(|g| g.name.as_str()).collect();
-                LedgerError::invalid(field, format!("预警等级“{t}”不存在（可选：{}）", names.join("、")))
+                LedgerError::invalid(
+                    field,
+                    format!("预警等级“{t}”不存在（可选：{}）", names.join("、")),
+                )
             })
     }
 }
@@ -143,7 +158,10 @@ mod tests {
         assert_eq!(s.resolve("红", "c").unwrap().cadence_days, 1);
         assert_eq!(s.resolve("yellow", "c").unwrap().cadence_days, 7);
         assert_eq!(s.resolve("绿色", "c").unwrap().cadence_days, 30);
-        assert_eq!(s.resolve("紫", "colour").unwrap_err().field(), Some("colour"));
+        assert_eq!(
+            s.resolve("紫", "colour").unwrap_err().field(),
+            Some("colour")
+        );
     }
 
     #[test]
@@ -153,7 +171,10 @@ mod tests {
         assert_eq!(s.validate().unwrap_err().field(), Some("grades[1].key"));
         let mut s = Scheme::default();
         s.grades[2].cadence_days = 0;
-        assert_eq!(s.validate().unwrap_err().field(), Some("grades[2].cadence_days"));
+        assert_eq!(
+            s.validate().unwrap_err().field(),
+            Some("grades[2].cadence_days")
+        );
         let mut s = Scheme::default();
         s.grades[0].rank = 2;
         assert_eq!(s.validate().unwrap_err().field(), Some("grades[1].rank"));

@@ -58,7 +58,13 @@ pub fn default_short_name(name: &str) -> String {
 }
 
 impl UnitSpec {
-    pub fn new(code: &str, name: &str, short_name: Option<&str>, level: u8, parent: Option<&str>) -> Self {
+    pub fn new(
+        code: &str,
+        name: &str,
+        short_name: Option<&str>,
+        level: u8,
+        parent: Option<&str>,
+    ) -> Self {
         UnitSpec {
             code: code.trim().to_string(),
             name: name.trim().to_string(),
@@ -67,7 +73,9 @@ impl UnitSpec {
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| default_short_name(name)),
             level,
-            parent: parent.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()),
+            parent: parent
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty()),
         }
     }
 
@@ -82,7 +90,10 @@ impl UnitSpec {
         if !(1..=3).contains(&self.level) {
             return Err(LedgerError::invalid(
                 "level",
-                format!("层级 {} 无效：1 为村（社区）调解室，2 为派出所/乡镇调解中心，3 为区县调解中心", self.level),
+                format!(
+                    "层级 {} 无效：1 为村（社区）调解室，2 为派出所/乡镇调解中心，3 为区县调解中心",
+                    self.level
+                ),
             ));
         }
         if let Some(p) = &self.parent {
@@ -113,7 +124,12 @@ impl MediatorSpec {
         if self.name.is_empty() || self.name.chars().count() > 30 {
             return Err(LedgerError::invalid("name", "调解员姓名应为1至30字"));
         }
-        self.phone = match self.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        self.phone = match self
+            .phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             Some(p) => Some(validate_phone(p, "phone")?),
             None => None,
         };

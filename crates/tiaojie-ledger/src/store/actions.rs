@@ -70,7 +70,10 @@ pub fn today() -> NaiveDate {
 fn action_date(on: Option<NaiveDate>) -> Result<NaiveDate> {
     let t = today();
     match on {
-        Some(d) if d > t => Err(LedgerError::invalid("on", format!("日期 {d} 晚于今天（{t}）"))),
+        Some(d) if d > t => Err(LedgerError::invalid(
+            "on",
+            format!("日期 {d} 晚于今天（{t}）"),
+        )),
         Some(d) => Ok(d),
         None => Ok(t),
     }
@@ -87,13 +90,17 @@ impl Ledger {
         let number = k.replace('(', "（").replace(')', "）").replace(' ', "");
         let by_number: Option<String> = self
             .conn()
-            .query_row("SELECT id FROM cases WHERE number = ?1", [&number], |r| r.get(0))
+            .query_row("SELECT id FROM cases WHERE number = ?1", [&number], |r| {
+                r.get(0)
+            })
             .optional()?;
         if let Some(id) = by_number {
             return parse_uuid(&id);
         }
         if k.len() >= 8 && k.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-            let mut stmt = self.conn().prepare("SELECT id FROM cases WHERE id LIKE ?1 || '%' LIMIT 2")?;
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT id FROM cases WHERE id LIKE ?1 || '%' LIMIT 2")?;
             let ids: Vec<String> = stmt
                 .query_map([k.to_ascii_lowercase()], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -101,7 +108,10 @@ impl Ledger {
                 return parse_uuid(&ids[0]);
             }
             if ids.len() > 1 {
-                return Err(LedgerError::invalid("case", format!("编号前缀“{k}”对应多件案件，请输入更长的编号")));
+                return Err(LedgerError::invalid(
+                    "case",
+                    format!("编号前缀“{k}”对应多件案件，请输入更长的编号"),
+                ));
             }
         }
         Err(LedgerError::not_found(Entity::Case, k))
@@ -152,13 +162,22 @@ impl Ledger {
     pub fn open_case(&mut self, intake: &CaseIntake) -> Result<CaseRef> {
         let intake_checked = intake.validate(today())?;
         let device = self.device()?;
-        let mediator = match intake.mediator.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        let mediator = match intake
+            .mediator
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
             Some(m) => Some(self.resolve_mediator(m)?),
             None => None,
         };
         let short_name: String = self
             .conn()
-            .query_row("SELECT short_name FROM units WHERE code = ?1", [&device.unit_code], |r| r.get(0))
+            .query_row(
+                "SELECT short_name FROM units WHERE code = ?1",
+                [&device.unit_code],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| LedgerError::not_found(Entity::Unit, &device.unit_code))?;
         let year = intake_checked.received_on.year();
@@ -170,18 +189,43 @@ impl Ledger {
         };
         let case_id = Uuid::now_v7();
         let text = number.to_string();
-        self.commit(EventBody::CaseOpened { case_id, number, mediator, intake: intake_checked })?;
-        Ok(CaseRef { id: case_id, number: text })
+        self.commit(EventBody::CaseOpened {
+            case_id,
+            number,
+            mediator,
+            intake: intake_checked,
+        })?;
+        Ok(CaseRef {
+            id: case_id,
+            number: text,
+        })
     }
 
-    pub fn grade_case(&mut self, case_id: Uuid, grade: &str, reason: &str, on: Option<NaiveDate>) -> Result<()> {
+    pub fn grade_case(
+        &mut self,
+        case_id: Uuid,
+        grade: &str,
+        reason: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<()> {
         let on = action_date(on)?;
         let grade = self.scheme()?.resolve(grade, "grade")?.key.clone();
-        self.commit(EventBody::CaseGraded { case_id, grade, reason: reason.into(), on })?;
+        self.commit(EventBody::CaseGraded {
+            case_id,
+            grade,
+            reason: reason.into(),
+            on,
+        })?;
         Ok(())
     }
 
-    pub fn escalate(&mut self, case_id: Uuid, to_unit: &str, reason: &str, on: Option<NaiveDate>) -> Result<Uuid> {
+    pub fn escalate(
+        &mut self,
+        case_id: Uuid,
+        to_unit: &str,
+        reason: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<Uuid> {
         let on = action_date(on)?;
         let escalation_id = Uuid::now_v7();
         self.commit(EventBody::EscalationRequested {
@@ -197,7 +241,11 @@ impl Ledger {
     fn pending_escalation_of(&self, case_id: Uuid) -> Result<Uuid> {
         let pending: Option<Option<String>> = self
             .conn()
-            .query_row("SELECT pending_escalation FROM cases WHERE id = ?1", [case_id.to_string()], |r| r.get(0))
+            .query_row(
+                "SELECT pending_escalation FROM cases WHERE id = ?1",
+                [case_id.to_string()],
+                |r| r.get(0),
+            )
             .optional()?;
         match pending {
             None => Err(LedgerError::not_found(Entity::Case, case_id)),
@@ -206,21 +254,47 @@ impl Ledger {
         }
     }
 
-    pub fn accept_escalation(&mut self, case_id: Uuid, note: &str, on: Option<NaiveDate>) -> Result<()> {
+    pub fn accept_escalation(
+        &mut self,
+        case_id: Uuid,
+        note: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<()> {
         let on = action_date(on)?;
         let escalation_id = self.pending_escalation_of(case_id)?;
-        self.commit(EventBody::EscalationAccepted { case_id, escalation_id, note: note.into(), on })?;
+        self.commit(EventBody::EscalationAccepted {
+            case_id,
+            escalation_id,
+            note: note.into(),
+            on,
+        })?;
         Ok(())
     }
 
-    pub fn return_escalation(&mut self, case_id: Uuid, reason: &str, on: Option<NaiveDate>) -> Result<()> {
+    pub fn return_escalation(
+        &mut self,
+        case_id: Uuid,
+        reason: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<()> {
         let on = action_date(on)?;
         let escalation_id = self.pending_escalation_of(case_id)?;
-        self.commit(EventBody::EscalationReturned { case_id, escalation_id, reason: reason.into(), on })?;
+        self.commit(EventBody::EscalationReturned {
+            case_id,
+            escalation_id,
+            reason: reason.into(),
+            on,
+        })?;
         Ok(())
     }
 
-    pub fn request_support(&mut self, case_id: Uuid, to_unit: &str, matter: &str, on: Option<NaiveDate>) -> Result<Uuid> {
+    pub fn request_support(
+        &mut self,
+        case_id: Uuid,
+        to_unit: &str,
+        matter: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<Uuid> {
         let on = action_date(on)?;
         let support_id = Uuid::now_v7();
         self.commit(EventBody::SupportRequested {
@@ -235,7 +309,12 @@ impl Ledger {
 
     /// Answers the oldest unanswered support request of the case addressed to
     /// this unit.
-    pub fn answer_support(&mut self, case_id: Uuid, reply: &str, on: Option<NaiveDate>) -> Result<()> {
+    pub fn answer_support(
+        &mut self,
+        case_id: Uuid,
+        reply: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<()> {
         let on = action_date(on)?;
         let unit = self.device()?.unit_code;
         let id: Option<String> = self
@@ -246,8 +325,16 @@ impl Ledger {
                 |r| r.get(0),
             )
             .optional()?;
-        let support_id = parse_uuid(&id.ok_or_else(|| LedgerError::State("该案件没有发给本单位、待答复的支援请求".into()))?)?;
-        self.commit(EventBody::SupportAnswered { case_id, support_id, reply: reply.into(), on })?;
+        let support_id =
+            parse_uuid(&id.ok_or_else(|| {
+                LedgerError::State("该案件没有发给本单位、待答复的支援请求".into())
+            })?)?;
+        self.commit(EventBody::SupportAnswered {
+            case_id,
+            support_id,
+            reply: reply.into(),
+            on,
+        })?;
         Ok(())
     }
 
@@ -275,7 +362,12 @@ impl Ledger {
     }
 
     /// Records what came back from the oldest open referral of the case.
-    pub fn answer_referral(&mut self, case_id: Uuid, outcome: &str, on: Option<NaiveDate>) -> Result<()> {
+    pub fn answer_referral(
+        &mut self,
+        case_id: Uuid,
+        outcome: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<()> {
         let on = action_date(on)?;
         let id: Option<String> = self
             .conn()
@@ -285,8 +377,15 @@ impl Ledger {
                 |r| r.get(0),
             )
             .optional()?;
-        let referral_id = parse_uuid(&id.ok_or_else(|| LedgerError::State("该案件没有待反馈的移送事项".into()))?)?;
-        self.commit(EventBody::ReferralAnswered { case_id, referral_id, outcome: outcome.into(), on })?;
+        let referral_id = parse_uuid(
+            &id.ok_or_else(|| LedgerError::State("该案件没有待反馈的移送事项".into()))?,
+        )?;
+        self.commit(EventBody::ReferralAnswered {
+            case_id,
+            referral_id,
+            outcome: outcome.into(),
+            on,
+        })?;
         Ok(())
     }
 
@@ -298,7 +397,12 @@ impl Ledger {
             session_id,
             on,
             place: s.place,
-            mediators: s.mediators.into_iter().map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect(),
+            mediators: s
+                .mediators
+                .into_iter()
+                .map(|m| m.trim().to_string())
+                .filter(|m| !m.is_empty())
+                .collect(),
             attendees: s.attendees,
             summary: s.summary,
             result: s.result,
@@ -320,9 +424,20 @@ impl Ledger {
         Ok(agreement_id)
     }
 
-    pub fn record_performance(&mut self, case_id: Uuid, note: &str, fulfilled: bool, on: Option<NaiveDate>) -> Result<()> {
+    pub fn record_performance(
+        &mut self,
+        case_id: Uuid,
+        note: &str,
+        fulfilled: bool,
+        on: Option<NaiveDate>,
+    ) -> Result<()> {
         let on = action_date(on)?;
-        self.commit(EventBody::PerformanceRecorded { case_id, on, note: note.into(), fulfilled })?;
+        self.commit(EventBody::PerformanceRecorded {
+            case_id,
+            on,
+            note: note.into(),
+            fulfilled,
+        })?;
         Ok(())
     }
 
@@ -343,9 +458,20 @@ impl Ledger {
         Ok(followup_id)
     }
 
-    pub fn close_case(&mut self, case_id: Uuid, outcome: ClosingOutcome, note: &str, on: Option<NaiveDate>) -> Result<()> {
+    pub fn close_case(
+        &mut self,
+        case_id: Uuid,
+        outcome: ClosingOutcome,
+        note: &str,
+        on: Option<NaiveDate>,
+    ) -> Result<()> {
         let on = action_date(on)?;
-        self.commit(EventBody::CaseClosed { case_id, on, outcome, note: note.into() })?;
+        self.commit(EventBody::CaseClosed {
+            case_id,
+            on,
+            outcome,
+            note: note.into(),
+        })?;
         Ok(())
     }
 
@@ -360,7 +486,14 @@ impl Ledger {
     ) -> Result<Uuid> {
         let on = action_date(on)?;
         let round_id = Uuid::now_v7();
-        self.commit(EventBody::ScreeningReported { round_id, period_start, period_end, on, found, note: note.trim().into() })?;
+        self.commit(EventBody::ScreeningReported {
+            round_id,
+            period_start,
+            period_end,
+            on,
+            found,
+            note: note.trim().into(),
+        })?;
         Ok(round_id)
     }
 
@@ -371,12 +504,19 @@ impl Ledger {
             self.mediator(id)?;
             return Ok(id);
         }
-        let mut stmt = self.conn().prepare("SELECT id FROM mediators WHERE name = ?1 OR id LIKE ?1 || '%' LIMIT 2")?;
-        let ids: Vec<String> = stmt.query_map([key], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id FROM mediators WHERE name = ?1 OR id LIKE ?1 || '%' LIMIT 2")?;
+        let ids: Vec<String> = stmt
+            .query_map([key], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         match ids.as_slice() {
             [one] => parse_uuid(one),
             [] => Err(LedgerError::not_found(Entity::Mediator, key)),
-            _ => Err(LedgerError::invalid("mediator", format!("有多位调解员叫“{key}”，请用编号指定"))),
+            _ => Err(LedgerError::invalid(
+                "mediator",
+                format!("有多位调解员叫“{key}”，请用编号指定"),
+            )),
         }
     }
 }

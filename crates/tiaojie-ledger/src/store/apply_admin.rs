@@ -22,7 +22,10 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
         } => {
             unit_level(conn, &ev.unit)?;
             if period_end < period_start {
-                return Err(LedgerError::invalid("period_end", "排查期间的结束日期早于开始日期"));
+                return Err(LedgerError::invalid(
+                    "period_end",
+                    "排查期间的结束日期早于开始日期",
+                ));
             }
             if on < period_start {
                 return Err(LedgerError::invalid("on", "上报日期早于排查期间开始"));
@@ -40,7 +43,15 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             conn.execute(
                 "INSERT INTO screenings (id, unit, period_start, period_end, on_date, found, note)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![round_id.to_string(), ev.unit, period_start, period_end, on, found, note],
+                params![
+                    round_id.to_string(),
+                    ev.unit,
+                    period_start,
+                    period_end,
+                    on,
+                    found,
+                    note
+                ],
             )?;
             Ok(())
         }
@@ -50,9 +61,11 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
 
 /// The level of a registered unit, or NotFound naming the code.
 pub(crate) fn unit_level(conn: &Connection, code: &str) -> Result<u8> {
-    conn.query_row("SELECT level FROM units WHERE code = ?1", [code], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| LedgerError::not_found(Entity::Unit, code))
+    conn.query_row("SELECT level FROM units WHERE code = ?1", [code], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| LedgerError::not_found(Entity::Unit, code))
 }
 
 /// The chain of parents above `code`, nearest first.
@@ -74,12 +87,18 @@ fn register_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
     unit.validate()?;
     if let Some(parent) = &unit.parent {
         let parent_level = unit_level(conn, parent).map_err(|_| {
-            LedgerError::invalid("parent", format!("上级单位“{parent}”尚未登记，请先登记上级单位"))
+            LedgerError::invalid(
+                "parent",
+                format!("上级单位“{parent}”尚未登记，请先登记上级单位"),
+            )
         })?;
         if parent_level <= unit.level {
             return Err(LedgerError::invalid(
                 "parent",
-                format!("上级单位的层级（{parent_level}）应高于本单位（{}）", unit.level),
+                format!(
+                    "上级单位的层级（{parent_level}）应高于本单位（{}）",
+                    unit.level
+                ),
             ));
         }
         if ancestors(conn, parent)?.contains(&unit.code) {
@@ -87,8 +106,11 @@ fn register_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
         }
     }
     // A unit that already has subordinates cannot drop below them.
-    let child_level: Option<u8> =
-        conn.query_row("SELECT max(level) FROM units WHERE parent = ?1", [&unit.code], |r| r.get(0))?;
+    let child_level: Option<u8> = conn.query_row(
+        "SELECT max(level) FROM units WHERE parent = ?1",
+        [&unit.code],
+        |r| r.get(0),
+    )?;
     if let Some(cl) = child_level.filter(|cl| *cl >= unit.level) {
         return Err(LedgerError::invalid(
             "level",
@@ -99,14 +121,21 @@ fn register_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
         "INSERT INTO units (code, name, short_name, level, parent) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name,
              level = excluded.level, parent = excluded.parent",
-        params![unit.code, unit.name, unit.short_name, unit.level, unit.parent],
+        params![
+            unit.code,
+            unit.name,
+            unit.short_name,
+            unit.level,
+            unit.parent
+        ],
     )?;
     Ok(())
 }
 
 fn register_mediator(conn: &Connection, m: &MediatorSpec) -> Result<()> {
     let m = m.clone().validate()?;
-    unit_level(conn, &m.unit).map_err(|_| LedgerError::invalid("unit", format!("单位“{}”尚未登记", m.unit)))?;
+    unit_level(conn, &m.unit)
+        .map_err(|_| LedgerError::invalid("unit", format!("单位“{}”尚未登记", m.unit)))?;
     conn.execute(
         "INSERT INTO mediators (id, name, phone, unit, role, specialties, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, unit = excluded.unit,

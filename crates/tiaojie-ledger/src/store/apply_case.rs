@@ -46,7 +46,11 @@ impl CaseHead {
             return Ok(());
         }
         let owner: String = conn
-            .query_row("SELECT name FROM units WHERE code = ?1", [&self.unit], |r| r.get(0))
+            .query_row(
+                "SELECT name FROM units WHERE code = ?1",
+                [&self.unit],
+                |r| r.get(0),
+            )
             .optional()?
             .unwrap_or_else(|| self.unit.clone());
         Err(LedgerError::NotYours(format!(
@@ -56,7 +60,9 @@ impl CaseHead {
 
     pub fn open(&self, action: &str) -> Result<()> {
         match self.closed_on {
-            Some(d) => Err(LedgerError::State(format!("该案件已于 {d} 结案，不能{action}"))),
+            Some(d) => Err(LedgerError::State(format!(
+                "该案件已于 {d} 结案，不能{action}"
+            ))),
             None => Ok(()),
         }
     }
@@ -72,7 +78,13 @@ impl CaseHead {
     }
 
     /// Ownership, open, and date: what almost every action on a case needs.
-    pub fn check_action(&self, conn: &Connection, ev: &Event, on: NaiveDate, action: &str) -> Result<()> {
+    pub fn check_action(
+        &self,
+        conn: &Connection,
+        ev: &Event,
+        on: NaiveDate,
+        action: &str,
+    ) -> Result<()> {
         self.owned_by(conn, &ev.unit, action)?;
         self.open(action)?;
         self.not_before_intake(on, "on")
@@ -81,17 +93,31 @@ impl CaseHead {
 
 pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
     match &ev.body {
-        EventBody::CaseOpened { case_id, number, mediator, intake } => {
-            open_case(conn, ev, *case_id, number, *mediator, intake)
-        }
-        EventBody::CaseGraded { case_id, grade, reason, on } => {
+        EventBody::CaseOpened {
+            case_id,
+            number,
+            mediator,
+            intake,
+        } => open_case(conn, ev, *case_id, number, *mediator, intake),
+        EventBody::CaseGraded {
+            case_id,
+            grade,
+            reason,
+            on,
+        } => {
             let head = CaseHead::load(conn, *case_id)?;
             head.check_action(conn, ev, *on, "评定预警等级")?;
             let reason = text(reason, "reason", "评定理由", true)?;
-            let known: bool =
-                conn.query_row("SELECT EXISTS (SELECT 1 FROM grades WHERE key = ?1)", [grade], |r| r.get(0))?;
+            let known: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM grades WHERE key = ?1)",
+                [grade],
+                |r| r.get(0),
+            )?;
             if !known {
-                return Err(LedgerError::invalid("grade", format!("预警等级“{grade}”不在当前方案中")));
+                return Err(LedgerError::invalid(
+                    "grade",
+                    format!("预警等级“{grade}”不在当前方案中"),
+                ));
             }
             conn.execute(
                 "UPDATE cases SET grade = ?2, graded_on = ?3 WHERE id = ?1",
@@ -100,11 +126,29 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             conn.execute(
                 "INSERT INTO gradings (event_id, case_id, grade, reason, on_date, unit, actor, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![ev.id.to_string(), case_id.to_string(), grade, reason, on, ev.unit, ev.actor, ev.hlc.raw()],
+                params![
+                    ev.id.to_string(),
+                    case_id.to_string(),
+                    grade,
+                    reason,
+                    on,
+                    ev.unit,
+                    ev.actor,
+                    ev.hlc.raw()
+                ],
             )?;
             Ok(())
         }
-        EventBody::SessionRecorded { case_id, session_id, on, place, mediators, attendees, summary, result } => {
+        EventBody::SessionRecorded {
+            case_id,
+            session_id,
+            on,
+            place,
+            mediators,
+            attendees,
+            summary,
+            result,
+        } => {
             let head = CaseHead::load(conn, *case_id)?;
             head.check_action(conn, ev, *on, "登记调解")?;
             let place = text(place, "place", "调解地点", true)?;
@@ -136,17 +180,31 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             )?;
             Ok(())
         }
-        EventBody::AgreementMade { case_id, agreement_id, form, on, terms, amount } => {
+        EventBody::AgreementMade {
+            case_id,
+            agreement_id,
+            form,
+            on,
+            terms,
+            amount,
+        } => {
             let head = CaseHead::load(conn, *case_id)?;
             head.check_action(conn, ev, *on, "登记协议")?;
             if head.has_agreement {
-                return Err(LedgerError::State("该案件已登记调解协议，不能重复登记".into()));
+                return Err(LedgerError::State(
+                    "该案件已登记调解协议，不能重复登记".into(),
+                ));
             }
             if terms.is_empty() {
                 return Err(LedgerError::invalid("terms", "协议至少要有一项内容"));
             }
             for (i, t) in terms.iter().enumerate() {
-                text(&t.content, &format!("terms[{i}].content"), &format!("第{}项协议内容", i + 1), true)?;
+                text(
+                    &t.content,
+                    &format!("terms[{i}].content"),
+                    &format!("第{}项协议内容", i + 1),
+                    true,
+                )?;
                 if t.due.is_some_and(|d| d < *on) {
                     return Err(LedgerError::invalid(
                         format!("terms[{i}].due"),
@@ -167,11 +225,18 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             )?;
             Ok(())
         }
-        EventBody::PerformanceRecorded { case_id, on, note, fulfilled } => {
+        EventBody::PerformanceRecorded {
+            case_id,
+            on,
+            note,
+            fulfilled,
+        } => {
             let head = CaseHead::load(conn, *case_id)?;
             head.check_action(conn, ev, *on, "登记履行情况")?;
             if !head.has_agreement {
-                return Err(LedgerError::State("该案件尚无调解协议，无从登记履行情况".into()));
+                return Err(LedgerError::State(
+                    "该案件尚无调解协议，无从登记履行情况".into(),
+                ));
             }
             conn.execute(
                 "INSERT INTO performances (event_id, case_id, on_date, note, fulfilled) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -214,7 +279,12 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             )?;
             Ok(())
         }
-        EventBody::CaseClosed { case_id, on, outcome, note } => {
+        EventBody::CaseClosed {
+            case_id,
+            on,
+            outcome,
+            note,
+        } => {
             let head = CaseHead::load(conn, *case_id)?;
             head.check_action(conn, ev, *on, "结案")?;
             if head.pending_escalation.is_some() {
@@ -223,11 +293,18 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                 ));
             }
             if *outcome == ClosingOutcome::Resolved && !head.has_agreement {
-                return Err(LedgerError::State("以“调解成功”结案须先登记调解协议".into()));
+                return Err(LedgerError::State(
+                    "以“调解成功”结案须先登记调解协议".into(),
+                ));
             }
             conn.execute(
                 "UPDATE cases SET status = ?2, closed_on = ?3, closing_outcome = ?4 WHERE id = ?1",
-                params![case_id.to_string(), CaseStatus::Closed.key(), on, outcome.key()],
+                params![
+                    case_id.to_string(),
+                    CaseStatus::Closed.key(),
+                    on,
+                    outcome.key()
+                ],
             )?;
             let _ = text(note, "note", "结案说明", false)?;
             Ok(())
@@ -244,8 +321,11 @@ fn open_case(
     mediator: Option<Uuid>,
     intake: &Intake,
 ) -> Result<()> {
-    let exists: bool =
-        conn.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)", [case_id.to_string()], |r| r.get(0))?;
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)",
+        [case_id.to_string()],
+        |r| r.get(0),
+    )?;
     if exists {
         return Err(LedgerError::State(format!("案件 {case_id} 已经登记过")));
     }
@@ -271,12 +351,26 @@ fn open_case(
         number.seq = next_number_seq(conn, &ev.unit, number.year, number.lane)?;
         conn.execute(
             "INSERT INTO outcomes (event_id, applied, reason) VALUES (?1, 1, ?2)",
-            params![ev.id.to_string(), format!("案号{original}与其他案件重复，已改为{number}")],
+            params![
+                ev.id.to_string(),
+                format!("案号{original}与其他案件重复，已改为{number}")
+            ],
         )?;
     }
-    let mut search = format!("{number}\n{}\n{}\n{}", intake.facts, intake.requests, intake.key_persons);
+    let mut search = format!(
+        "{number}\n{}\n{}\n{}",
+        intake.facts, intake.requests, intake.key_persons
+    );
     for p in &intake.parties {
-        for part in [Some(&p.name), p.id_number.as_ref(), p.phone.as_ref(), p.address.as_ref()].into_iter().flatten() {
+        for part in [
+            Some(&p.name),
+            p.id_number.as_ref(),
+            p.phone.as_ref(),
+            p.address.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
             search.push('\n');
             search.push_str(part);
         }

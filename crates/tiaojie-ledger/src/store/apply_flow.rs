@@ -11,11 +11,19 @@ use uuid::Uuid;
 
 pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
     match &ev.body {
-        EventBody::EscalationRequested { case_id, escalation_id, to_unit, reason, on } => {
+        EventBody::EscalationRequested {
+            case_id,
+            escalation_id,
+            to_unit,
+            reason,
+            on,
+        } => {
             let head = CaseHead::load(conn, *case_id)?;
             head.check_action(conn, ev, *on, "提请上交")?;
             if head.pending_escalation.is_some() {
-                return Err(LedgerError::State("该案件已提请上交，正等待上级答复".into()));
+                return Err(LedgerError::State(
+                    "该案件已提请上交，正等待上级答复".into(),
+                ));
             }
             upper_unit(conn, &head.unit, to_unit)?;
             conn.execute(
@@ -36,7 +44,12 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             )?;
             Ok(())
         }
-        EventBody::EscalationAccepted { case_id, escalation_id, note, on } => {
+        EventBody::EscalationAccepted {
+            case_id,
+            escalation_id,
+            note,
+            on,
+        } => {
             let (head, to_unit) = pending_escalation(conn, ev, *case_id, *escalation_id, "受理")?;
             head.open("受理")?;
             head.not_before_intake(*on, "on")?;
@@ -51,17 +64,31 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             )?;
             Ok(())
         }
-        EventBody::EscalationReturned { case_id, escalation_id, reason, on } => {
+        EventBody::EscalationReturned {
+            case_id,
+            escalation_id,
+            reason,
+            on,
+        } => {
             let (head, _) = pending_escalation(conn, ev, *case_id, *escalation_id, "退回")?;
             head.not_before_intake(*on, "on")?;
             conn.execute(
                 "UPDATE escalations SET status = 'returned', answered_on = ?2, answer = ?3 WHERE id = ?1",
                 params![escalation_id.to_string(), on, text(reason, "reason", "退回理由", true)?],
             )?;
-            conn.execute("UPDATE cases SET pending_escalation = NULL WHERE id = ?1", [case_id.to_string()])?;
+            conn.execute(
+                "UPDATE cases SET pending_escalation = NULL WHERE id = ?1",
+                [case_id.to_string()],
+            )?;
             Ok(())
         }
-        EventBody::SupportRequested { case_id, support_id, to_unit, matter, on } => {
+        EventBody::SupportRequested {
+            case_id,
+            support_id,
+            to_unit,
+            matter,
+            on,
+        } => {
             let head = CaseHead::load(conn, *case_id)?;
             head.check_action(conn, ev, *on, "请求支援")?;
             upper_unit(conn, &head.unit, to_unit)?;
@@ -78,7 +105,12 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             )?;
             Ok(())
         }
-        EventBody::SupportAnswered { case_id, support_id, reply, on } => {
+        EventBody::SupportAnswered {
+            case_id,
+            support_id,
+            reply,
+            on,
+        } => {
             let head = CaseHead::load(conn, *case_id)?;
             let row: Option<(String, Option<String>)> = conn
                 .query_row(
@@ -87,7 +119,8 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
-            let (to_unit, answered) = row.ok_or_else(|| LedgerError::not_found(Entity::Support, support_id))?;
+            let (to_unit, answered) =
+                row.ok_or_else(|| LedgerError::not_found(Entity::Support, support_id))?;
             if to_unit != ev.unit {
                 return Err(LedgerError::NotYours("这项支援请求不是发给本单位的".into()));
             }
@@ -97,11 +130,23 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             head.not_before_intake(*on, "on")?;
             conn.execute(
                 "UPDATE supports SET reply = ?2, answered_on = ?3 WHERE id = ?1",
-                params![support_id.to_string(), text(reply, "reply", "答复", true)?, on],
+                params![
+                    support_id.to_string(),
+                    text(reply, "reply", "答复", true)?,
+                    on
+                ],
             )?;
             Ok(())
         }
-        EventBody::CaseReferred { case_id, referral_id, department, receiver, matter, deadline, on } => {
+        EventBody::CaseReferred {
+            case_id,
+            referral_id,
+            department,
+            receiver,
+            matter,
+            deadline,
+            on,
+        } => {
             let head = CaseHead::load(conn, *case_id)?;
             head.check_action(conn, ev, *on, "移送")?;
             if deadline < on {
@@ -122,7 +167,12 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             )?;
             Ok(())
         }
-        EventBody::ReferralAnswered { case_id, referral_id, outcome, on } => {
+        EventBody::ReferralAnswered {
+            case_id,
+            referral_id,
+            outcome,
+            on,
+        } => {
             let head = CaseHead::load(conn, *case_id)?;
             head.owned_by(conn, &ev.unit, "登记移送结果")?;
             head.not_before_intake(*on, "on")?;
@@ -140,7 +190,11 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             }
             conn.execute(
                 "UPDATE referrals SET outcome = ?2, answered_on = ?3 WHERE id = ?1",
-                params![referral_id.to_string(), text(outcome, "outcome", "办理结果", true)?, on],
+                params![
+                    referral_id.to_string(),
+                    text(outcome, "outcome", "办理结果", true)?,
+                    on
+                ],
             )?;
             Ok(())
         }
@@ -177,13 +231,22 @@ fn pending_escalation(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let (to_unit, status) = row.ok_or_else(|| LedgerError::not_found(Entity::Escalation, escalation_id))?;
+    let (to_unit, status) =
+        row.ok_or_else(|| LedgerError::not_found(Entity::Escalation, escalation_id))?;
     if to_unit != ev.unit {
-        return Err(LedgerError::NotYours(format!("这件上交案件不是交给本单位的，本单位不能{action}")));
+        return Err(LedgerError::NotYours(format!(
+            "这件上交案件不是交给本单位的，本单位不能{action}"
+        )));
     }
     if status != "pending" {
-        let done = if status == "accepted" { "受理" } else { "退回" };
-        return Err(LedgerError::State(format!("这次上交已经{done}，不能再{action}")));
+        let done = if status == "accepted" {
+            "受理"
+        } else {
+            "退回"
+        };
+        return Err(LedgerError::State(format!(
+            "这次上交已经{done}，不能再{action}"
+        )));
     }
     Ok((head, to_unit))
 }

@@ -88,7 +88,11 @@ fn row_object(r: &Row<'_>) -> rusqlite::Result<Map<String, Value>> {
             rusqlite::types::ValueRef::Text(t) => {
                 let s = String::from_utf8_lossy(t).into_owned();
                 // JSON-valued columns (lists) are returned as JSON.
-                if s.starts_with('[') { serde_json::from_str(&s).unwrap_or(Value::String(s)) } else { Value::String(s) }
+                if s.starts_with('[') {
+                    serde_json::from_str(&s).unwrap_or(Value::String(s))
+                } else {
+                    Value::String(s)
+                }
             }
             rusqlite::types::ValueRef::Blob(_) => Value::Null,
         };
@@ -106,8 +110,25 @@ impl Ledger {
 
     pub fn case_detail(&self, case_id: Uuid) -> Result<CaseDetail> {
         let row = self.case_row(case_id)?;
-        type Head = (String, String, String, String, i64, u32, bool, bool, String, Option<String>);
-        type Flow = (Option<NaiveDate>, Option<NaiveDate>, u32, u32, Option<String>);
+        type Head = (
+            String,
+            String,
+            String,
+            String,
+            i64,
+            u32,
+            bool,
+            bool,
+            String,
+            Option<String>,
+        );
+        type Flow = (
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            u32,
+            u32,
+            Option<String>,
+        );
         let (head, flow): (Head, Flow) = self
             .conn()
             .query_row(
@@ -125,19 +146,43 @@ impl Ledger {
             )
             .optional()?
             .ok_or_else(|| LedgerError::not_found(Entity::Case, case_id))?;
-        let (origin_unit, mediation_type, facts, requests, amount_fen, people_involved, petition_risk, criminal_risk, key_persons, mediator) =
-            head;
+        let (
+            origin_unit,
+            mediation_type,
+            facts,
+            requests,
+            amount_fen,
+            people_involved,
+            petition_risk,
+            criminal_risk,
+            key_persons,
+            mediator,
+        ) = head;
         let (graded_on, last_visit_on, sessions_held, failed_sessions, closing_outcome) = flow;
         let agreement = self
             .conn()
             .query_row(
                 "SELECT id, form, on_date, terms, amount_fen FROM agreements WHERE case_id = ?1",
                 [case_id.to_string()],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get(4)?,
+                    ))
+                },
             )
             .optional()?
             .map(|(id, form, on, terms, amount_fen)| -> Result<Agreement> {
-                Ok(Agreement { id: parse_uuid(&id)?, form, on, terms: serde_json::from_str(&terms)?, amount_fen })
+                Ok(Agreement {
+                    id: parse_uuid(&id)?,
+                    form,
+                    on,
+                    terms: serde_json::from_str(&terms)?,
+                    amount_fen,
+                })
             })
             .transpose()?;
         Ok(CaseDetail {
@@ -212,8 +257,10 @@ impl Ledger {
                 "SELECT o.event_id, o.applied, o.reason FROM outcomes o JOIN events e ON e.id = o.event_id
                  WHERE e.case_id = ?1",
             )?;
-            stmt.query_map(params![case_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<_>>()?
+            stmt.query_map(params![case_id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?
         };
         self.case_events(case_id)?
             .into_iter()

@@ -37,9 +37,10 @@ const PROJECTION: &[(&str, &str)] = &[
 pub(crate) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
     use EventBody::*;
     match &ev.body {
-        UnitRegistered(_) | MediatorRegistered(_) | SchemeConfigured(_) | ScreeningReported { .. } => {
-            apply_admin::apply(conn, ev)
-        }
+        UnitRegistered(_)
+        | MediatorRegistered(_)
+        | SchemeConfigured(_)
+        | ScreeningReported { .. } => apply_admin::apply(conn, ev),
         CaseOpened { .. }
         | CaseGraded { .. }
         | SessionRecorded { .. }
@@ -96,13 +97,18 @@ pub(crate) fn last_folded(conn: &Connection) -> Result<(Hlc, Uuid, i64)> {
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let device = if device.is_empty() { Uuid::nil() } else { parse_uuid(&device)? };
+    let device = if device.is_empty() {
+        Uuid::nil()
+    } else {
+        parse_uuid(&device)?
+    };
     Ok((Hlc::from_raw(hlc), device, seq))
 }
 
 /// Inserts the default scheme into an empty projection.
 pub(crate) fn seed_defaults(conn: &Connection) -> Result<()> {
-    let empty: bool = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM grades)", [], |r| r.get(0))?;
+    let empty: bool =
+        conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM grades)", [], |r| r.get(0))?;
     if empty {
         apply_admin::write_scheme(conn, &Scheme::default())?;
     }
@@ -114,7 +120,10 @@ pub(crate) fn refold(conn: &Connection) -> Result<()> {
     for (table, _) in PROJECTION {
         conn.execute(&format!("DELETE FROM {table}"), [])?;
     }
-    conn.execute("UPDATE fold_state SET last_hlc = -1, last_device = '', last_seq = 0", [])?;
+    conn.execute(
+        "UPDATE fold_state SET last_hlc = -1, last_device = '', last_seq = 0",
+        [],
+    )?;
     seed_defaults(conn)?;
     for ev in load_events(conn, None)? {
         fold_event(conn, &ev)?;

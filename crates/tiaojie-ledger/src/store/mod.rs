@@ -5,14 +5,14 @@ mod apply_admin;
 mod apply_case;
 mod apply_flow;
 mod detail;
-mod stats;
 mod fold;
 mod migrations;
 pub mod queries;
+mod stats;
 
+pub use actions::{AgreementInput, CaseRef, FollowUpInput, MediatorInput, SessionInput, today};
 pub use detail::{Agreement, CaseDetail, HistoryEntry};
 pub use stats::{Count, Stats, StatsFilter};
-pub use actions::{AgreementInput, CaseRef, FollowUpInput, MediatorInput, SessionInput, today};
 
 use crate::domain::unit::UnitSpec;
 use crate::error::{Entity, LedgerError, Result};
@@ -83,7 +83,9 @@ impl Ledger {
 
     /// Names the person at the keyboard; recorded on every event written.
     pub fn set_actor(&mut self, actor: Option<String>) {
-        self.actor = actor.map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
+        self.actor = actor
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty());
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -112,7 +114,12 @@ impl Ledger {
                 info.device_id = parse_uuid(&id)?;
                 Ok(info)
             })
-            .unwrap_or_else(|| Err(LedgerError::not_found(Entity::Ledger, "请先运行 init 初始化本机台账")))
+            .unwrap_or_else(|| {
+                Err(LedgerError::not_found(
+                    Entity::Ledger,
+                    "请先运行 init 初始化本机台账",
+                ))
+            })
     }
 
     /// Makes this ledger a device of `unit`. The unit is registered by the
@@ -120,15 +127,27 @@ impl Ledger {
     pub fn init(&mut self, unit: UnitSpec, lane: u32) -> Result<DeviceInfo> {
         unit.validate()?;
         if self.device().is_ok() {
-            return Err(LedgerError::State("本机台账已经初始化，不能重复初始化".into()));
+            return Err(LedgerError::State(
+                "本机台账已经初始化，不能重复初始化".into(),
+            ));
         }
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO device (id, device_id, unit_code, lane, next_seq, hlc, created_at)
              VALUES (1, ?1, ?2, ?3, 1, 0, ?4)",
-            params![Uuid::now_v7().to_string(), unit.code, lane, chrono::Utc::now().to_rfc3339()],
+            params![
+                Uuid::now_v7().to_string(),
+                unit.code,
+                lane,
+                chrono::Utc::now().to_rfc3339()
+            ],
         )?;
-        append(&tx, &mut self.clock, self.actor.clone(), EventBody::UnitRegistered(unit))?;
+        append(
+            &tx,
+            &mut self.clock,
+            self.actor.clone(),
+            EventBody::UnitRegistered(unit),
+        )?;
         tx.commit()?;
         self.device()
     }
@@ -152,7 +171,11 @@ impl Ledger {
         for ev in events {
             let body = serde_json::to_string(&ev.body)?;
             let existing: Option<String> = tx
-                .query_row("SELECT body FROM events WHERE id = ?1", [ev.id.to_string()], |r| r.get(0))
+                .query_row(
+                    "SELECT body FROM events WHERE id = ?1",
+                    [ev.id.to_string()],
+                    |r| r.get(0),
+                )
                 .optional()?;
             match existing {
                 Some(b) if b == body => report.duplicates += 1,
@@ -176,7 +199,10 @@ impl Ledger {
                 report.refolded = true;
             }
         }
-        tx.execute("UPDATE device SET hlc = max(hlc, ?1) WHERE id = 1", [self.clock.last().raw()])?;
+        tx.execute(
+            "UPDATE device SET hlc = max(hlc, ?1) WHERE id = 1",
+            [self.clock.last().raw()],
+        )?;
         tx.commit()?;
         Ok(report)
     }
@@ -206,11 +232,18 @@ impl Ledger {
     }
 }
 
-fn append(tx: &rusqlite::Transaction<'_>, clock: &mut HlcClock, actor: Option<String>, body: EventBody) -> Result<Event> {
+fn append(
+    tx: &rusqlite::Transaction<'_>,
+    clock: &mut HlcClock,
+    actor: Option<String>,
+    body: EventBody,
+) -> Result<Event> {
     let (device, unit, seq): (String, String, i64) = tx
-        .query_row("SELECT device_id, unit_code, next_seq FROM device WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT device_id, unit_code, next_seq FROM device WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?
         .ok_or_else(|| LedgerError::not_found(Entity::Ledger, "请先运行 init 初始化本机台账"))?;
     let event = Event {
@@ -257,5 +290,6 @@ fn insert_event(conn: &Connection, ev: &Event, body: &str) -> Result<()> {
 }
 
 pub(crate) fn parse_uuid(text: &str) -> Result<Uuid> {
-    Uuid::parse_str(text).map_err(|_| LedgerError::invalid("id", format!("编号“{text}”不是有效的 UUID")))
+    Uuid::parse_str(text)
+        .map_err(|_| LedgerError::invalid("id", format!("编号“{text}”不是有效的 UUID")))
 }

@@ -145,7 +145,9 @@ const CASE_COLUMNS: &str = "c.id, c.number, c.unit, u.name, u.level, c.received_
      c.pending_escalation IS NOT NULL, c.closed_on";
 
 fn case_row(r: &Row<'_>) -> rusqlite::Result<(String, CaseRow)> {
-    let label = |key: String, f: fn(&str) -> Option<&'static str>| f(&key).map(str::to_string).unwrap_or(key);
+    let label = |key: String, f: fn(&str) -> Option<&'static str>| {
+        f(&key).map(str::to_string).unwrap_or(key)
+    };
     Ok((
         r.get(0)?,
         CaseRow {
@@ -155,9 +157,17 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<(String, CaseRow)> {
             unit_name: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
             level: r.get::<_, Option<u8>>(4)?.unwrap_or(0),
             received_on: r.get(5)?,
-            dispute_type: label(r.get(6)?, |k| DisputeType::parse(k, "").ok().map(|d| d.label())),
-            source: label(r.get(7)?, |k| crate::domain::labels::Source::parse(k, "").ok().map(|d| d.label())),
-            status: label(r.get(8)?, |k| CaseStatus::parse(k, "").ok().map(|d| d.label())),
+            dispute_type: label(r.get(6)?, |k| {
+                DisputeType::parse(k, "").ok().map(|d| d.label())
+            }),
+            source: label(r.get(7)?, |k| {
+                crate::domain::labels::Source::parse(k, "")
+                    .ok()
+                    .map(|d| d.label())
+            }),
+            status: label(r.get(8)?, |k| {
+                CaseStatus::parse(k, "").ok().map(|d| d.label())
+            }),
             grade: r.get(9)?,
             grade_name: r.get(10)?,
             grade_color: r.get(11)?,
@@ -170,15 +180,18 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<(String, CaseRow)> {
 
 /// Escapes LIKE wildcards so that a search for "100%" means the text.
 pub(crate) fn like_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
 impl Ledger {
     pub fn units(&self) -> Result<Vec<UnitRow>> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT code, name, short_name, level, parent FROM units ORDER BY level DESC, code")?;
+        let mut stmt = self.conn().prepare(
+            "SELECT code, name, short_name, level, parent FROM units ORDER BY level DESC, code",
+        )?;
         let rows = stmt.query_map([], |r| {
             let spec = UnitSpec {
                 code: r.get(0)?,
@@ -187,7 +200,10 @@ impl Ledger {
                 level: r.get(3)?,
                 parent: r.get(4)?,
             };
-            Ok(UnitRow { level_name: crate::domain::unit::level_label(spec.level), spec })
+            Ok(UnitRow {
+                level_name: crate::domain::unit::level_label(spec.level),
+                spec,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -235,28 +251,55 @@ impl Ledger {
     }
 
     pub fn scheme(&self) -> Result<Scheme> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT key, name, cadence_days, rank, color FROM grades ORDER BY rank DESC")?;
+        let mut stmt = self.conn().prepare(
+            "SELECT key, name, cadence_days, rank, color FROM grades ORDER BY rank DESC",
+        )?;
         let grades = stmt.query_map([], |r| {
-            Ok(Grade { key: r.get(0)?, name: r.get(1)?, cadence_days: r.get(2)?, rank: r.get(3)?, color: r.get(4)? })
+            Ok(Grade {
+                key: r.get(0)?,
+                name: r.get(1)?,
+                cadence_days: r.get(2)?,
+                rank: r.get(3)?,
+                color: r.get(4)?,
+            })
         })?;
-        Ok(Scheme { grades: grades.collect::<rusqlite::Result<_>>()? })
+        Ok(Scheme {
+            grades: grades.collect::<rusqlite::Result<_>>()?,
+        })
     }
 
     /// The ledger table: filtered, sorted, one page.
     pub fn list_cases(&self, f: &CaseFilter) -> Result<Page<CaseRow>> {
         let mut clauses: Vec<String> = Vec::new();
         let mut args: Vec<Value> = Vec::new();
-        let any_of = |column: &str, values: Vec<String>, clauses: &mut Vec<String>, args: &mut Vec<Value>| {
+        let any_of = |column: &str,
+                      values: Vec<String>,
+                      clauses: &mut Vec<String>,
+                      args: &mut Vec<Value>| {
             if !values.is_empty() {
-                clauses.push(format!("{column} IN ({})", vec!["?"; values.len()].join(", ")));
+                clauses.push(format!(
+                    "{column} IN ({})",
+                    vec!["?"; values.len()].join(", ")
+                ));
                 args.extend(values.into_iter().map(Value::Text));
             }
         };
         any_of("c.grade", f.grades.clone(), &mut clauses, &mut args);
-        any_of("c.status", f.statuses.iter().map(|s| s.key().to_string()).collect(), &mut clauses, &mut args);
-        any_of("c.dispute_type", f.dispute_types.iter().map(|s| s.key().to_string()).collect(), &mut clauses, &mut args);
+        any_of(
+            "c.status",
+            f.statuses.iter().map(|s| s.key().to_string()).collect(),
+            &mut clauses,
+            &mut args,
+        );
+        any_of(
+            "c.dispute_type",
+            f.dispute_types
+                .iter()
+                .map(|s| s.key().to_string())
+                .collect(),
+            &mut clauses,
+            &mut args,
+        );
         if let Some(level) = f.level {
             clauses.push("u.level = ?".into());
             args.push(Value::Integer(level.into()));
@@ -277,19 +320,31 @@ impl Ledger {
             clauses.push("c.search LIKE ? ESCAPE '\\'".into());
             args.push(Value::Text(like_pattern(text)));
         }
-        let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
         let from = "FROM cases c LEFT JOIN units u ON u.code = c.unit LEFT JOIN grades g ON g.key = c.grade";
-        let total: i64 =
-            self.conn().query_row(&format!("SELECT count(*) {from} {filter}"), params_from_iter(args.iter()), |r| r.get(0))?;
+        let total: i64 = self.conn().query_row(
+            &format!("SELECT count(*) {from} {filter}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
         let dir = if f.ascending { "ASC" } else { "DESC" };
         let order = match f.sort {
             SortKey::Received => format!("c.received_on {dir}, c.number_seq {dir}"),
-            SortKey::Number => format!("c.origin_unit {dir}, c.number_year {dir}, c.number_lane {dir}, c.number_seq {dir}"),
+            SortKey::Number => format!(
+                "c.origin_unit {dir}, c.number_year {dir}, c.number_lane {dir}, c.number_seq {dir}"
+            ),
             SortKey::Grade => format!("coalesce(g.rank, 0) {dir}, c.received_on DESC"),
             SortKey::Status => format!("c.status {dir}, c.received_on DESC"),
         };
         let limit = if f.limit == 0 { 50 } else { f.limit.min(1000) };
-        let sql = format!("SELECT {CASE_COLUMNS} {from} {filter} ORDER BY {order}, c.id LIMIT {limit} OFFSET {}", f.offset);
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} {from} {filter} ORDER BY {order}, c.id LIMIT {limit} OFFSET {}",
+            f.offset
+        );
         let mut stmt = self.conn().prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(args.iter()), case_row)?;
         let mut out = Vec::new();
@@ -298,7 +353,10 @@ impl Ledger {
             case.id = parse_uuid(&id)?;
             out.push(case);
         }
-        Ok(Page { total: total as u64, rows: out })
+        Ok(Page {
+            total: total as u64,
+            rows: out,
+        })
     }
 
     pub fn case_row(&self, id: Uuid) -> Result<CaseRow> {
@@ -343,7 +401,18 @@ impl Ledger {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, number, unit, parties, grade, grade_name, grade_color, cadence_days, rank, anchor) = row?;
+            let (
+                id,
+                number,
+                unit,
+                parties,
+                grade,
+                grade_name,
+                grade_color,
+                cadence_days,
+                rank,
+                anchor,
+            ) = row?;
             let state = due_state(anchor, cadence_days, on);
             if state == DueState::NotYet {
                 continue;
@@ -365,7 +434,9 @@ impl Ledger {
             ));
         }
         out.sort_by(|(ra, a), (rb, b)| {
-            rb.cmp(ra).then(a.next_visit.cmp(&b.next_visit)).then(a.number.cmp(&b.number))
+            rb.cmp(ra)
+                .then(a.next_visit.cmp(&b.next_visit))
+                .then(a.number.cmp(&b.number))
         });
         Ok(out.into_iter().map(|(_, d)| d).collect())
     }
@@ -436,7 +507,9 @@ impl Ledger {
                 referral_id: parse_uuid(&rid)?,
                 case_id: parse_uuid(&cid)?,
                 number,
-                department: crate::domain::labels::Department::parse(&department, "department")?.label().into(),
+                department: crate::domain::labels::Department::parse(&department, "department")?
+                    .label()
+                    .into(),
                 receiver,
                 matter,
                 deadline,

@@ -74,64 +74,127 @@ impl StatsFilter {
 }
 
 impl Ledger {
-    fn counts(&self, group: &str, from: &str, filter: &(String, Vec<Value>), label: impl Fn(&str) -> String) -> Result<Vec<Count>> {
-        let sql = format!("SELECT {group} AS k, count(*) {from} WHERE {} AND k IS NOT NULL GROUP BY k ORDER BY k", filter.0);
+    fn counts(
+        &self,
+        group: &str,
+        from: &str,
+        filter: &(String, Vec<Value>),
+        label: impl Fn(&str) -> String,
+    ) -> Result<Vec<Count>> {
+        let sql = format!(
+            "SELECT {group} AS k, count(*) {from} WHERE {} AND k IS NOT NULL GROUP BY k ORDER BY k",
+            filter.0
+        );
         let mut stmt = self.conn().prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(filter.1.iter()), |r| {
-            Ok((r.get_ref(0)?.as_str().map(str::to_string).unwrap_or_else(|_| format!("{:?}", r.get_ref(0))), r.get::<_, i64>(1)? as u64))
+            Ok((
+                r.get_ref(0)?
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|_| format!("{:?}", r.get_ref(0))),
+                r.get::<_, i64>(1)? as u64,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (key, count) = row?;
-            out.push(Count { label: label(&key), key, count });
+            out.push(Count {
+                label: label(&key),
+                key,
+                count,
+            });
         }
         Ok(out)
     }
 
     fn scalar(&self, sql: &str, filter: &(String, Vec<Value>)) -> Result<i64> {
-        Ok(self.conn().query_row(&sql.replace("{filter}", &filter.0), params_from_iter(filter.1.iter()), |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            &sql.replace("{filter}", &filter.0),
+            params_from_iter(filter.1.iter()),
+            |r| r.get(0),
+        )?)
     }
 
     pub fn stats(&self, f: &StatsFilter) -> Result<Stats> {
         let cases = f.cases();
         let from = "FROM cases c LEFT JOIN units u ON u.code = c.unit";
-        let grade_names: Vec<(String, String)> = self.scheme()?.grades.into_iter().map(|g| (g.key, g.name)).collect();
-        let grade_label = |k: &str| grade_names.iter().find(|(key, _)| key == k).map(|(_, n)| n.clone()).unwrap_or_else(|| k.into());
+        let grade_names: Vec<(String, String)> = self
+            .scheme()?
+            .grades
+            .into_iter()
+            .map(|g| (g.key, g.name))
+            .collect();
+        let grade_label = |k: &str| {
+            grade_names
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_else(|| k.into())
+        };
         let n = |sql: &str| self.scalar(sql, &cases);
         let screenings = f.clause("s.unit", "s.period_start");
         Ok(Stats {
             total: n("SELECT count(*) FROM cases c WHERE {filter}")? as u64,
             open: n("SELECT count(*) FROM cases c WHERE {filter} AND c.closed_on IS NULL")? as u64,
-            closed: n("SELECT count(*) FROM cases c WHERE {filter} AND c.closed_on IS NOT NULL")? as u64,
+            closed: n("SELECT count(*) FROM cases c WHERE {filter} AND c.closed_on IS NOT NULL")?
+                as u64,
             by_grade: self.counts("c.grade", from, &cases, grade_label)?,
             by_type: self.counts("c.dispute_type", from, &cases, |k| {
-                DisputeType::parse(k, "").map(|d| d.label().to_string()).unwrap_or_else(|_| k.into())
+                DisputeType::parse(k, "")
+                    .map(|d| d.label().to_string())
+                    .unwrap_or_else(|_| k.into())
             })?,
             by_source: self.counts("c.source", from, &cases, |k| {
-                Source::parse(k, "").map(|d| d.label().to_string()).unwrap_or_else(|_| k.into())
+                Source::parse(k, "")
+                    .map(|d| d.label().to_string())
+                    .unwrap_or_else(|_| k.into())
             })?,
             by_status: self.counts("c.status", from, &cases, |k| {
-                CaseStatus::parse(k, "").map(|d| d.label().to_string()).unwrap_or_else(|_| k.into())
+                CaseStatus::parse(k, "")
+                    .map(|d| d.label().to_string())
+                    .unwrap_or_else(|_| k.into())
             })?,
             by_level: self.counts("CAST(u.level AS TEXT)", from, &cases, |k| {
                 crate::domain::unit::level_label(k.parse().unwrap_or(0)).to_string()
             })?,
             by_month: self.counts("substr(c.received_on, 1, 7)", from, &cases, str::to_string)?,
-            agreements: n("SELECT count(*) FROM agreements a JOIN cases c ON c.id = a.case_id WHERE {filter}")? as u64,
-            agreement_amount_fen: n("SELECT coalesce(sum(a.amount_fen), 0) FROM agreements a JOIN cases c ON c.id = a.case_id WHERE {filter}")?,
-            resolved: n("SELECT count(*) FROM cases c WHERE {filter} AND c.closing_outcome = 'resolved'")? as u64,
+            agreements: n(
+                "SELECT count(*) FROM agreements a JOIN cases c ON c.id = a.case_id WHERE {filter}",
+            )? as u64,
+            agreement_amount_fen: n(
+                "SELECT coalesce(sum(a.amount_fen), 0) FROM agreements a JOIN cases c ON c.id = a.case_id WHERE {filter}",
+            )?,
+            resolved: n(
+                "SELECT count(*) FROM cases c WHERE {filter} AND c.closing_outcome = 'resolved'",
+            )? as u64,
             satisfaction: self.counts(
                 "f.satisfaction",
                 "FROM followups f JOIN cases c ON c.id = f.case_id",
                 &cases,
-                |k| Satisfaction::parse(k, "").map(|d| d.label().to_string()).unwrap_or_else(|_| k.into()),
+                |k| {
+                    Satisfaction::parse(k, "")
+                        .map(|d| d.label().to_string())
+                        .unwrap_or_else(|_| k.into())
+                },
             )?,
-            petition_risk: n("SELECT count(*) FROM cases c WHERE {filter} AND c.petition_risk")? as u64,
-            criminal_risk: n("SELECT count(*) FROM cases c WHERE {filter} AND c.criminal_risk")? as u64,
-            criminal_prevented: n("SELECT count(*) FROM cases c WHERE {filter} AND c.criminal_risk AND c.closing_outcome = 'resolved'")? as u64,
-            petitions_prevented: n("SELECT count(*) FROM cases c WHERE {filter} AND c.petition_risk AND c.closing_outcome = 'resolved'")? as u64,
-            screenings: self.scalar("SELECT count(*) FROM screenings s WHERE {filter}", &screenings)? as u64,
-            nil_reports: self.scalar("SELECT count(*) FROM screenings s WHERE {filter} AND s.found = 0", &screenings)? as u64,
+            petition_risk: n("SELECT count(*) FROM cases c WHERE {filter} AND c.petition_risk")?
+                as u64,
+            criminal_risk: n("SELECT count(*) FROM cases c WHERE {filter} AND c.criminal_risk")?
+                as u64,
+            criminal_prevented: n(
+                "SELECT count(*) FROM cases c WHERE {filter} AND c.criminal_risk AND c.closing_outcome = 'resolved'",
+            )? as u64,
+            petitions_prevented: n(
+                "SELECT count(*) FROM cases c WHERE {filter} AND c.petition_risk AND c.closing_outcome = 'resolved'",
+            )? as u64,
+            screenings: self.scalar(
+                "SELECT count(*) FROM screenings s WHERE {filter}",
+                &screenings,
+            )? as u64,
+            nil_reports: self.scalar(
+                "SELECT count(*) FROM screenings s WHERE {filter} AND s.found = 0",
+                &screenings,
+            )? as u64,
         })
     }
 }
