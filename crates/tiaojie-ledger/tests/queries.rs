@@ -1,0 +1,249 @@
+//! The ledger list's filters, search, sorting and paging, and the counts.
+
+mod support;
+
+use support::*;
+use tiaojie_ledger::Ledger;
+use tiaojie_ledger::domain::labels::{CaseStatus, ClosingOutcome, DisputeType};
+use tiaojie_ledger::store::StatsFilter;
+use tiaojie_ledger::store::queries::{CaseFilter, Scope, SortKey};
+
+/// Village A: 3 cases (red, yellow, closed green); village B: 2 (one
+/// escalated to and accepted by the station); all in the station's ledger.
+fn world() -> Ledger {
+    let mut a = device(VILLAGE_A);
+    let mut b = device(VILLAGE_B);
+    let mut station = device(STATION);
+    let c1 = a.open_case(&intake("张三", "李四", day(1, 10))).unwrap();
+    let mut contract = intake("王小明", "刘大力", day(2, 3));
+    contract.dispute_type = "合同".into();
+    contract.facts = "货款拖欠百分之50%未付".into();
+    let c2 = a.open_case(&contract).unwrap();
+    let c3 = a.open_case(&intake("陈一", "林二", day(2, 20))).unwrap();
+    a.grade_case(c1.id, "red", "冲突激烈", Some(day(1, 11)))
+        .unwrap();
+    a.grade_case(c2.id, "yellow", "金额较大", Some(day(2, 4)))
+        .unwrap();
+    a.grade_case(c3.id, "green", "一般", Some(day(2, 21)))
+        .unwrap();
+    a.close_case(c3.id, ClosingOutcome::Withdrawn, "", Some(day(2, 22)))
+        .unwrap();
+    let d1 = b.open_case(&intake("周三", "吴四", day(3, 1))).unwrap();
+    b.open_case(&intake("郑五", "冯六", day(3, 2))).unwrap();
+    b.grade_case(d1.id, "red", "涉访风险", Some(day(3, 1)))
+        .unwrap();
+    b.escalate(d1.id, STATION, "涉访", Some(day(3, 1))).unwrap();
+    sync(&a, &mut station);
+    sync(&b, &mut station);
+    station
+        .accept_escalation(d1.id, "", Some(day(3, 2)))
+        .unwrap();
+    station
+}
+
+fn numbers(l: &Ledger, f: CaseFilter) -> Vec<String> {
+    let page = l.list_cases(&f).unwrap();
+    assert_eq!(
+        page.total as usize,
+        page.rows.len(),
+        "paging not expected here"
+    );
+    page.rows.into_iter().map(|r| r.number).collect()
+}
+
+#[test]
+fn filters() {
+    let l = world();
+    assert_eq!(l.list_cases(&CaseFilter::default()).unwrap().total, 5);
+    let red = numbers(
+        &l,
+        CaseFilter {
+            grades: vec!["red".into()],
+            ..Default::default()
+        },
+    );
+    assert_eq!(red.len(), 2);
+    let closed = numbers(
+        &l,
+        CaseFilter {
+            statuses: vec![CaseStatus::Closed],
+            ..Default::default()
+        },
+    );
+    assert_eq!(closed, vec!["（2026）青山村人调字第3号"]);
+    let contract = numbers(
+        &l,
+        CaseFilter {
+            dispute_types: vec![DisputeType::Contract],
+            ..Default::default()
+        },
+    );
+    assert_eq!(contract, vec!["（2026）青山村人调字第2号"]);
+    // Owned at level 2: the accepted escalation.
+    let level2 = numbers(
+        &l,
+        CaseFilter {
+            level: Some(2),
+            ..Default::default()
+        },
+    );
+    assert_eq!(level2, vec!["（2026）白石村人调字第1号"]);
+    let village_a = CaseFilter {
+        scope: Some(Scope {
+            unit: VILLAGE_A.into(),
+            subtree: false,
+        }),
+        ..Default::default()
+    };
+    assert_eq!(numbers(&l, village_a).len(), 3);
+    let station_only = CaseFilter {
+        scope: Some(Scope {
+            unit: STATION.into(),
+            subtree: false,
+        }),
+        ..Default::default()
+    };
+    assert_eq!(numbers(&l, station_only).len(), 1);
+    let subtree = CaseFilter {
+        scope: Some(Scope {
+            unit: DISTRICT.into(),
+            subtree: true,
+        }),
+        ..Default::default()
+    };
+    assert_eq!(numbers(&l, subtree).len(), 5);
+    let february = CaseFilter {
+        received_from: Some(day(2, 1)),
+        received_to: Some(day(2, 28)),
+        ..Default::default()
+    };
+    assert_eq!(numbers(&l, february).len(), 2);
+}
+
+#[test]
+fn search_finds_chinese_names_facts_ids_and_numbers_literally() {
+    let l = world();
+    let find = |t: &str| {
+        numbers(
+            &l,
+            CaseFilter {
+                text: Some(t.into()),
+                ..Default::default()
+            },
+        )
+    };
+    assert_eq!(find("刘大力"), vec!["（2026）青山村人调字第2号"]);
+    assert_eq!(find("货款"), vec!["（2026）青山村人调字第2号"]);
+    assert_eq!(find("白石村人调字第2号"), vec!["（2026）白石村人调字第2号"]);
+    assert_eq!(find(&id_number("43030219800101001")).len(), 5);
+    // Wildcards are text, not patterns.
+    assert_eq!(find("50%"), vec!["（2026）青山村人调字第2号"]);
+    assert!(find("%").len() == 1 && find("_").is_empty());
+    assert!(find("不存在的名字").is_empty());
+}
+
+#[test]
+fn sorting_and_paging() {
+    let l = world();
+    let by_grade = l
+        .list_cases(&CaseFilter {
+            sort: SortKey::Grade,
+            limit: 2,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(by_grade.total, 5);
+    assert!(
+        by_grade
+            .rows
+            .iter()
+            .all(|r| r.grade.as_deref() == Some("red"))
+    );
+    let oldest_first = numbers(
+        &l,
+        CaseFilter {
+            sort: SortKey::Received,
+            ascending: true,
+            ..Default::default()
+        },
+    );
+    assert_eq!(oldest_first[0], "（2026）青山村人调字第1号");
+    let page2 = l
+        .list_cases(&CaseFilter {
+            sort: SortKey::Received,
+            ascending: true,
+            offset: 4,
+            limit: 2,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page2.rows.len(), 1);
+    assert_eq!(page2.rows[0].number, "（2026）白石村人调字第2号");
+}
+
+#[test]
+fn counts_for_statistics() {
+    let l = world();
+    let all = l.stats(&StatsFilter::default()).unwrap();
+    assert_eq!((all.total, all.open, all.closed), (5, 4, 1));
+    let grade = |k: &str| all.by_grade.iter().find(|c| c.key == k).map(|c| c.count);
+    assert_eq!(
+        (grade("red"), grade("yellow"), grade("green")),
+        (Some(2), Some(1), Some(1))
+    );
+    assert_eq!(
+        all.by_grade.iter().find(|c| c.key == "red").unwrap().label,
+        "红色"
+    );
+    assert_eq!(
+        all.by_type
+            .iter()
+            .find(|c| c.label == "合同")
+            .unwrap()
+            .count,
+        1
+    );
+    let months: Vec<(&str, u64)> = all
+        .by_month
+        .iter()
+        .map(|c| (c.key.as_str(), c.count))
+        .collect();
+    assert_eq!(months, vec![("2026-01", 1), ("2026-02", 2), ("2026-03", 2)]);
+    assert_eq!(all.by_level.iter().find(|c| c.key == "2").unwrap().count, 1);
+    let village_b = l
+        .stats(&StatsFilter {
+            scope: Some(Scope {
+                unit: VILLAGE_B.into(),
+                subtree: false,
+            }),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        village_b.total, 1,
+        "the accepted case now counts for the station"
+    );
+    let march = l
+        .stats(&StatsFilter {
+            from: Some(day(3, 1)),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(march.total, 2);
+}
+
+#[test]
+fn cases_resolve_by_number_id_or_prefix() {
+    let l = world();
+    let row = &l.list_cases(&CaseFilter::default()).unwrap().rows[0];
+    assert_eq!(l.resolve_case(&row.number).unwrap(), row.id);
+    let ascii = row.number.replace('（', "(").replace('）', ")");
+    assert_eq!(l.resolve_case(&ascii).unwrap(), row.id);
+    assert_eq!(l.resolve_case(&row.id.to_string()).unwrap(), row.id);
+    assert_eq!(
+        l.resolve_case("（2026）青山村人调字第99号")
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
+}
