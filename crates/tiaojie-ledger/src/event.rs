@@ -13,6 +13,7 @@ use crate::domain::unit::{MediatorSpec, UnitSpec};
 use crate::hlc::Hlc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Version of the event body format written by this build.
@@ -246,15 +247,17 @@ impl EventBody {
         }
     }
 
-    /// One line in Chinese for the case history.
-    pub fn describe(&self) -> String {
+    /// One line in Chinese for the case history, with unit and grade names
+    /// looked up in `names`.
+    pub fn describe(&self, names: &Names) -> String {
         use EventBody::*;
         match self {
             UnitRegistered(u) => format!("登记单位 {}（{}）", u.name, u.code),
             MediatorRegistered(m) => format!("登记调解员 {}", m.name),
             SchemeConfigured(s) => format!("设置预警等级（{}级）", s.grades.len()),
             CaseOpened { number, intake, .. } => format!(
-                "登记受理 {number}：{}，{}",
+                "{} 登记受理 {number}：{}，{}",
+                intake.received_on,
                 intake.dispute_type,
                 intake
                     .parties
@@ -265,13 +268,13 @@ impl EventBody {
             ),
             CaseGraded {
                 grade, reason, on, ..
-            } => format!("{on} 评定预警等级 {grade}：{reason}"),
+            } => format!("{on} 评定为{}：{reason}", names.grade(grade)),
             EscalationRequested {
                 to_unit,
                 reason,
                 on,
                 ..
-            } => format!("{on} 提请上交至 {to_unit}：{reason}"),
+            } => format!("{on} 提请上交至{}：{reason}", names.unit(to_unit)),
             EscalationAccepted { note, on, .. } => format!("{on} 上级受理上交案件 {note}"),
             EscalationReturned { reason, on, .. } => format!("{on} 上级退回：{reason}"),
             SupportRequested {
@@ -279,7 +282,7 @@ impl EventBody {
                 matter,
                 on,
                 ..
-            } => format!("{on} 请求 {to_unit} 支援：{matter}"),
+            } => format!("{on} 请求{}支援：{matter}", names.unit(to_unit)),
             SupportAnswered { reply, on, .. } => format!("{on} 上级答复支援请求：{reply}"),
             CaseReferred {
                 department,
@@ -331,6 +334,24 @@ impl EventBody {
                 }
             }
         }
+    }
+}
+
+/// Display names of the codes events carry; a code without a name shows as
+/// itself.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub units: HashMap<String, String>,
+    pub grades: HashMap<String, String>,
+}
+
+impl Names {
+    pub fn unit<'a>(&'a self, code: &'a str) -> &'a str {
+        self.units.get(code).map_or(code, String::as_str)
+    }
+
+    pub fn grade<'a>(&'a self, key: &'a str) -> &'a str {
+        self.grades.get(key).map_or(key, String::as_str)
     }
 }
 

@@ -379,3 +379,42 @@ fn journal_mode(path: &std::path::Path) -> &'static str {
         "other"
     }
 }
+
+#[test]
+fn a_return_stays_on_the_list_until_acted_on_or_old() {
+    let mut village = device(VILLAGE_A);
+    let mut station = device(STATION);
+    let case = village
+        .open_case(&intake("张三", "李四", day(3, 2)))
+        .unwrap();
+    village
+        .escalate(case.id, STATION, "请求上交", Some(day(3, 2)))
+        .unwrap();
+    sync(&village, &mut station);
+    station
+        .return_escalation(case.id, "请村里继续调解", Some(day(3, 3)))
+        .unwrap();
+    sync(&station, &mut village);
+    assert_eq!(
+        village
+            .recent_returns(VILLAGE_A, day(3, 4), 14)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        village
+            .recent_returns(VILLAGE_A, day(3, 20), 14)
+            .unwrap()
+            .is_empty()
+    );
+    village
+        .escalate(case.id, DISTRICT, "再次上交", Some(day(3, 5)))
+        .unwrap();
+    assert!(
+        village
+            .recent_returns(VILLAGE_A, day(3, 6), 14)
+            .unwrap()
+            .is_empty()
+    );
+}

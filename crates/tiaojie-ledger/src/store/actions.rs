@@ -80,8 +80,8 @@ fn action_date(on: Option<NaiveDate>) -> Result<NaiveDate> {
 }
 
 impl Ledger {
-    /// Finds a case by its id, the first characters of its id (at least 8),
-    /// or its number as printed (either style of brackets).
+    /// Finds a case by its id, the first or last characters of its id (at
+    /// least 8), or its number as printed (either style of brackets).
     pub fn resolve_case(&self, key: &str) -> Result<Uuid> {
         let k = key.trim();
         if let Ok(id) = Uuid::parse_str(k) {
@@ -98,9 +98,11 @@ impl Ledger {
             return parse_uuid(&id);
         }
         if k.len() >= 8 && k.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-            let mut stmt = self
-                .conn()
-                .prepare("SELECT id FROM cases WHERE id LIKE ?1 || '%' LIMIT 2")?;
+            // UUIDv7 ids share their leading (time) digits within a minute,
+            // so the trailing random digits identify a case as well.
+            let mut stmt = self.conn().prepare(
+                "SELECT id FROM cases WHERE id LIKE ?1 || '%' OR id LIKE '%' || ?1 LIMIT 2",
+            )?;
             let ids: Vec<String> = stmt
                 .query_map([k.to_ascii_lowercase()], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;

@@ -83,9 +83,20 @@ pub(crate) fn ancestors(conn: &Connection, code: &str) -> Result<Vec<String>> {
     Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
 }
 
+/// Registers or updates a unit. A registration without a parent keeps the
+/// parent already known: a device's `init` names only its own unit and must
+/// not cut it out of the tree that other devices registered.
 fn register_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
     unit.validate()?;
-    if let Some(parent) = &unit.parent {
+    let kept: Option<String> = conn
+        .query_row(
+            "SELECT parent FROM units WHERE code = ?1",
+            [&unit.code],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    if let Some(parent) = unit.parent.as_ref().or(kept.as_ref()) {
         let parent_level = unit_level(conn, parent).map_err(|_| {
             LedgerError::invalid(
                 "parent",
@@ -120,7 +131,7 @@ fn register_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
     conn.execute(
         "INSERT INTO units (code, name, short_name, level, parent) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name,
-             level = excluded.level, parent = excluded.parent",
+             level = excluded.level, parent = coalesce(excluded.parent, units.parent)",
         params![
             unit.code,
             unit.name,

@@ -262,6 +262,19 @@ impl Ledger {
             })?
             .collect::<rusqlite::Result<_>>()?
         };
+        let names = crate::event::Names {
+            units: self
+                .units()?
+                .into_iter()
+                .map(|u| (u.spec.code, u.spec.name))
+                .collect(),
+            grades: self
+                .scheme()?
+                .grades
+                .into_iter()
+                .map(|g| (g.key, g.name))
+                .collect(),
+        };
         self.case_events(case_id)?
             .into_iter()
             .map(|ev| {
@@ -279,7 +292,7 @@ impl Ledger {
                     unit: ev.unit.clone(),
                     actor: ev.actor.clone(),
                     kind: ev.body.kind(),
-                    text: ev.body.describe(),
+                    text: ev.body.describe(&names),
                     applied,
                     note,
                 })

@@ -479,6 +479,35 @@ impl Ledger {
         Ok(out)
     }
 
+    /// Escalations `unit` sent that came back in the `days` before `on`, for
+    /// cases still open and not escalated again since: the returns that
+    /// still need the unit's attention.
+    pub fn recent_returns(
+        &self,
+        unit: &str,
+        on: NaiveDate,
+        days: u64,
+    ) -> Result<Vec<EscalationItem>> {
+        let since = on - chrono::Days::new(days);
+        let mut out = Vec::new();
+        for e in self.escalations(unit, "returned", true)? {
+            let Some(answered) = e.answered_on.filter(|d| *d >= since && *d <= on) else {
+                continue;
+            };
+            let pending: bool = self.conn().query_row(
+                "SELECT c.closed_on IS NULL AND NOT EXISTS (SELECT 1 FROM escalations l
+                     WHERE l.case_id = c.id AND l.requested_on > ?2)
+                 FROM cases c WHERE c.id = ?1",
+                params![e.case_id.to_string(), answered],
+                |r| r.get(0),
+            )?;
+            if pending {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
     /// Referrals of open cases in `scope` whose answer is past its deadline.
     pub fn overdue_referrals(&self, on: NaiveDate, scope: &Scope) -> Result<Vec<ReferralItem>> {
         let sql = format!(

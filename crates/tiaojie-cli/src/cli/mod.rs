@@ -1,0 +1,220 @@
+//! The command line as clap sees it. Values that the ledger knows how to
+//! check (dates, labels, money) arrive here as text and are parsed by the
+//! commands, so that a wrong value gets the ledger's Chinese message and the
+//! same error shape as every other mistake.
+
+mod case;
+
+pub use case::*;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tiaojie",
+    version,
+    about = "调解台账：村（社区）矛盾纠纷调解的本机台账"
+)]
+pub struct Cli {
+    /// 台账文件（默认：数据目录下的 tiaojie/ledger.sqlite3）
+    #[arg(long, global = true, env = "TIAOJIE_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+
+    /// 以 JSON 输出（供脚本使用）
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// 操作人姓名，记录在每条事件上
+    #[arg(long = "as", global = true, env = "TIAOJIE_ACTOR", value_name = "NAME")]
+    pub actor: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 初始化本机台账，指定本机所属单位
+    Init(InitArgs),
+    /// 组织机构
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    /// 调解员队伍
+    #[command(subcommand)]
+    Mediator(MediatorCommand),
+    /// 案件：登记、查询和办理
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// 应回访的案件（默认只看本单位）
+    Due(DueArgs),
+    /// 今日待办：应回访、待受理的上交、被退回的上交、逾期未反馈的移送
+    Today(TodayArgs),
+    /// 矛盾纠纷排查
+    #[command(subcommand)]
+    Screening(ScreeningCommand),
+    /// 预警等级方案
+    #[command(subcommand)]
+    Scheme(SchemeCommand),
+    /// 统计
+    Stats(StatsArgs),
+    /// 事件的导出与导入（在两本台账之间传递）
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// 建立（或打开）一本示例台账并显示台账和今日应回访
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// 本单位代码（村级为12位统计用区划代码）
+    #[arg(long)]
+    pub unit_code: String,
+    /// 本单位名称
+    #[arg(long)]
+    pub unit_name: String,
+    /// 案号中使用的简称（默认取名称去掉“调解室”等字样）
+    #[arg(long)]
+    pub short_name: Option<String>,
+    /// 层级：1 村（社区）调解室，2 派出所/乡镇调解中心，3 区县调解中心
+    #[arg(long)]
+    pub level: u8,
+    /// 同一单位多台电脑时的编号，用于案号不重复
+    #[arg(long, default_value_t = 0)]
+    pub lane: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitCommand {
+    /// 登记或修改单位
+    Add(UnitAddArgs),
+    /// 列出单位
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct UnitAddArgs {
+    #[arg(long)]
+    pub code: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub short_name: Option<String>,
+    #[arg(long)]
+    pub level: u8,
+    /// 上级单位代码
+    #[arg(long)]
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MediatorCommand {
+    /// 登记调解员
+    Add(MediatorAddArgs),
+    /// 列出调解员
+    List {
+        /// 只列出该单位及其下属单位的调解员
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// 停用调解员（其经办的案件不受影响）
+    Deactivate {
+        /// 调解员编号、编号前缀或姓名
+        id: String,
+    },
+    /// 重新启用调解员
+    Activate { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct MediatorAddArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// 所属单位代码（默认本机单位）
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// 身份：驻村干部、辅警、民警、法律顾问、专职律师、法官、检察官、村干部、乡贤、其他
+    #[arg(long)]
+    pub role: String,
+    /// 擅长领域，可重复
+    #[arg(long = "specialty")]
+    pub specialties: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// 查看哪一天（默认今天）
+    #[arg(long)]
+    pub on: Option<String>,
+    /// 单位代码（默认本机单位）
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// 包括下属单位
+    #[arg(long)]
+    pub subtree: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TodayArgs {
+    #[arg(long)]
+    pub on: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScreeningCommand {
+    /// 上报一轮排查结果（发现 0 件即零上报）
+    Report {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// 发现的纠纷件数
+        #[arg(long)]
+        found: u32,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemeCommand {
+    /// 显示当前预警等级方案
+    Show,
+    /// 从 JSON 文件设置方案
+    Set {
+        #[arg(long)]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[arg(long)]
+    pub unit: Option<String>,
+    #[arg(long, requires = "unit")]
+    pub subtree: bool,
+    /// 受理日期起
+    #[arg(long)]
+    pub from: Option<String>,
+    /// 受理日期止
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// 把全部事件写入 JSON 文件
+    Export {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// 从 JSON 文件导入事件（已有的跳过）
+    Import {
+        #[arg(long)]
+        file: PathBuf,
+    },
+}

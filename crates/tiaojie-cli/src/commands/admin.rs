@@ -1,0 +1,252 @@
+//! Setting a ledger up and moving its events: init, units, mediators, the
+//! grading scheme, screening reports, event export and import.
+
+use super::{date, my_unit, opt_date, read_json, unit_code};
+use crate::cli::{
+    EventsCommand, InitArgs, MediatorCommand, SchemeCommand, ScreeningCommand, UnitCommand,
+};
+use crate::error::{CliError, CliResult};
+use crate::output::{Output, table};
+use serde_json::json;
+use tiaojie_ledger::domain::labels::MediatorRole;
+use tiaojie_ledger::domain::scheme::Scheme;
+use tiaojie_ledger::domain::unit::{UnitSpec, level_label};
+use tiaojie_ledger::store::MediatorInput;
+use tiaojie_ledger::store::queries::Scope;
+use tiaojie_ledger::{Event, Ledger};
+
+pub fn init(ledger: &mut Ledger, a: InitArgs, out: Output) -> CliResult<()> {
+    let spec = UnitSpec::new(
+        &a.unit_code,
+        &a.unit_name,
+        a.short_name.as_deref(),
+        a.level,
+        None,
+    );
+    let device = ledger.init(spec.clone(), a.lane)?;
+    out.emit(&json!({"ok": true, "device": device, "unit": spec}), |_| {
+        format!(
+            "本机台账已初始化：{}（{}，{}），案号简称“{}”\n设备编号：{}",
+            spec.name,
+            spec.code,
+            level_label(spec.level),
+            spec.short_name,
+            device.device_id
+        )
+    })
+}
+
+pub fn unit(ledger: &mut Ledger, command: UnitCommand, out: Output) -> CliResult<()> {
+    match command {
+        UnitCommand::Add(a) => {
+            let parent = a
+                .parent
+                .as_deref()
+                .map(|p| unit_code(ledger, p))
+                .transpose()?;
+            let spec = UnitSpec::new(
+                &a.code,
+                &a.name,
+                a.short_name.as_deref(),
+                a.level,
+                parent.as_deref(),
+            );
+            ledger.add_unit(spec.clone())?;
+            out.emit(&json!({"ok": true, "unit": spec}), |_| {
+                format!(
+                    "已登记单位：{}（{}，{}）",
+                    spec.name,
+                    spec.code,
+                    level_label(spec.level)
+                )
+            })
+        }
+        UnitCommand::List => {
+            let units = ledger.units()?;
+            out.emit(&units, |units| {
+                let rows: Vec<Vec<String>> = units
+                    .iter()
+                    .map(|u| {
+                        vec![
+                            u.spec.code.clone(),
+                            u.spec.name.clone(),
+                            u.spec.short_name.clone(),
+                            u.level_name.to_string(),
+                            u.spec.parent.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                if rows.is_empty() {
+                    return "尚未登记任何单位".into();
+                }
+                table(&["代码", "名称", "简称", "层级", "上级"], &rows)
+            })
+        }
+    }
+}
+
+pub fn mediator(ledger: &mut Ledger, command: MediatorCommand, out: Output) -> CliResult<()> {
+    match command {
+        MediatorCommand::Add(a) => {
+            let input = MediatorInput {
+                name: a.name,
+                phone: a.phone,
+                unit: a
+                    .unit
+                    .as_deref()
+                    .map(|u| unit_code(ledger, u))
+                    .transpose()?,
+                role: MediatorRole::parse(&a.role, "role")?,
+                specialties: a.specialties,
+            };
+            let name = input.name.trim().to_string();
+            let id = ledger.add_mediator(input)?;
+            out.emit(&json!({"ok": true, "mediator_id": id}), |_| {
+                format!("已登记调解员：{name}\n编号：{id}")
+            })
+        }
+        MediatorCommand::List { unit } => {
+            let scope = unit
+                .map(|u| -> CliResult<Scope> {
+                    Ok(Scope {
+                        unit: unit_code(ledger, &u)?,
+                        subtree: true,
+                    })
+                })
+                .transpose()?;
+            let list = ledger.mediators(scope.as_ref())?;
+            out.emit(&list, |list| {
+                if list.is_empty() {
+                    return "尚未登记调解员".into();
+                }
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.id.to_string(),
+                            m.name.clone(),
+                            m.role.label().to_string(),
+                            m.phone.clone().unwrap_or_default(),
+                            m.unit.clone(),
+                            m.specialties.join("、"),
+                            if m.active { "在岗" } else { "已停用" }.to_string(),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &["编号", "姓名", "身份", "电话", "单位", "擅长", "状态"],
+                    &rows,
+                )
+            })
+        }
+        MediatorCommand::Deactivate { id } => set_active(ledger, &id, false, out),
+        MediatorCommand::Activate { id } => set_active(ledger, &id, true, out),
+    }
+}
+
+fn set_active(ledger: &mut Ledger, key: &str, active: bool, out: Output) -> CliResult<()> {
+    let id = ledger.resolve_mediator(key.trim())?;
+    ledger.set_mediator_active(id, active)?;
+    let name = ledger.mediator(id)?.name;
+    out.emit(
+        &json!({"ok": true, "mediator_id": id, "active": active}),
+        |_| {
+            format!(
+                "调解员 {name} 已{}",
+                if active { "重新启用" } else { "停用" }
+            )
+        },
+    )
+}
+
+pub fn screening(ledger: &mut Ledger, command: ScreeningCommand, out: Output) -> CliResult<()> {
+    let ScreeningCommand::Report {
+        from,
+        to,
+        found,
+        note,
+        on,
+    } = command;
+    let start = date(&from, "from")?;
+    let end = date(&to, "to")?;
+    let round =
+        ledger.report_screening(start, end, found, &note, opt_date(on.as_deref(), "on")?)?;
+    let unit = my_unit(ledger)?;
+    out.emit(
+        &json!({"ok": true, "round_id": round, "unit": unit, "found": found}),
+        |_| {
+            if found == 0 {
+                format!("已上报 {start} 至 {end} 的排查：零上报")
+            } else {
+                format!("已上报 {start} 至 {end} 的排查：发现纠纷{found}件")
+            }
+        },
+    )
+}
+
+pub fn scheme(ledger: &mut Ledger, command: SchemeCommand, out: Output) -> CliResult<()> {
+    if let SchemeCommand::Set { file } = command {
+        let scheme: Scheme = read_json(&file)?;
+        ledger.configure_scheme(scheme)?;
+        if out.json {
+            return out.emit(&json!({"ok": true, "scheme": ledger.scheme()?}), |_| {
+                String::new()
+            });
+        }
+        println!("已更新预警等级方案");
+    }
+    let scheme = ledger.scheme()?;
+    out.emit(&scheme, |s| {
+        let rows: Vec<Vec<String>> = s
+            .grades
+            .iter()
+            .map(|g| {
+                vec![
+                    g.key.clone(),
+                    g.name.clone(),
+                    format!("每{}天", g.cadence_days),
+                    g.color.clone(),
+                ]
+            })
+            .collect();
+        table(&["代码", "名称", "回访周期", "颜色"], &rows)
+    })
+}
+
+pub fn events(ledger: &mut Ledger, command: EventsCommand, out: Output) -> CliResult<()> {
+    match command {
+        EventsCommand::Export { file } => {
+            let events = ledger.events()?;
+            let text = serde_json::to_string_pretty(&events)
+                .map_err(|e| CliError::Io(format!("无法写出事件：{e}")))?;
+            std::fs::write(&file, text)
+                .map_err(|e| CliError::Io(format!("无法写入文件“{}”：{e}", file.display())))?;
+            out.emit(
+                &json!({"ok": true, "events": events.len(), "file": file}),
+                |_| format!("已导出{}条事件到 {}", events.len(), file.display()),
+            )
+        }
+        EventsCommand::Import { file } => {
+            let events: Vec<Event> = read_json(&file)?;
+            let report = ledger.ingest(&events)?;
+            let doc = json!({
+                "ok": true,
+                "inserted": report.inserted,
+                "duplicates": report.duplicates,
+                "refolded": report.refolded,
+            });
+            out.emit(&doc, |_| {
+                format!(
+                    "已导入{}条事件，{}条已存在{}",
+                    report.inserted,
+                    report.duplicates,
+                    if report.refolded {
+                        "（已重新整理台账）"
+                    } else {
+                        ""
+                    }
+                )
+            })
+        }
+    }
+}

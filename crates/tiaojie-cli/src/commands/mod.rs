@@ -1,0 +1,119 @@
+//! One function per command: parse the text of the flags, call the ledger,
+//! print the result.
+
+mod admin;
+mod case;
+mod intake;
+mod report;
+mod show;
+
+pub use report::{due_text, list_text};
+
+use crate::cli::{Cli, Command};
+use crate::error::{CliError, CliResult};
+use crate::output::Output;
+use crate::{db, demo};
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+use std::path::Path;
+use tiaojie_ledger::Ledger;
+use tiaojie_ledger::domain::intake::parse_date;
+use uuid::Uuid;
+
+pub fn run(cli: Cli) -> CliResult<()> {
+    let out = Output { json: cli.json };
+    let path = match cli.db {
+        Some(p) => p,
+        None => db::default_path()?,
+    };
+    // Only the commands that start or fill a ledger may create its file.
+    let create = matches!(
+        cli.command,
+        Command::Init(_)
+            | Command::Demo
+            | Command::Events(crate::cli::EventsCommand::Import { .. })
+    );
+    let mut ledger = db::open(&path, create, cli.actor)?;
+    let ledger = &mut ledger;
+    match cli.command {
+        Command::Init(args) => admin::init(ledger, args, out),
+        Command::Unit(c) => admin::unit(ledger, c, out),
+        Command::Mediator(c) => admin::mediator(ledger, c, out),
+        Command::Case(c) => case::run(ledger, c, out),
+        Command::Due(args) => report::due(ledger, args, out),
+        Command::Today(args) => report::todo(ledger, args, out),
+        Command::Screening(c) => admin::screening(ledger, c, out),
+        Command::Scheme(c) => admin::scheme(ledger, c, out),
+        Command::Stats(args) => report::stats(ledger, args, out),
+        Command::Events(c) => admin::events(ledger, c, out),
+        Command::Demo => demo::run(ledger, &path, out),
+    }
+}
+
+pub(crate) fn date(text: &str, field: &str) -> CliResult<NaiveDate> {
+    Ok(parse_date(text, field)?)
+}
+
+pub(crate) fn opt_date(text: Option<&str>, field: &str) -> CliResult<Option<NaiveDate>> {
+    text.map(|t| date(t, field)).transpose()
+}
+
+/// The code of a unit given by code, name or short name; text that names no
+/// registered unit is passed on as a code for the ledger to judge.
+pub(crate) fn unit_code(ledger: &Ledger, text: &str) -> CliResult<String> {
+    let t = text.trim();
+    let units = ledger.units()?;
+    Ok(units
+        .iter()
+        .find(|u| u.spec.code == t)
+        .or_else(|| {
+            units
+                .iter()
+                .find(|u| u.spec.name == t || u.spec.short_name == t)
+        })
+        .map(|u| u.spec.code.clone())
+        .unwrap_or_else(|| t.to_string()))
+}
+
+/// `name（code）` for people, or the bare code of an unknown unit.
+pub(crate) fn unit_label(ledger: &Ledger, code: &str) -> CliResult<String> {
+    Ok(ledger
+        .units()?
+        .into_iter()
+        .find(|u| u.spec.code == code)
+        .map(|u| format!("{}（{code}）", u.spec.name))
+        .unwrap_or_else(|| code.to_string()))
+}
+
+/// The unit of this device, for commands that default to "my unit".
+pub(crate) fn my_unit(ledger: &Ledger) -> CliResult<String> {
+    Ok(ledger.device()?.unit_code)
+}
+
+/// Reads a JSON file into `T`; a missing file or malformed JSON is the
+/// person's mistake (exit 2) and names the line and column.
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> CliResult<T> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::input("file", format!("无法读取文件“{}”：{e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| CliError::json(path, &e))
+}
+
+/// Reports an action on a case: `{"ok": true, "case_id", "number", ...extra}`
+/// or the Chinese sentence `done` followed by the case number.
+pub(crate) fn case_done(
+    ledger: &Ledger,
+    id: Uuid,
+    extra: Value,
+    done: &str,
+    out: Output,
+) -> CliResult<()> {
+    let number = ledger.case_row(id)?.number;
+    let mut doc = Map::new();
+    doc.insert("ok".into(), Value::Bool(true));
+    doc.insert("case_id".into(), json!(id));
+    doc.insert("number".into(), json!(number));
+    if let Value::Object(more) = extra {
+        doc.extend(more);
+    }
+    out.emit(&Value::Object(doc), |_| format!("{done}：{number}"))
+}

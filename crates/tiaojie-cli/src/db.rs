@@ -1,0 +1,52 @@
+//! Finding and opening the ledger file.
+
+use crate::error::{CliError, CliResult};
+use std::path::{Path, PathBuf};
+use tiaojie_ledger::Ledger;
+
+/// `tiaojie/ledger.sqlite3` in the user's data directory: %APPDATA% on
+/// Windows, otherwise $XDG_DATA_HOME or ~/.local/share.
+pub fn default_path() -> CliResult<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let base = if cfg!(windows) {
+        var("APPDATA")
+    } else {
+        var("XDG_DATA_HOME").or_else(|| var("HOME").map(|h| h.join(".local").join("share")))
+    };
+    let base = base.ok_or_else(|| {
+        CliError::input(
+            "db",
+            "找不到用户数据目录，请用 --db 或环境变量 TIAOJIE_DB 指定台账文件",
+        )
+    })?;
+    Ok(base.join("tiaojie").join("ledger.sqlite3"))
+}
+
+/// Opens the ledger at `path`. Only commands that start a ledger may create
+/// the file; for the others a missing file is a mistake in `--db`, not a
+/// reason to leave an empty ledger behind.
+pub fn open(path: &Path, create: bool, actor: Option<String>) -> CliResult<Ledger> {
+    if !path.exists() {
+        if !create {
+            return Err(CliError::Input {
+                code: "not_found",
+                message: format!(
+                    "台账文件“{}”不存在，请先运行 tiaojie init（或用 --db 指定已有的台账文件）",
+                    path.display()
+                ),
+                field: Some("db".into()),
+            });
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| CliError::Io(format!("无法创建目录“{}”：{e}", dir.display())))?;
+        }
+    }
+    let mut ledger = Ledger::open(path)?;
+    ledger.set_actor(actor);
+    Ok(ledger)
+}
