@@ -522,3 +522,17 @@ impl Ledger {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_dates_default_to_today_and_refuse_the_future() {
+        assert_eq!(action_date(None).unwrap(), today());
+        let past = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        assert_eq!(action_date(Some(past)).unwrap(), past);
+        let err = action_date(Some(today() + chrono::Days::new(1))).unwrap_err();
+        assert_eq!(err.field(), Some("on"));
+    }
+}

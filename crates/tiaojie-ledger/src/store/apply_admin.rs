@@ -191,3 +191,51 @@ pub(super) fn write_scheme(conn: &Connection, scheme: &Scheme) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Ledger;
+
+    #[test]
+    fn ancestors_nearest_first_and_levels_must_rise() {
+        let mut l = Ledger::open_in_memory().unwrap();
+        l.init(UnitSpec::new("430302000000", "区中心", None, 3, None), 0)
+            .unwrap();
+        l.add_unit(UnitSpec::new(
+            "430302001000",
+            "派出所",
+            None,
+            2,
+            Some("430302000000"),
+        ))
+        .unwrap();
+        l.add_unit(UnitSpec::new(
+            "430302001001",
+            "青山村",
+            None,
+            1,
+            Some("430302001000"),
+        ))
+        .unwrap();
+        assert_eq!(
+            ancestors(l.conn(), "430302001001").unwrap(),
+            vec!["430302001000", "430302000000"]
+        );
+        let err = l
+            .add_unit(UnitSpec::new(
+                "430302001002",
+                "白石村",
+                None,
+                2,
+                Some("430302001000"),
+            ))
+            .unwrap_err();
+        assert_eq!(err.field(), Some("parent"));
+        // A unit with subordinates cannot drop to their level.
+        let err = l
+            .add_unit(UnitSpec::new("430302001000", "派出所", None, 1, None))
+            .unwrap_err();
+        assert_eq!(err.field(), Some("level"));
+    }
+}

@@ -174,6 +174,9 @@ pub(crate) fn fingerprint(conn: &Connection) -> Result<String> {
         while let Some(row) = rows.next()? {
             let cells: Vec<String> = (0..columns)
                 .map(|i| match row.get_ref(i) {
+                    Ok(rusqlite::types::ValueRef::Text(t)) => {
+                        format!("{:?}", String::from_utf8_lossy(t))
+                    }
                     Ok(v) => format!("{v:?}"),
                     Err(e) => format!("<{e}>"),
                 })
@@ -182,4 +185,76 @@ pub(crate) fn fingerprint(conn: &Connection) -> Result<String> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Ledger;
+    use crate::domain::unit::UnitSpec;
+
+    fn ledger() -> Ledger {
+        let mut l = Ledger::open_in_memory().unwrap();
+        l.init(
+            UnitSpec::new("430302000000", "高新区调解中心", None, 3, None),
+            0,
+        )
+        .unwrap();
+        l.add_unit(UnitSpec::new(
+            "430302001000",
+            "双马派出所调解中心",
+            None,
+            2,
+            Some("430302000000"),
+        ))
+        .unwrap();
+        l
+    }
+
+    #[test]
+    fn folding_again_from_the_start_gives_the_same_projection() {
+        let mut l = ledger();
+        let before = l.fingerprint().unwrap();
+        assert!(before.contains("双马派出所调解中心"));
+        l.refold().unwrap();
+        assert_eq!(l.fingerprint().unwrap(), before);
+    }
+
+    #[test]
+    fn the_event_log_is_append_only() {
+        let l = ledger();
+        let conn = l.conn();
+        assert!(conn.execute("UPDATE events SET unit = 'x'", []).is_err());
+        assert!(conn.execute("DELETE FROM events", []).is_err());
+        assert_eq!(l.events().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_refused_remote_event_is_kept_with_its_reason() {
+        let mut a = ledger();
+        let mut events = a.events().unwrap();
+        // The same unit registered again with itself as an ancestor's parent.
+        let mut bad = events[1].clone();
+        bad.id = uuid::Uuid::now_v7();
+        bad.seq = 3;
+        bad.hlc = crate::hlc::Hlc::from_raw(bad.hlc.raw() + 1);
+        bad.body = crate::EventBody::UnitRegistered(UnitSpec::new(
+            "430302000000",
+            "高新区调解中心",
+            None,
+            3,
+            Some("430302001000"),
+        ));
+        events.push(bad.clone());
+        a.ingest(&events).unwrap();
+        let (applied, reason): (bool, Option<String>) = a
+            .conn()
+            .query_row(
+                "SELECT applied, reason FROM outcomes WHERE event_id = ?1",
+                [bad.id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert!(!applied);
+        assert!(reason.unwrap().contains("层级"));
+    }
 }

@@ -548,3 +548,28 @@ impl Ledger {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("张三"), "%张三%");
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn scope_sql_binds_one_parameter() {
+        let exact = super::Scope {
+            unit: "x".into(),
+            subtree: false,
+        };
+        assert_eq!(exact.sql("c.unit"), "c.unit = ?");
+        let tree = super::Scope {
+            unit: "x".into(),
+            subtree: true,
+        };
+        assert_eq!(tree.sql("c.unit").matches('?').count(), 1);
+    }
+}
