@@ -8,6 +8,8 @@ CREATE TABLE device (
     unit_code  TEXT NOT NULL,
     lane       INTEGER NOT NULL DEFAULT 0,
     next_seq   INTEGER NOT NULL,
+    -- Chain link after the device's latest event (hex; zeros before any).
+    last_link  TEXT NOT NULL,
     hlc        INTEGER NOT NULL,
     created_at TEXT NOT NULL
 ) STRICT;
@@ -22,7 +24,11 @@ CREATE TABLE events (
     actor       TEXT,
     kind        TEXT NOT NULL,
     case_id     TEXT,
-    body        TEXT NOT NULL,
+    -- The event's JSON exactly as its device first wrote it: what the
+    -- device's signature and chain cover.
+    raw         TEXT NOT NULL,
+    -- Chain link after this event; kept for this device's own events.
+    link        TEXT,
     received_at TEXT NOT NULL,
     UNIQUE (device, seq)
 ) STRICT;
@@ -42,6 +48,13 @@ CREATE TABLE fold_state (
     last_seq    INTEGER NOT NULL
 ) STRICT;
 INSERT INTO fold_state VALUES (1, -1, '', 0);
+
+-- Where this ledger stands with its hub (address, keys, cursors), changed in
+-- the same transaction as the events it concerns.
+CREATE TABLE sync_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
 
 -- Projection -----------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 //! append-only event log in SQLite, the projection folded from it, and the
 //! queries the app and the CLI ask. No transport lives here.
 
+pub mod chain;
 pub mod domain;
 pub mod error;
 pub mod event;

@@ -6,18 +6,20 @@ mod apply_case;
 mod apply_flow;
 mod detail;
 mod fold;
+mod log;
 mod migrations;
 pub mod queries;
 mod stats;
 
 pub use actions::{AgreementInput, CaseRef, FollowUpInput, MediatorInput, SessionInput, today};
 pub use detail::{Agreement, CaseDetail, HistoryEntry};
+pub use log::OwnEvent;
 pub use stats::{Count, Stats, StatsFilter};
 
 use crate::domain::unit::UnitSpec;
 use crate::error::{Entity, LedgerError, Result};
-use crate::event::{Event, EventBody, SCHEMA_VERSION};
-use crate::hlc::{Hlc, HlcClock, wall_millis};
+use crate::event::{Event, EventBody};
+use crate::hlc::{Hlc, HlcClock};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::path::Path;
@@ -133,16 +135,17 @@ impl Ledger {
         }
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO device (id, device_id, unit_code, lane, next_seq, hlc, created_at)
-             VALUES (1, ?1, ?2, ?3, 1, 0, ?4)",
+            "INSERT INTO device (id, device_id, unit_code, lane, next_seq, last_link, hlc, created_at)
+             VALUES (1, ?1, ?2, ?3, 1, ?4, 0, ?5)",
             params![
                 Uuid::now_v7().to_string(),
                 unit.code,
                 lane,
+                crate::chain::to_hex(&crate::chain::GENESIS),
                 chrono::Utc::now().to_rfc3339()
             ],
         )?;
-        append(
+        log::append(
             &tx,
             &mut self.clock,
             self.actor.clone(),
@@ -156,55 +159,9 @@ impl Ledger {
     /// stores it, all in one transaction. On error nothing is written.
     pub(crate) fn commit(&mut self, body: EventBody) -> Result<Event> {
         let tx = self.conn.transaction()?;
-        let event = append(&tx, &mut self.clock, self.actor.clone(), body)?;
+        let event = log::append(&tx, &mut self.clock, self.actor.clone(), body)?;
         tx.commit()?;
         Ok(event)
-    }
-
-    /// Takes in events written elsewhere (sync, a USB bundle). Events already
-    /// present are skipped; a known id with different content is refused and
-    /// nothing of the batch is kept. One transaction.
-    pub fn ingest(&mut self, events: &[Event]) -> Result<IngestReport> {
-        let tx = self.conn.transaction()?;
-        let mut report = IngestReport::default();
-        let mut fresh: Vec<&Event> = Vec::new();
-        for ev in events {
-            let body = serde_json::to_string(&ev.body)?;
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT body FROM events WHERE id = ?1",
-                    [ev.id.to_string()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            match existing {
-                Some(b) if b == body => report.duplicates += 1,
-                Some(_) => return Err(LedgerError::EventMismatch(ev.id)),
-                None => {
-                    insert_event(&tx, ev, &body)?;
-                    self.clock.observe(ev.hlc);
-                    fresh.push(ev);
-                    report.inserted += 1;
-                }
-            }
-        }
-        fresh.sort_by_key(|e| e.order_key());
-        if let Some(first) = fresh.first() {
-            if fold::last_folded(&tx)? < first.order_key() {
-                for ev in &fresh {
-                    fold::fold_event(&tx, ev)?;
-                }
-            } else {
-                fold::refold(&tx)?;
-                report.refolded = true;
-            }
-        }
-        tx.execute(
-            "UPDATE device SET hlc = max(hlc, ?1) WHERE id = 1",
-            [self.clock.last().raw()],
-        )?;
-        tx.commit()?;
-        Ok(report)
     }
 
     /// Folds the whole log again from the start.
@@ -230,63 +187,6 @@ impl Ledger {
     pub fn fingerprint(&self) -> Result<String> {
         fold::fingerprint(&self.conn)
     }
-}
-
-fn append(
-    tx: &rusqlite::Transaction<'_>,
-    clock: &mut HlcClock,
-    actor: Option<String>,
-    body: EventBody,
-) -> Result<Event> {
-    let (device, unit, seq): (String, String, i64) = tx
-        .query_row(
-            "SELECT device_id, unit_code, next_seq FROM device WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?
-        .ok_or_else(|| LedgerError::not_found(Entity::Ledger, "请先运行 init 初始化本机台账"))?;
-    let event = Event {
-        id: Uuid::now_v7(),
-        device: parse_uuid(&device)?,
-        seq,
-        hlc: clock.tick(wall_millis()),
-        schema: SCHEMA_VERSION,
-        unit,
-        actor,
-        body,
-    };
-    // Rules first: a refused event leaves no trace.
-    fold::apply(tx, &event)?;
-    let body = serde_json::to_string(&event.body)?;
-    insert_event(tx, &event, &body)?;
-    fold::record_outcome(tx, &event, None)?;
-    tx.execute(
-        "UPDATE device SET next_seq = next_seq + 1, hlc = max(hlc, ?1) WHERE id = 1",
-        [event.hlc.raw()],
-    )?;
-    Ok(event)
-}
-
-fn insert_event(conn: &Connection, ev: &Event, body: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO events (id, device, seq, hlc, schema, unit, actor, kind, case_id, body, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            ev.id.to_string(),
-            ev.device.to_string(),
-            ev.seq,
-            ev.hlc.raw(),
-            ev.schema,
-            ev.unit,
-            ev.actor,
-            ev.body.kind(),
-            ev.body.case_id().map(|c| c.to_string()),
-            body,
-            chrono::Utc::now().to_rfc3339(),
-        ],
-    )?;
-    Ok(())
 }
 
 pub(crate) fn parse_uuid(text: &str) -> Result<Uuid> {

@@ -1,0 +1,239 @@
+//! The event log itself: appending this device's events (sequence, clock,
+//! chain link), taking in events from elsewhere, and the state of this
+//! ledger's sync kept beside them.
+
+use super::{IngestReport, Ledger, fold, parse_uuid};
+use crate::chain;
+use crate::error::{Entity, LedgerError, Result};
+use crate::event::{Event, EventBody, SCHEMA_VERSION};
+use crate::hlc::{HlcClock, wall_millis};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+/// One of this device's events as stored: the bytes it was first written
+/// as, and its chain link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnEvent {
+    pub seq: i64,
+    pub raw: Vec<u8>,
+    /// Chain link after this event, hex.
+    pub link: String,
+}
+
+/// Appends a local event: checks it against the current state, folds it,
+/// stores it with its chain link. The caller commits.
+pub(super) fn append(
+    tx: &Transaction<'_>,
+    clock: &mut HlcClock,
+    actor: Option<String>,
+    body: EventBody,
+) -> Result<Event> {
+    let (device, unit, seq, last_link): (String, String, i64, String) = tx
+        .query_row(
+            "SELECT device_id, unit_code, next_seq, last_link FROM device WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?
+        .ok_or_else(|| LedgerError::not_found(Entity::Ledger, "请先运行 init 初始化本机台账"))?;
+    let event = Event {
+        id: uuid::Uuid::now_v7(),
+        device: parse_uuid(&device)?,
+        seq,
+        hlc: clock.tick(wall_millis()),
+        schema: SCHEMA_VERSION,
+        unit,
+        actor,
+        body,
+    };
+    // Rules first: a refused event leaves no trace.
+    fold::apply(tx, &event)?;
+    let raw = serde_json::to_string(&event)?;
+    let prev = chain::from_hex(&last_link).unwrap_or(chain::GENESIS);
+    let link = chain::to_hex(&chain::next(&prev, raw.as_bytes()));
+    insert_event(tx, &event, &raw, Some(&link))?;
+    fold::record_outcome(tx, &event, None)?;
+    tx.execute(
+        "UPDATE device SET next_seq = next_seq + 1, last_link = ?2, hlc = max(hlc, ?1) WHERE id = 1",
+        params![event.hlc.raw(), link],
+    )?;
+    Ok(event)
+}
+
+fn insert_event(conn: &Connection, ev: &Event, raw: &str, link: Option<&str>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO events (id, device, seq, hlc, schema, unit, actor, kind, case_id, raw, link, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            ev.id.to_string(),
+            ev.device.to_string(),
+            ev.seq,
+            ev.hlc.raw(),
+            ev.schema,
+            ev.unit,
+            ev.actor,
+            ev.body.kind(),
+            ev.body.case_id().map(|c| c.to_string()),
+            raw,
+            link,
+            chrono::Utc::now().to_rfc3339(),
+        ],
+    )?;
+    Ok(())
+}
+
+impl Ledger {
+    /// Takes in events written elsewhere (sync, a USB bundle). Events already
+    /// present are skipped; a known id with different content is refused and
+    /// nothing of the batch is kept. One transaction.
+    pub fn ingest(&mut self, events: &[Event]) -> Result<IngestReport> {
+        let raws = events
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<Result<Vec<_>, _>>()?;
+        let pairs: Vec<(&Event, &str)> =
+            events.iter().zip(raws.iter().map(String::as_str)).collect();
+        self.ingest_with_state(&pairs, &[])
+    }
+
+    /// Takes in events as the bytes their devices wrote (a hub's feed), and
+    /// sets `state` keys in the same transaction: a page and its cursor are
+    /// saved together or not at all. An event that does not parse refuses
+    /// the whole page.
+    pub fn ingest_raw(
+        &mut self,
+        raws: &[Vec<u8>],
+        state: &[(&str, String)],
+    ) -> Result<IngestReport> {
+        let mut parsed = Vec::with_capacity(raws.len());
+        for raw in raws {
+            let text = std::str::from_utf8(raw)
+                .map_err(|_| LedgerError::invalid("event", "收到的事件不是有效的 UTF-8 文本"))?;
+            parsed.push((serde_json::from_str::<Event>(text)?, text));
+        }
+        let pairs: Vec<(&Event, &str)> = parsed.iter().map(|(e, t)| (e, *t)).collect();
+        self.ingest_with_state(&pairs, state)
+    }
+
+    fn ingest_with_state(
+        &mut self,
+        events: &[(&Event, &str)],
+        state: &[(&str, String)],
+    ) -> Result<IngestReport> {
+        let me = self.device().ok().map(|d| d.device_id);
+        let tx = self.conn.transaction()?;
+        let mut report = IngestReport::default();
+        let mut fresh: Vec<&Event> = Vec::new();
+        for (ev, raw) in events {
+            let existing: Option<String> = tx
+                .query_row(
+                    "SELECT raw FROM events WHERE id = ?1",
+                    [ev.id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match existing {
+                Some(stored) if serde_json::from_str::<Event>(&stored)? == **ev => {
+                    report.duplicates += 1
+                }
+                Some(_) => return Err(LedgerError::EventMismatch(ev.id)),
+                None if Some(ev.device) == me => {
+                    // Our own event that we no longer have: only a restore
+                    // or a copy does that, and the sync recovery handles it.
+                    return Err(LedgerError::State(format!(
+                        "收到本机自己的第{}条事件而本机没有它：本机台账可能是从旧备份恢复的",
+                        ev.seq
+                    )));
+                }
+                None => {
+                    insert_event(&tx, ev, raw, None)?;
+                    self.clock.observe(ev.hlc);
+                    fresh.push(ev);
+                    report.inserted += 1;
+                }
+            }
+        }
+        fresh.sort_by_key(|e| e.order_key());
+        if let Some(first) = fresh.first() {
+            if fold::last_folded(&tx)? < first.order_key() {
+                for ev in &fresh {
+                    fold::fold_event(&tx, ev)?;
+                }
+            } else {
+                fold::refold(&tx)?;
+                report.refolded = true;
+            }
+        }
+        tx.execute(
+            "UPDATE device SET hlc = max(hlc, ?1) WHERE id = 1",
+            [self.clock.last().raw()],
+        )?;
+        for (key, value) in state {
+            set_state(&tx, key, value)?;
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// This device's events after `after_seq`, in order, at most `limit`.
+    pub fn own_events_after(&self, after_seq: i64, limit: u32) -> Result<Vec<OwnEvent>> {
+        let device = self.device()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, raw, link FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(
+            params![device.device_id.to_string(), after_seq, limit],
+            |r| {
+                Ok(OwnEvent {
+                    seq: r.get(0)?,
+                    raw: r.get::<_, String>(1)?.into_bytes(),
+                    link: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The chain link after this device's event `seq` (the genesis link for 0).
+    pub fn own_link(&self, seq: i64) -> Result<Option<String>> {
+        if seq == 0 {
+            return Ok(Some(chain::to_hex(&chain::GENESIS)));
+        }
+        let device = self.device()?;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT link FROM events WHERE device = ?1 AND seq = ?2",
+                params![device.device_id.to_string(), seq],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    pub fn sync_value(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Sets several sync values in one transaction.
+    pub fn set_sync_values(&mut self, values: &[(&str, String)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (key, value) in values {
+            set_state(&tx, key, value)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn set_state(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}

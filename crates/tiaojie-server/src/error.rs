@@ -1,0 +1,134 @@
+//! The hub's errors. Each maps to an HTTP status and a stable code; the
+//! message shown to the device is Chinese and never carries internals
+//! (those go to the log).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use tiaojie_sync::wire::{DeviceHead, ErrorBody, ErrorDetail};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The request is malformed: bad JSON, a frame that does not decode.
+    #[error("{0}")]
+    BadRequest(String),
+
+    /// No valid token, or a signature that does not verify.
+    #[error("{0}")]
+    Unauthorized(String),
+
+    /// Authenticated, but not allowed (a revoked device, another unit's data).
+    #[error("{0}")]
+    Forbidden(String),
+
+    #[error("{0}")]
+    NotFound(String),
+
+    /// The device's chain does not continue the hub's record.
+    #[error("{detail}")]
+    ChainMismatch { head: DeviceHead, detail: String },
+
+    /// A one-time thing used twice, or an id that exists already.
+    #[error("{0}")]
+    Conflict(String),
+
+    /// An enrollment code past its time.
+    #[error("{0}")]
+    Gone(String),
+
+    #[error("请求内容过大")]
+    TooLarge,
+
+    #[error("请求过于频繁，请稍后再试")]
+    TooMany,
+
+    #[error("数据库错误")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("数据库错误")]
+    Postgres(#[from] tokio_postgres::Error),
+
+    #[error("数据库连接池错误")]
+    Pool(#[from] deadpool_postgres::PoolError),
+
+    #[error("数据库迁移失败")]
+    Migration(#[from] rusqlite_migration::Error),
+
+    /// A blocking task died (a panic in the SQLite worker).
+    #[error("服务器内部错误")]
+    Join(#[from] tokio::task::JoinError),
+
+    #[error("配置错误：{0}")]
+    Config(String),
+
+    #[error("读写文件失败：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl ServerError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ServerError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ServerError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ServerError::NotFound(_) => StatusCode::NOT_FOUND,
+            ServerError::ChainMismatch { .. } | ServerError::Conflict(_) => StatusCode::CONFLICT,
+            ServerError::Gone(_) => StatusCode::GONE,
+            ServerError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ServerError::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServerError::BadRequest(_) => "bad_request",
+            ServerError::Unauthorized(_) => "unauthorized",
+            ServerError::Forbidden(_) => "forbidden",
+            ServerError::NotFound(_) => "not_found",
+            ServerError::ChainMismatch { .. } => "chain_mismatch",
+            ServerError::Conflict(_) => "conflict",
+            ServerError::Gone(_) => "gone",
+            ServerError::TooLarge => "too_large",
+            ServerError::TooMany => "too_many_requests",
+            ServerError::Config(_) => "config",
+            _ => "internal",
+        }
+    }
+}
+
+impl From<tiaojie_sync::SyncError> for ServerError {
+    fn from(e: tiaojie_sync::SyncError) -> Self {
+        match e {
+            tiaojie_sync::SyncError::BadSignature(m) => {
+                ServerError::Unauthorized(format!("签名无效：{m}"))
+            }
+            other => ServerError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        } else {
+            tracing::info!(code = self.code(), message = %self, "request refused");
+        }
+        let head = match &self {
+            ServerError::ChainMismatch { head, .. } => Some(head.clone()),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_string(),
+                message: self.to_string(),
+                head,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+pub type Result<T, E = ServerError> = std::result::Result<T, E>;

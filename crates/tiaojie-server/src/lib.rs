@@ -1,0 +1,9 @@
+//! The hub of an upper tier (a police station, a township, a district): it
+//! enrolls devices, stores the signed batches they upload, and serves each
+//! unit the feed of its subtree.
+
+pub mod error;
+pub mod ingest;
+pub mod store;
+
+pub use error::{Result, ServerError};

@@ -1,0 +1,188 @@
+//! Hub storage: one trait, a SQLite and a PostgreSQL implementation.
+//!
+//! The hub keeps every accepted event as the bytes the device signed, in one
+//! log numbered by `hub_seq`. A unit's feed is the events whose origin unit
+//! lies in its subtree (plus hub-wide events), in `hub_seq` order; a device
+//! pages through it with a cursor. `hub_seq` values become visible in commit
+//! order (each store serialises their assignment), so a cursor never steps
+//! over an event that commits later with a smaller number.
+
+pub mod postgres;
+pub mod sqlite;
+
+use crate::error::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tiaojie_ledger::domain::unit::UnitSpec;
+use tiaojie_sync::wire::{BatchAck, DeviceHead};
+use uuid::Uuid;
+
+/// The hub's own identity, made once when its database is first used and
+/// shared by every hub instance on that database.
+#[derive(Clone)]
+pub struct HubIdentity {
+    pub hub_id: Uuid,
+    /// Key for the HMAC of challenges and tokens.
+    pub secret: [u8; 32],
+    /// Seed of the Ed25519 key the hub signs its own events with.
+    pub signing_seed: [u8; 32],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceRecord {
+    pub id: Uuid,
+    pub unit: String,
+    /// Ed25519 public key, base64.
+    pub public_key: String,
+    pub label: String,
+    pub enrolled_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnrollCode {
+    /// SHA-256 of the code, hex: the code itself is not stored.
+    pub code_hash: String,
+    pub unit: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub used_by: Option<Uuid>,
+}
+
+/// Which units' feeds an accepted event belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// Every device (units and settings from the hub's administrator).
+    Everyone,
+    /// The subtree feeds that contain this unit.
+    Unit(String),
+    /// Opens a case whose origin is this unit; later events of the case
+    /// follow it.
+    OpensCase { case_id: Uuid, origin: String },
+    /// An event of an existing case: it reaches the case's origin unit, or
+    /// `fallback` if the hub has not seen the case opened.
+    OfCase { case_id: Uuid, fallback: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Accept {
+        id: Uuid,
+        hlc: i64,
+        kind: String,
+        reach: Reach,
+        /// A unit the hub's own tree takes in (only from the hub's events).
+        unit: Option<UnitSpec>,
+    },
+    Quarantine {
+        id: Option<Uuid>,
+        reason: String,
+    },
+}
+
+/// One event of a verified batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingEvent {
+    pub seq: i64,
+    /// Chain link after this event, hex.
+    pub link: String,
+    pub bytes: Vec<u8>,
+    pub verdict: Verdict,
+}
+
+/// A batch whose signature and chain are verified, events classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingBatch {
+    pub device_id: Uuid,
+    /// Chain link before the first event, hex.
+    pub prev_hash: String,
+    pub events: Vec<IncomingEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedRequest {
+    /// The requesting unit and every unit below it.
+    pub units: Vec<String>,
+    /// The requesting device: its own events are not sent back.
+    pub device_id: Uuid,
+    pub after: i64,
+    pub limit: u32,
+    /// Stop adding events once the page holds this many bytes.
+    pub max_bytes: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedPage {
+    pub events: Vec<Vec<u8>>,
+    /// `hub_seq` of the last event returned, or `after` if none.
+    pub cursor: i64,
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuarantineRow {
+    pub device_id: Uuid,
+    pub seq: i64,
+    pub event_id: Option<Uuid>,
+    pub reason: String,
+    pub received_at: DateTime<Utc>,
+}
+
+#[async_trait::async_trait]
+pub trait HubStore: Send + Sync + 'static {
+    /// Loads the hub identity, making it on first use (atomically: two hub
+    /// instances starting together get the same one).
+    async fn identity(&self) -> Result<HubIdentity>;
+
+    async fn units(&self) -> Result<Vec<UnitSpec>>;
+
+    async fn add_enroll_code(&self, code: &EnrollCode) -> Result<()>;
+    async fn enroll_codes(&self) -> Result<Vec<EnrollCode>>;
+
+    /// Uses a code once and records the device under the code's unit, in
+    /// one transaction. Errors: unknown code (NotFound), used (Conflict),
+    /// expired (Gone), device id already enrolled (Conflict).
+    async fn redeem_enroll_code(
+        &self,
+        code_hash: &str,
+        device: &DeviceRecord,
+        now: DateTime<Utc>,
+    ) -> Result<DeviceRecord>;
+
+    async fn device(&self, id: Uuid) -> Result<Option<DeviceRecord>>;
+    async fn devices(&self) -> Result<Vec<DeviceRecord>>;
+    /// Registers the hub's own device record (for its own events); no-op if present.
+    async fn ensure_device(&self, device: &DeviceRecord) -> Result<()>;
+    /// Marks a device revoked; false if no such device.
+    async fn revoke_device(&self, id: Uuid, at: DateTime<Utc>) -> Result<bool>;
+
+    /// How far the hub has a device's events (acked_seq 0 and the genesis
+    /// link when none).
+    async fn head(&self, device_id: Uuid) -> Result<DeviceHead>;
+
+    /// Stores a batch in one transaction and acknowledges it only after the
+    /// commit. Events up to the device's head must match the stored links
+    /// (a replay: counted as duplicates, nothing changes); the first new
+    /// event must follow the head (else `ChainMismatch`). Accepted events get
+    /// `hub_seq` numbers in commit order; quarantined ones keep their link
+    /// and reason but reach no feed. An accepted event whose id the hub
+    /// already holds under another device or sequence is quarantined.
+    async fn ingest(&self, batch: &IncomingBatch) -> Result<BatchAck>;
+
+    async fn feed(&self, request: &FeedRequest) -> Result<FeedPage>;
+
+    /// A device's own accepted events after `after_seq`, in order, with
+    /// their sequence numbers: what a restored device gets back.
+    async fn device_events(
+        &self,
+        device_id: Uuid,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, Vec<u8>)>>;
+
+    async fn quarantine(&self) -> Result<Vec<QuarantineRow>>;
+
+    /// Total accepted events (for health and tests).
+    async fn event_count(&self) -> Result<i64>;
+}
