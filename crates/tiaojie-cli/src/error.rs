@@ -16,6 +16,12 @@ pub enum CliError {
     },
     /// The machine failed (writing a file, creating a directory).
     Io(String),
+    /// The hub, the network or the sync refused; `exit` says whose fault.
+    Remote {
+        code: String,
+        message: String,
+        exit: u8,
+    },
 }
 
 pub type CliResult<T> = Result<T, CliError>;
@@ -58,11 +64,12 @@ impl CliError {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             CliError::Ledger(e) => e.code(),
             CliError::Input { code, .. } => code,
             CliError::Io(_) => "io",
+            CliError::Remote { code, .. } => code,
         }
     }
 
@@ -70,7 +77,7 @@ impl CliError {
         match self {
             CliError::Ledger(e) => e.field(),
             CliError::Input { field, .. } => field.as_deref(),
-            CliError::Io(_) => None,
+            CliError::Io(_) | CliError::Remote { .. } => None,
         }
     }
 
@@ -79,6 +86,7 @@ impl CliError {
         match self {
             CliError::Ledger(e) if e.is_user_error() => 2,
             CliError::Input { .. } => 2,
+            CliError::Remote { exit, .. } => *exit,
             CliError::Ledger(_) | CliError::Io(_) => 1,
         }
     }
@@ -90,6 +98,7 @@ impl fmt::Display for CliError {
             CliError::Ledger(e) => write!(f, "{e}"),
             CliError::Input { message, .. } => f.write_str(message),
             CliError::Io(message) => f.write_str(message),
+            CliError::Remote { message, .. } => f.write_str(message),
         }
     }
 }
@@ -97,5 +106,54 @@ impl fmt::Display for CliError {
 impl From<LedgerError> for CliError {
     fn from(e: LedgerError) -> Self {
         CliError::Ledger(e)
+    }
+}
+
+impl From<tiaojie_sync::SyncError> for CliError {
+    fn from(e: tiaojie_sync::SyncError) -> Self {
+        use tiaojie_sync::SyncError;
+        let exit = match &e {
+            SyncError::Ledger(inner) => return CliError::Ledger(clone_ledger_error(inner, &e)),
+            SyncError::Hub { status, .. } if (400..500).contains(status) => 2,
+            SyncError::NotEnrolled | SyncError::ChainMismatch { .. } => 2,
+            _ => 1,
+        };
+        CliError::Remote {
+            code: e.code().to_string(),
+            message: e.to_string(),
+            exit,
+        }
+    }
+}
+
+/// Ledger errors are not Clone; a sync error wrapping one keeps its code and
+/// message.
+fn clone_ledger_error(inner: &LedgerError, outer: &tiaojie_sync::SyncError) -> LedgerError {
+    match inner {
+        LedgerError::Invalid { field, message } => {
+            LedgerError::invalid(field.clone(), message.clone())
+        }
+        LedgerError::State(m) => LedgerError::State(m.clone()),
+        LedgerError::NotYours(m) => LedgerError::NotYours(m.clone()),
+        _ => LedgerError::State(outer.to_string()),
+    }
+}
+
+impl From<tiaojie_server::ServerError> for CliError {
+    fn from(e: tiaojie_server::ServerError) -> Self {
+        let exit = if e.status().is_client_error() { 2 } else { 1 };
+        let message = match &e {
+            // The hub hides database internals from devices; the
+            // administrator at the console needs them.
+            tiaojie_server::ServerError::Sqlite(inner) => format!("数据库错误：{inner}"),
+            tiaojie_server::ServerError::Postgres(inner) => format!("数据库错误：{inner}"),
+            tiaojie_server::ServerError::Pool(inner) => format!("数据库连接错误：{inner}"),
+            other => other.to_string(),
+        };
+        CliError::Remote {
+            code: e.code().to_string(),
+            message,
+            exit,
+        }
     }
 }

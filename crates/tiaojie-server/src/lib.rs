@@ -2,8 +2,15 @@
 //! enrolls devices, stores the signed batches they upload, and serves each
 //! unit the feed of its subtree.
 
+pub mod admin;
+pub mod auth;
+pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod routes;
+pub mod serve;
+pub mod state;
 pub mod store;
 
 pub use error::{Result, ServerError};
+pub use routes::app;

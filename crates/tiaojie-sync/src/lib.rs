@@ -2,6 +2,10 @@
 //! signed batch and feed frames, the per-device hash chain, and (feature
 //! `client`) the client that syncs a ledger with a hub.
 
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub mod engine;
 pub mod error;
 pub mod frame;
 pub mod keys;

@@ -4,8 +4,10 @@
 //! same error shape as every other mistake.
 
 mod case;
+mod hub;
 
 pub use case::*;
+pub use hub::*;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -63,6 +65,12 @@ pub enum Command {
     Events(EventsCommand),
     /// 建立（或打开）一本示例台账并显示台账和今日应回访
     Demo,
+    /// 与同步中心同步（不带子命令即同步一次）
+    Sync(SyncArgs),
+    /// 运行同步中心（上级单位的服务器）
+    Server(ServerArgs),
+    /// 管理同步中心：单位、注册码、设备
+    Admin(AdminArgs),
 }
 
 #[derive(Debug, Args)]

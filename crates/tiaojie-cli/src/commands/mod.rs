@@ -3,9 +3,11 @@
 
 mod admin;
 mod case;
+mod hub;
 mod intake;
 mod report;
 mod show;
+mod sync;
 
 pub use report::{due_text, list_text};
 
@@ -22,20 +24,26 @@ use uuid::Uuid;
 
 pub fn run(cli: Cli) -> CliResult<()> {
     let out = Output { json: cli.json };
+    // The hub's commands have no local ledger.
+    let command = match cli.command {
+        Command::Server(args) => return hub::server(args),
+        Command::Admin(args) => return hub::admin(args, out),
+        other => other,
+    };
     let path = match cli.db {
         Some(p) => p,
         None => db::default_path()?,
     };
     // Only the commands that start or fill a ledger may create its file.
     let create = matches!(
-        cli.command,
+        command,
         Command::Init(_)
             | Command::Demo
             | Command::Events(crate::cli::EventsCommand::Import { .. })
     );
     let mut ledger = db::open(&path, create, cli.actor)?;
     let ledger = &mut ledger;
-    match cli.command {
+    match command {
         Command::Init(args) => admin::init(ledger, args, out),
         Command::Unit(c) => admin::unit(ledger, c, out),
         Command::Mediator(c) => admin::mediator(ledger, c, out),
@@ -47,6 +55,8 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Stats(args) => report::stats(ledger, args, out),
         Command::Events(c) => admin::events(ledger, c, out),
         Command::Demo => demo::run(ledger, &path, out),
+        Command::Sync(args) => sync::run(ledger, args, out),
+        Command::Server(_) | Command::Admin(_) => unreachable!("handled above"),
     }
 }
 

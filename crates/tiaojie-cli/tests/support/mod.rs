@@ -2,6 +2,10 @@
 
 #![allow(dead_code)] // each test file uses a different part of this module
 
+pub mod devices;
+pub mod hub;
+pub mod proxy;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,0 +1,143 @@
+//! `tiaojie sync`: enroll this ledger with a hub and move its events.
+
+use super::hub::runtime;
+use crate::cli::{SyncArgs, SyncCommand};
+use crate::error::CliResult;
+use crate::output::Output;
+use serde_json::json;
+use std::time::Duration;
+use tiaojie_ledger::Ledger;
+use tiaojie_sync::engine::{self, SyncReport};
+
+pub fn run(ledger: &mut Ledger, args: SyncArgs, out: Output) -> CliResult<()> {
+    match args.command.unwrap_or(SyncCommand::Once) {
+        SyncCommand::Enroll { hub, code, label } => {
+            let device = ledger.device()?;
+            let label = label.unwrap_or_else(|| format!("{} 的电脑", device.unit_code));
+            let response =
+                runtime()?.block_on(engine::enroll_ledger(ledger, &hub, &code, &label))?;
+            out.emit(&response, |r| {
+                format!(
+                    "已注册到同步中心：本机属于 {}（{}）\n",
+                    r.unit.name, r.unit.code
+                )
+            })?;
+            Ok(())
+        }
+        SyncCommand::Once => {
+            let report = runtime()?.block_on(once(ledger, out))?;
+            out.emit(&report, report_text)?;
+            Ok(())
+        }
+        SyncCommand::Loop { interval, rounds } => runtime()?.block_on(sync_loop(
+            ledger,
+            Duration::from_secs(interval),
+            rounds,
+            out,
+        )),
+        SyncCommand::Status => {
+            let enrolled = engine::enrollment(ledger).ok().map(|e| e.url);
+            let status = json!({
+                "hub": enrolled,
+                "pending": engine::pending(ledger)?,
+                "last_sync": ledger.sync_value(engine::KEY_LAST_SYNC)?,
+                "cursor": ledger.sync_value(engine::KEY_CURSOR)?,
+            });
+            out.emit(&status, |s| {
+                format!(
+                    "同步中心：{}\n待上传事件：{}\n上次同步：{}\n",
+                    s["hub"].as_str().unwrap_or("未注册"),
+                    s["pending"],
+                    s["last_sync"].as_str().unwrap_or("从未同步")
+                )
+            })?;
+            Ok(())
+        }
+    }
+}
+
+async fn once(ledger: &mut Ledger, out: Output) -> CliResult<SyncReport> {
+    let mut client = engine::client(ledger)?;
+    let mut progress = |p: &engine::Progress| {
+        if !out.json {
+            eprintln!(
+                "上传 {} 条（{} 字节），下载 {} 条（{} 字节）",
+                p.events_up, p.bytes_up, p.events_down, p.bytes_down
+            );
+        }
+    };
+    Ok(engine::sync_once(ledger, &mut client, &mut progress).await?)
+}
+
+fn report_text(r: &SyncReport) -> String {
+    let mut s = format!(
+        "同步完成：上传 {} 条，下载 {} 条\n",
+        r.progress.events_up, r.progress.events_down
+    );
+    for q in &r.quarantined {
+        s.push_str(&format!("第{}条未被同步中心接收：{}\n", q.seq, q.reason));
+    }
+    if let Some(w) = &r.clock_warning {
+        s.push_str(&format!("注意：{w}\n"));
+    }
+    s
+}
+
+/// Syncs every `interval`; after a failure waits with exponential backoff
+/// and jitter (2 s doubling up to 5 minutes), so that many devices coming
+/// back online together do not all call at once.
+async fn sync_loop(
+    ledger: &mut Ledger,
+    interval: Duration,
+    rounds: Option<u32>,
+    out: Output,
+) -> CliResult<()> {
+    let mut failures = 0u32;
+    let mut done = 0u32;
+    loop {
+        match once(ledger, out).await {
+            Ok(report) => {
+                failures = 0;
+                done += 1;
+                out.emit(&report, report_text)?;
+                if rounds.is_some_and(|r| done >= r) {
+                    return Ok(());
+                }
+                tokio::time::sleep(interval).await;
+            }
+            Err(e) => {
+                failures += 1;
+                let wait = backoff(failures);
+                eprintln!("同步失败（{e}），{} 秒后重试", wait.as_secs());
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+}
+
+fn backoff(failures: u32) -> Duration {
+    let base = 2_000u64
+        .saturating_mul(1 << failures.saturating_sub(1).min(10))
+        .min(300_000);
+    // Half the wait is fixed, half random; the clock's nanoseconds are random
+    // enough to spread devices apart.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::from(d.subsec_nanos()))
+        .unwrap_or(0);
+    Duration::from_millis(base / 2 + nanos % (base / 2 + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(backoff(1) <= std::time::Duration::from_secs(2));
+        assert!(backoff(1) >= std::time::Duration::from_secs(1));
+        assert!(backoff(4) >= std::time::Duration::from_secs(8));
+        assert!(backoff(30) <= std::time::Duration::from_secs(300));
+        assert!(backoff(30) >= std::time::Duration::from_secs(150));
+    }
+}

@@ -1,0 +1,174 @@
+//! A TCP proxy that misbehaves like a rural mobile network: it cuts
+//! connections part way, truncates responses, adds latency and throttles
+//! bandwidth. Each connection's fate is drawn from a seeded generator, so a
+//! failing run can be repeated.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Share of connections cut at a random byte (either direction).
+    pub cut_ratio: f64,
+    /// Share of connections whose responses stop short.
+    pub truncate_ratio: f64,
+    /// Added before every chunk forwarded, each way.
+    pub latency: Duration,
+    /// Throughput cap each way, bytes per second.
+    pub bytes_per_sec: Option<u64>,
+}
+
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub connections: AtomicU64,
+    pub cut: AtomicU64,
+    pub truncated: AtomicU64,
+    pub bytes_up: AtomicU64,
+    pub bytes_down: AtomicU64,
+}
+
+pub struct FaultProxy {
+    pub addr: SocketAddr,
+    pub stats: Arc<Stats>,
+    stop: Arc<AtomicBool>,
+}
+
+/// xorshift64*: small, seeded, good enough to spread fates.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Fate {
+    Clean,
+    /// Cut after this many bytes up (request) or down (response).
+    CutUp(u64),
+    CutDown(u64),
+    /// Forward only this many response bytes, then close.
+    Truncate(u64),
+}
+
+impl FaultProxy {
+    pub fn start(target: SocketAddr, faults: Faults, seed: u64) -> FaultProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let stats = Arc::new(Stats::default());
+        let stop = Arc::new(AtomicBool::new(false));
+        let (s, st) = (stats.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut rng = Rng(seed | 1);
+            while !st.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        s.connections.fetch_add(1, Ordering::Relaxed);
+                        let roll = rng.unit();
+                        let at = rng.next() % 48_000;
+                        let fate = if roll < faults.cut_ratio {
+                            s.cut.fetch_add(1, Ordering::Relaxed);
+                            if rng.next().is_multiple_of(2) {
+                                Fate::CutUp(at)
+                            } else {
+                                Fate::CutDown(at)
+                            }
+                        } else if roll < faults.cut_ratio + faults.truncate_ratio {
+                            s.truncated.fetch_add(1, Ordering::Relaxed);
+                            Fate::Truncate(at % 2_000)
+                        } else {
+                            Fate::Clean
+                        };
+                        let (faults, s) = (faults.clone(), s.clone());
+                        std::thread::spawn(move || serve(client, target, fate, faults, s));
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        FaultProxy { addr, stats, stop }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn serve(client: TcpStream, target: SocketAddr, fate: Fate, faults: Faults, stats: Arc<Stats>) {
+    let Ok(upstream) = TcpStream::connect(target) else {
+        let _ = client.shutdown(Shutdown::Both);
+        return;
+    };
+    let (c2, u2) = (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+    let (up_limit, down_limit) = match fate {
+        Fate::Clean => (None, None),
+        Fate::CutUp(n) => (Some(n), None),
+        Fate::CutDown(n) | Fate::Truncate(n) => (None, Some(n)),
+    };
+    let f2 = faults.clone();
+    let s2 = stats.clone();
+    let up = std::thread::spawn(move || pump(c2, u2, up_limit, &f2, &s2.bytes_up));
+    pump(upstream, client, down_limit, &faults, &stats.bytes_down);
+    let _ = up.join();
+}
+
+/// Copies `from` to `to` until either closes or `limit` bytes have passed;
+/// then closes both, which the other direction notices.
+fn pump(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    limit: Option<u64>,
+    faults: &Faults,
+    counter: &AtomicU64,
+) {
+    let mut buf = [0u8; 4096];
+    let mut passed = 0u64;
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let mut n = n as u64;
+        let stop_here = limit.is_some_and(|l| passed + n >= l);
+        if let Some(l) = limit {
+            n = n.min(l.saturating_sub(passed));
+        }
+        if !faults.latency.is_zero() {
+            std::thread::sleep(faults.latency);
+        }
+        if let Some(rate) = faults.bytes_per_sec {
+            std::thread::sleep(Duration::from_micros(n * 1_000_000 / rate.max(1)));
+        }
+        if n > 0 && to.write_all(&buf[..n as usize]).is_err() {
+            break;
+        }
+        counter.fetch_add(n, Ordering::Relaxed);
+        passed += n;
+        if stop_here {
+            break;
+        }
+    }
+    let _ = to.shutdown(Shutdown::Both);
+    let _ = from.shutdown(Shutdown::Both);
+}

@@ -1,0 +1,342 @@
+//! What the hub refuses: a village reading or writing a sibling's data on
+//! every endpoint, bad and replayed signatures, forged units, spent and
+//! expired enrollment codes, oversized and malformed bodies, bad tokens and
+//! revoked devices. Each refusal is a clear 4xx with a Chinese message, and
+//! nothing is stored.
+
+mod support;
+
+use serde_json::Value;
+use support::devices::*;
+use support::hub::{Backend, Hub};
+use tiaojie_ledger::chain;
+use tiaojie_sync::engine;
+use tiaojie_sync::frame;
+use tiaojie_sync::keys::DeviceKey;
+use uuid::Uuid;
+
+struct Caller {
+    base: String,
+    http: reqwest::Client,
+    token: String,
+}
+
+struct Answer {
+    status: u16,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// A refusal: the status, and our error body with a Chinese message.
+    fn refused(&self, status: u16, code: &str) {
+        let body = self.json();
+        assert_eq!(self.status, status, "{body}");
+        assert_eq!(body["error"]["code"], code, "{body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "not Chinese: {message}"
+        );
+    }
+}
+
+impl Caller {
+    async fn new(hub: &Hub, d: &Device) -> Caller {
+        let mut client = engine::client(&d.ledger).unwrap();
+        let token = client.authenticate().await.unwrap().token;
+        Caller {
+            base: hub.url.clone(),
+            http: reqwest::Client::new(),
+            token,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        Answer {
+            status: r.status().as_u16(),
+            body: r.bytes().await.unwrap().to_vec(),
+        }
+    }
+
+    async fn post(&self, path: &str, body: Vec<u8>, content_type: &str) -> Answer {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        Answer {
+            status: r.status().as_u16(),
+            body: r.bytes().await.unwrap().to_vec(),
+        }
+    }
+}
+
+fn key_of(d: &Device) -> DeviceKey {
+    engine::enrollment(&d.ledger).unwrap().key
+}
+
+fn id_of(d: &Device) -> Uuid {
+    d.ledger.device().unwrap().device_id
+}
+
+/// A batch of `d`'s events after `after`, signed with `key`.
+fn batch(d: &Device, key: &DeviceKey, after: i64, edit: impl Fn(&mut Value)) -> Vec<u8> {
+    let events = d.ledger.own_events_after(after, 100).unwrap();
+    let raws: Vec<Vec<u8>> = events
+        .iter()
+        .map(|e| {
+            let mut v: Value = serde_json::from_slice(&e.raw).unwrap();
+            edit(&mut v);
+            serde_json::to_vec(&v).unwrap()
+        })
+        .collect();
+    let prev = chain::from_hex(&d.ledger.own_link(after).unwrap().unwrap()).unwrap();
+    frame::encode_batch(key, id_of(d), after + 1, &prev, &raws)
+}
+
+const BATCH: &str = "application/x-tiaojie-batch";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hub_refuses_what_it_must() {
+    let hub = Hub::start_with_config(Backend::Sqlite, Some("[limits]\nmax_body_bytes = 65536\n"));
+    hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
+    hub.add_unit(STATION, "青山派出所调解中心", 2, Some(DISTRICT));
+    hub.add_unit(&village_code(0), "青山村调解室", 1, Some(STATION));
+    hub.add_unit(&village_code(1), "白石村调解室", 1, Some(STATION));
+    let mut a = device(&hub, &village_code(0), 1).await;
+    let mut b = device(&hub, &village_code(1), 1).await;
+    work(&mut a, 2);
+    work(&mut b, 2);
+    sync_until_done(&mut a, &hub.url).await;
+    sync_until_done(&mut b, &hub.url).await;
+    let stored = hub_event_count(&hub).await;
+    let as_a = Caller::new(&hub, &a).await;
+    let as_b = Caller::new(&hub, &b).await;
+    let (a_id, b_id) = (id_of(&a), id_of(&b));
+
+    // A sibling's head and own events: refused.
+    as_a.get(&format!("/v1/devices/{b_id}/head"))
+        .await
+        .refused(403, "forbidden");
+    as_a.get(&format!("/v1/devices/{b_id}/events"))
+        .await
+        .refused(403, "forbidden");
+    assert_eq!(
+        as_a.get(&format!("/v1/devices/{a_id}/head")).await.status,
+        200
+    );
+
+    // The feed of A carries nothing of B's.
+    let page = as_a.get("/v1/feed?after=0").await;
+    assert_eq!(page.status, 200);
+    let (_, events) = frame::decode_feed(&page.body).unwrap();
+    assert!(!events.is_empty());
+    for e in &events {
+        let v: Value = serde_json::from_slice(e).unwrap();
+        assert_ne!(
+            v["device"],
+            b_id.to_string(),
+            "A's feed carried B's event {v}"
+        );
+        assert_ne!(
+            v["device"],
+            a_id.to_string(),
+            "A's feed sent A's own event back"
+        );
+    }
+
+    // B writes more; A may not upload it for B, even with B's genuine signature.
+    work(&mut b, 1);
+    let b_head = b
+        .ledger
+        .sync_value(engine::KEY_ACKED)
+        .unwrap()
+        .unwrap()
+        .parse::<i64>()
+        .unwrap();
+    let genuine = batch(&b, &key_of(&b), b_head, |_| {});
+    as_a.post("/v1/batches", genuine.clone(), BATCH)
+        .await
+        .refused(403, "forbidden");
+    // B's batch signed with another key, sent by B: the signature fails.
+    as_b.post("/v1/batches", batch(&b, &key_of(&a), b_head, |_| {}), BATCH)
+        .await
+        .refused(401, "unauthorized");
+    // One changed byte.
+    let mut tampered = genuine.clone();
+    let last = tampered.len() - 3;
+    tampered[last] ^= 0x20;
+    as_b.post("/v1/batches", tampered, BATCH)
+        .await
+        .refused(401, "unauthorized");
+    assert_eq!(
+        hub_event_count(&hub).await,
+        stored,
+        "a refused batch stored something"
+    );
+
+    // The genuine batch from B itself goes in; a replay changes nothing.
+    let first = as_b.post("/v1/batches", genuine.clone(), BATCH).await;
+    assert_eq!(first.status, 200, "{}", first.json());
+    let after_upload = hub_event_count(&hub).await;
+    assert_eq!(after_upload, stored + 5);
+    let replay = as_b.post("/v1/batches", genuine.clone(), BATCH).await;
+    assert_eq!(replay.status, 200);
+    assert_eq!(replay.json()["acked_seq"], first.json()["acked_seq"]);
+    assert_eq!(replay.json()["last_hash"], first.json()["last_hash"]);
+    assert_eq!(replay.json()["stored"], 0);
+    assert_eq!(replay.json()["duplicates"], 5);
+    // The same sequence numbers with other content, properly signed: refused.
+    let altered = batch(&b, &key_of(&b), b_head, |v| {
+        if v["body"]["kind"] == "case_opened" {
+            v["body"]["intake"]["facts"] = Value::from("改过的事实");
+        }
+    });
+    let answer = as_b.post("/v1/batches", altered, BATCH).await;
+    answer.refused(409, "chain_mismatch");
+    assert_eq!(
+        answer.json()["error"]["head"]["acked_seq"],
+        first.json()["acked_seq"]
+    );
+    assert_eq!(hub_event_count(&hub).await, after_upload);
+
+    // A forges the unit of its event: kept aside with the reason, sent nowhere.
+    work(&mut a, 1);
+    let a_head = a
+        .ledger
+        .sync_value(engine::KEY_ACKED)
+        .unwrap()
+        .unwrap()
+        .parse::<i64>()
+        .unwrap();
+    let forged = batch(&a, &key_of(&a), a_head, |v| {
+        v["unit"] = Value::from(village_code(1))
+    });
+    let ack = as_a.post("/v1/batches", forged, BATCH).await;
+    assert_eq!(ack.status, 200);
+    let quarantined = ack.json()["quarantined"].as_array().unwrap().clone();
+    assert_eq!(quarantined.len(), 5);
+    assert!(
+        quarantined[0]["reason"].as_str().unwrap().contains("单位"),
+        "{quarantined:?}"
+    );
+    assert_eq!(hub_event_count(&hub).await, after_upload);
+    let listed = hub.admin(&["quarantine"]);
+    assert_eq!(listed.as_array().unwrap().len(), 5);
+
+    // Oversized and malformed bodies.
+    as_a.post("/v1/batches", vec![7u8; 70_000], BATCH)
+        .await
+        .refused(413, "too_large");
+    as_a.post("/v1/batches", b"TJB1garbage".to_vec(), BATCH)
+        .await
+        .refused(400, "bad_request");
+    as_a.post("/v1/enroll", b"{\"code\": ".to_vec(), "application/json")
+        .await
+        .refused(400, "bad_request");
+    as_a.post("/v1/auth", b"[]".to_vec(), "application/json")
+        .await
+        .refused(400, "bad_request");
+    as_a.get("/v1/feed?after=-1")
+        .await
+        .refused(400, "bad_request");
+
+    // Enrollment codes: unknown, spent, expired, another unit's.
+    let enroll = |code: &str, unit: &str| {
+        serde_json::to_vec(&serde_json::json!({
+            "code": code, "device_id": Uuid::now_v7(), "public_key": DeviceKey::generate().public_text(),
+            "unit_code": unit, "label": "新电脑"
+        }))
+        .unwrap()
+    };
+    as_a.post(
+        "/v1/enroll",
+        enroll("ZZZZ-ZZZZ-ZZZZ", &village_code(0)),
+        "application/json",
+    )
+    .await
+    .refused(404, "not_found");
+    let code = hub.enroll_code(&village_code(0));
+    let other_unit = as_a
+        .post(
+            "/v1/enroll",
+            enroll(&code, &village_code(1)),
+            "application/json",
+        )
+        .await;
+    other_unit.refused(400, "bad_request");
+    assert_eq!(
+        as_a.post(
+            "/v1/enroll",
+            enroll(&code, &village_code(0)),
+            "application/json"
+        )
+        .await
+        .status,
+        200
+    );
+    as_a.post(
+        "/v1/enroll",
+        enroll(&code, &village_code(0)),
+        "application/json",
+    )
+    .await
+    .refused(409, "conflict");
+    let stale = hub.enroll_code(&village_code(0));
+    let db = rusqlite::Connection::open(hub.sqlite_path().unwrap()).unwrap();
+    db.execute(
+        "UPDATE enroll_codes SET expires_at = '2020-01-01T00:00:00+00:00' WHERE used_at IS NULL",
+        [],
+    )
+    .unwrap();
+    as_a.post(
+        "/v1/enroll",
+        enroll(&stale, &village_code(0)),
+        "application/json",
+    )
+    .await
+    .refused(410, "gone");
+    // An enrolled device id cannot enroll twice.
+    let again = hub.enroll_code(&village_code(0));
+    let twice = serde_json::to_vec(&serde_json::json!({
+        "code": again, "device_id": a_id, "public_key": DeviceKey::generate().public_text(),
+        "unit_code": village_code(0), "label": "复制的台账"
+    }))
+    .unwrap();
+    as_a.post("/v1/enroll", twice, "application/json")
+        .await
+        .refused(409, "conflict");
+
+    // Tokens: forged, and a revoked device.
+    let forged_token = Caller {
+        token: as_a.token.replace(&a_id.to_string(), &b_id.to_string()),
+        ..Caller::new(&hub, &a).await
+    };
+    forged_token
+        .get("/v1/feed")
+        .await
+        .refused(401, "unauthorized");
+    hub.admin(&["device", "revoke", &b_id.to_string()]);
+    as_b.get("/v1/feed").await.refused(403, "forbidden");
+    let mut b_client = engine::client(&b.ledger).unwrap();
+    let refused = b_client.authenticate().await.unwrap_err();
+    assert_eq!(refused.code(), "forbidden");
+    assert_eq!(hub_event_count(&hub).await, after_upload);
+}

@@ -1,0 +1,208 @@
+//! End to end, with real processes on loopback: a hub, two village devices
+//! and their station device. Cases made offline in both villages reach the
+//! station; an escalated case is accepted and closed at the station and the
+//! village sees the answer; every replica ends with the same case state.
+//! Run once on a SQLite hub and once on a PostgreSQL hub.
+
+mod support;
+
+use serde_json::Value;
+use support::hub::{Backend, Hub};
+use support::*;
+
+const VILLAGE_B: &str = "430302001002";
+
+fn add_case(db: &Db, applicant: &str, respondent: &str) -> String {
+    let a = format!("name={applicant},phone=13800138000");
+    let r = format!("name={respondent}");
+    let out = db.ok(&[
+        "case",
+        "add",
+        "--type",
+        "邻里",
+        "--source",
+        "当事人申请",
+        "--facts",
+        "宅基地边界纠纷",
+        "--received-on",
+        D,
+        "--party",
+        &a,
+        "--party",
+        &r,
+    ]);
+    out["number"].as_str().unwrap().to_string()
+}
+
+fn total(db: &Db, args: &[&str]) -> u64 {
+    let mut all = vec!["case", "list"];
+    all.extend_from_slice(args);
+    db.ok(&all)["total"].as_u64().unwrap()
+}
+
+fn sync(db: &Db) -> Value {
+    db.ok(&["sync"])
+}
+
+/// What every replica must agree on about a case: everything but the
+/// local-only parts.
+fn case_state(db: &Db, number: &str) -> Value {
+    db.ok(&["case", "show", number])
+}
+
+fn end_to_end(backend: Backend) {
+    let hub = Hub::start(backend);
+    hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
+    hub.add_unit(STATION, "青山派出所调解中心", 2, Some(DISTRICT));
+    hub.add_unit(VILLAGE, "青山村调解室", 1, Some(STATION));
+    hub.add_unit(VILLAGE_B, "白石村调解室", 1, Some(STATION));
+    let a = hub.device(VILLAGE, "青山村调解室", 1);
+    let b = hub.device(VILLAGE_B, "白石村调解室", 1);
+    let station = hub.device(STATION, "青山派出所调解中心", 2);
+
+    // Offline work in both villages.
+    let a1 = add_case(&a, "张三", "李四");
+    let a2 = add_case(&a, "王五", "赵六");
+    let b1 = add_case(&b, "周七", "吴八");
+    a.ok(&[
+        "case",
+        "grade",
+        &a1,
+        "--grade",
+        "红",
+        "--reason",
+        "双方扬言动手",
+        "--on",
+        D,
+    ]);
+    assert_eq!(
+        a.ok(&["sync", "status"])["pending"].as_u64().unwrap(),
+        a.events().len() as u64
+    );
+
+    let up = sync(&a);
+    assert!(up["events_up"].as_u64().unwrap() >= 4, "{up}");
+    assert_eq!(a.ok(&["sync", "status"])["pending"], 0);
+    sync(&b);
+    let down = sync(&station);
+    assert!(down["events_down"].as_u64().unwrap() >= 5, "{down}");
+
+    // The station sees both villages; each village only itself.
+    assert_eq!(total(&station, &["--unit", DISTRICT, "--subtree"]), 3);
+    sync(&a);
+    sync(&b);
+    assert_eq!(total(&a, &[]), 2);
+    assert_eq!(total(&b, &[]), 1);
+    assert_eq!(b.refused(&["case", "show", &a1]).0["code"], "not_found");
+
+    // The village escalates; the station accepts and settles the case.
+    a.ok(&[
+        "case",
+        "session",
+        &a1,
+        "--place",
+        "青山村调解室",
+        "--summary",
+        "各执一词",
+        "--result",
+        "调解不成",
+        "--on",
+        &day(1),
+    ]);
+    a.ok(&[
+        "case",
+        "escalate",
+        &a1,
+        "--to",
+        STATION,
+        "--reason",
+        "村级调解不成",
+        "--on",
+        &day(1),
+    ]);
+    sync(&a);
+    sync(&station);
+    let todo = station.ok(&["today", "--on", &day(2)]);
+    let pending = todo["escalations_pending"].as_array().unwrap();
+    assert_eq!(pending.len(), 1, "{todo}");
+    assert_eq!(pending[0]["number"], a1.as_str());
+    station.ok(&["case", "accept", &a1, "--note", "所里牵头", "--on", &day(2)]);
+    station.ok(&[
+        "case",
+        "session",
+        &a1,
+        "--place",
+        "派出所调解室",
+        "--summary",
+        "双方同意和解",
+        "--result",
+        "达成协议",
+        "--on",
+        &day(3),
+    ]);
+    station.ok(&[
+        "case",
+        "agree",
+        &a1,
+        "--term",
+        "李四拆除越界围墙@2026-03-20",
+        "--amount",
+        "500",
+        "--on",
+        &day(3),
+    ]);
+    station.ok(&[
+        "case",
+        "followup",
+        &a1,
+        "--visitor",
+        "王警官",
+        "--satisfaction",
+        "满意",
+        "--on",
+        &day(4),
+    ]);
+    station.ok(&[
+        "case",
+        "close",
+        &a1,
+        "--outcome",
+        "调解成功",
+        "--on",
+        &day(5),
+    ]);
+    sync(&station);
+    sync(&a);
+    sync(&b);
+
+    // Every matter gets its answer back.
+    let seen_by_village = case_state(&a, &a1);
+    assert_eq!(seen_by_village["unit"], STATION);
+    assert_eq!(seen_by_village["status"], "已结案");
+    let history = seen_by_village["history"].as_array().unwrap();
+    assert_eq!(history.len(), 9, "{seen_by_village:#}");
+    assert!(
+        history.iter().all(|h| h["applied"] == true),
+        "{seen_by_village:#}"
+    );
+    // Identical state on every replica that holds the case.
+    assert_eq!(seen_by_village, case_state(&station, &a1));
+    assert_eq!(case_state(&a, &a2), case_state(&station, &a2));
+    assert_eq!(case_state(&b, &b1), case_state(&station, &b1));
+    // Nothing duplicated: a second round moves nothing.
+    for db in [&a, &b, &station] {
+        let again = sync(db);
+        assert_eq!(again["events_up"], 0, "{again}");
+        assert_eq!(again["events_down"], 0, "{again}");
+    }
+}
+
+#[test]
+fn end_to_end_on_a_sqlite_hub() {
+    end_to_end(Backend::Sqlite);
+}
+
+#[test]
+fn end_to_end_on_a_postgres_hub() {
+    end_to_end(Backend::Postgres);
+}

@@ -1,0 +1,121 @@
+//! The hub's configuration: a TOML file, with command-line values on top.
+
+use crate::error::{Result, ServerError};
+use crate::state::Limits;
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// `sqlite:PATH` or `postgres://...`.
+    #[serde(default = "default_database")]
+    pub database: String,
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub max_body_bytes: Option<usize>,
+    pub feed_page_events: Option<u32>,
+    pub feed_page_bytes: Option<usize>,
+    pub token_ttl_secs: Option<u64>,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8600".into()
+}
+
+fn default_database() -> String {
+    "sqlite:tiaojie-hub.sqlite3".into()
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: default_listen(),
+            database: default_database(),
+            limits: LimitsConfig::default(),
+        }
+    }
+}
+
+impl ServerConfig {
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ServerError::Config(format!("无法读取配置文件 {}：{e}", path.display()))
+        })?;
+        toml::from_str(&text)
+            .map_err(|e| ServerError::Config(format!("配置文件 {} 有误：{e}", path.display())))
+    }
+
+    pub fn limits(&self) -> Limits {
+        let d = Limits::default();
+        Limits {
+            max_body_bytes: self.limits.max_body_bytes.unwrap_or(d.max_body_bytes),
+            feed_page_events: self.limits.feed_page_events.unwrap_or(d.feed_page_events),
+            feed_page_bytes: self.limits.feed_page_bytes.unwrap_or(d.feed_page_bytes),
+            token_ttl_secs: self.limits.token_ttl_secs.unwrap_or(d.token_ttl_secs),
+        }
+    }
+}
+
+/// Where a database URL points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Database {
+    pub fn parse(url: &str) -> Result<Self> {
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.strip_prefix("//").unwrap_or(path);
+            if path.is_empty() {
+                return Err(ServerError::Config(
+                    "sqlite: 后面要写数据库文件的路径".into(),
+                ));
+            }
+            Ok(Database::Sqlite(path.into()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Database::Postgres(url.to_string()))
+        } else {
+            Err(ServerError::Config(format!(
+                "无法识别的数据库地址“{url}”：应为 sqlite:路径 或 postgres://…"
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_files_and_urls() {
+        let c: ServerConfig = toml::from_str(
+            "listen = \"0.0.0.0:9000\"\ndatabase = \"postgres://h/db\"\n[limits]\nmax_body_bytes = 1024\n",
+        )
+        .unwrap();
+        assert_eq!(c.limits().max_body_bytes, 1024);
+        assert_eq!(
+            c.limits().feed_page_events,
+            Limits::default().feed_page_events
+        );
+        assert!(toml::from_str::<ServerConfig>("lisen = \"x\"").is_err());
+        assert_eq!(
+            Database::parse("sqlite:/a/b.db").unwrap(),
+            Database::Sqlite("/a/b.db".into())
+        );
+        assert!(matches!(
+            Database::parse("postgresql://x/y").unwrap(),
+            Database::Postgres(_)
+        ));
+        assert!(Database::parse("mysql://x").is_err());
+        assert!(Database::parse("sqlite:").is_err());
+    }
+}

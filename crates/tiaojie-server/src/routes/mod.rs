@@ -1,0 +1,57 @@
+//! The hub's HTTP interface, versioned under `/v1`.
+
+mod enroll;
+mod sync;
+
+use crate::error::{Result, ServerError};
+use crate::state::AppState;
+use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use tower_http::trace::TraceLayer;
+
+pub fn app(state: AppState) -> Router {
+    let limit = state.limits.max_body_bytes;
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/v1/enroll", post(enroll::enroll))
+        .route("/v1/auth/challenge", get(enroll::challenge))
+        .route("/v1/auth", post(enroll::auth))
+        .route("/v1/devices/{id}/head", get(sync::head))
+        .route("/v1/devices/{id}/events", get(sync::device_events))
+        .route("/v1/batches", post(sync::upload))
+        .route("/v1/feed", get(sync::feed))
+        .fallback(|| async { ServerError::NotFound("没有这个接口".into()) })
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> Result<Json<Value>> {
+    let events = state.store.event_count().await?;
+    Ok(Json(
+        json!({ "status": "ok", "hub_id": state.identity.hub_id, "events": events }),
+    ))
+}
+
+/// JSON bodies whose errors speak our format.
+pub(crate) fn json_body<T>(body: std::result::Result<Json<T>, JsonRejection>) -> Result<T> {
+    match body {
+        Ok(Json(v)) => Ok(v),
+        Err(JsonRejection::BytesRejection(r)) => Err(bytes_error(&r)),
+        Err(e) => Err(ServerError::BadRequest(format!(
+            "请求内容不是有效的 JSON：{}",
+            e.body_text()
+        ))),
+    }
+}
+
+pub(crate) fn bytes_error(r: &BytesRejection) -> ServerError {
+    if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ServerError::TooLarge
+    } else {
+        ServerError::BadRequest(format!("读取请求失败：{}", r.body_text()))
+    }
+}

@@ -1,0 +1,139 @@
+//! Upload of batches, the unit feed, and what a device needs to recover.
+
+use super::bytes_error;
+use crate::admin::subtree;
+use crate::auth::AuthedDevice;
+use crate::error::{Result, ServerError};
+use crate::ingest::classify;
+use crate::state::AppState;
+use crate::store::{DeviceRecord, FeedRequest};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use tiaojie_sync::frame;
+use tiaojie_sync::wire::{BatchAck, DeviceHead, FEED_MEDIA_TYPE};
+use uuid::Uuid;
+
+/// A device may act for devices of its own unit and the units below it:
+/// never for a sibling's.
+async fn may_act_for(state: &AppState, me: &DeviceRecord, other: &DeviceRecord) -> Result<()> {
+    if subtree(state.store.as_ref(), &me.unit)
+        .await?
+        .contains(&other.unit)
+    {
+        Ok(())
+    } else {
+        Err(ServerError::Forbidden("无权访问其他单位的数据".into()))
+    }
+}
+
+async fn known_device(state: &AppState, id: Uuid) -> Result<DeviceRecord> {
+    state
+        .store
+        .device(id)
+        .await?
+        .ok_or_else(|| ServerError::NotFound(format!("设备 {id} 未注册")))
+}
+
+pub async fn head(
+    State(state): State<AppState>,
+    AuthedDevice(me): AuthedDevice,
+    Path(id): Path<Uuid>,
+) -> Result<Json<DeviceHead>> {
+    let other = known_device(&state, id).await?;
+    may_act_for(&state, &me, &other).await?;
+    Ok(Json(state.store.head(id).await?))
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    AuthedDevice(me): AuthedDevice,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<BatchAck>> {
+    let body = body.map_err(|r| bytes_error(&r))?;
+    let header = frame::peek_batch_header(&body)?;
+    let origin = known_device(&state, header.device_id).await?;
+    if origin.revoked_at.is_some() {
+        return Err(ServerError::Forbidden("签署这批数据的设备已被停用".into()));
+    }
+    may_act_for(&state, &me, &origin).await?;
+    let batch = frame::decode_batch(&body, &origin.public_key)?;
+    let incoming = classify(&batch, &origin, state.identity.hub_id);
+    let ack = state.store.ingest(&incoming).await?;
+    tracing::info!(
+        device = %origin.id,
+        by = %me.id,
+        acked = ack.acked_seq,
+        stored = ack.stored,
+        duplicates = ack.duplicates,
+        quarantined = ack.quarantined.len(),
+        "batch stored"
+    );
+    Ok(Json(ack))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FeedQuery {
+    #[serde(default)]
+    after: i64,
+    limit: Option<u32>,
+}
+
+pub async fn feed(
+    State(state): State<AppState>,
+    AuthedDevice(me): AuthedDevice,
+    Query(q): Query<FeedQuery>,
+) -> Result<impl IntoResponse> {
+    if q.after < 0 {
+        return Err(ServerError::BadRequest("after 不能为负数".into()));
+    }
+    let limit = q
+        .limit
+        .unwrap_or(state.limits.feed_page_events)
+        .clamp(1, state.limits.feed_page_events);
+    let page = state
+        .store
+        .feed(&FeedRequest {
+            units: subtree(state.store.as_ref(), &me.unit).await?,
+            device_id: me.id,
+            after: q.after,
+            limit,
+            max_bytes: state.limits.feed_page_bytes,
+        })
+        .await?;
+    let body = frame::encode_feed(page.cursor, page.more, &page.events);
+    Ok(([(header::CONTENT_TYPE, FEED_MEDIA_TYPE)], body))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EventsQuery {
+    #[serde(default)]
+    after: i64,
+}
+
+/// A device's own events as the hub has them, for a device restored from an
+/// old backup to get back what it lost. Only the device itself may ask.
+pub async fn device_events(
+    State(state): State<AppState>,
+    AuthedDevice(me): AuthedDevice,
+    Path(id): Path<Uuid>,
+    Query(q): Query<EventsQuery>,
+) -> Result<impl IntoResponse> {
+    if me.id != id {
+        return Err(ServerError::Forbidden("只能取回本机自己的数据".into()));
+    }
+    let limit = state.limits.feed_page_events;
+    let events = state.store.device_events(id, q.after, limit + 1).await?;
+    let more = events.len() > limit as usize;
+    let events: Vec<(i64, Vec<u8>)> = events.into_iter().take(limit as usize).collect();
+    let cursor = events.last().map_or(q.after, |(seq, _)| *seq);
+    let bytes: Vec<Vec<u8>> = events.into_iter().map(|(_, b)| b).collect();
+    Ok((
+        [(header::CONTENT_TYPE, FEED_MEDIA_TYPE)],
+        frame::encode_feed(cursor, more, &bytes),
+    ))
+}

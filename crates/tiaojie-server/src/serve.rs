@@ -1,0 +1,67 @@
+//! Opening the store and running the hub until it is told to stop.
+
+use crate::admin::{hub_device, hub_key};
+use crate::config::{Database, ServerConfig};
+use crate::error::{Result, ServerError};
+use crate::routes::app;
+use crate::state::{AppState, Limits};
+use crate::store::HubStore;
+use crate::store::postgres::PgStore;
+use crate::store::sqlite::SqliteStore;
+use std::sync::Arc;
+
+pub async fn open_store(url: &str) -> Result<Arc<dyn HubStore>> {
+    Ok(match Database::parse(url)? {
+        Database::Sqlite(path) => Arc::new(SqliteStore::open(&path)?),
+        Database::Postgres(url) => Arc::new(PgStore::connect(&url).await?),
+    })
+}
+
+pub async fn state(store: Arc<dyn HubStore>, limits: Limits) -> Result<AppState> {
+    let identity = store.identity().await?;
+    let state = AppState {
+        hub_key: hub_key(identity.signing_seed),
+        identity,
+        store,
+        limits,
+    };
+    state.store.ensure_device(&hub_device(&state)).await?;
+    Ok(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
+/// Prints the bound address on stdout first (tests bind port 0 and read it).
+pub async fn run(config: ServerConfig) -> Result<()> {
+    let store = open_store(&config.database).await?;
+    let state = state(store, config.limits()).await?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| ServerError::Config(format!("无法监听 {}：{e}", config.listen)))?;
+    let addr = listener.local_addr()?;
+    println!("listening on {addr}");
+    tracing::info!(%addr, hub = %state.identity.hub_id, "hub started");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    tracing::info!("hub stopped");
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

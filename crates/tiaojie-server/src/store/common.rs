@@ -1,0 +1,197 @@
+//! Rules both hub stores apply the same way: where an uploaded batch meets
+//! the device's head, and where a feed page is cut. The stores only fetch
+//! what these functions need and write what they decide.
+
+use crate::error::{Result, ServerError};
+use crate::store::{IncomingBatch, IncomingEvent};
+use std::collections::HashMap;
+use tiaojie_sync::chain;
+use tiaojie_sync::wire::DeviceHead;
+use uuid::Uuid;
+
+/// The head of a device the hub has nothing of.
+pub(crate) fn zero_head(device_id: Uuid) -> DeviceHead {
+    DeviceHead {
+        device_id,
+        acked_seq: 0,
+        last_hash: chain::to_hex(&chain::GENESIS),
+    }
+}
+
+/// The sequence numbers of `batch` at or below the head, whose stored
+/// links the store must look up (in events and quarantine).
+pub(crate) fn replayed_range(head: &DeviceHead, batch: &IncomingBatch) -> Option<(i64, i64)> {
+    let first = batch.events.first()?.seq;
+    let last = batch.events.last()?.seq.min(head.acked_seq);
+    (first <= last).then_some((first, last))
+}
+
+/// A batch split at the device's head.
+#[derive(Debug)]
+pub(crate) struct Split<'a> {
+    /// Events the hub already holds, with the same links.
+    pub duplicates: u32,
+    /// Events after the head, continuing its chain.
+    pub fresh: &'a [IncomingEvent],
+}
+
+/// Checks `batch` against the device's head: every replayed event must
+/// carry the link the hub stored for its sequence number (`stored`), and the
+/// first new event must follow the head, by number and by link.
+pub(crate) fn split_at_head<'a>(
+    head: &DeviceHead,
+    batch: &'a IncomingBatch,
+    stored: &HashMap<i64, String>,
+) -> Result<Split<'a>> {
+    if batch.events.windows(2).any(|w| w[1].seq != w[0].seq + 1) {
+        return Err(ServerError::BadRequest("批次中的事件序号不连续".into()));
+    }
+    let mismatch = |detail: String| ServerError::ChainMismatch {
+        head: head.clone(),
+        detail,
+    };
+    let replayed = batch
+        .events
+        .iter()
+        .take_while(|e| e.seq <= head.acked_seq)
+        .count();
+    for event in &batch.events[..replayed] {
+        if stored.get(&event.seq) != Some(&event.link) {
+            return Err(mismatch(format!(
+                "第{}条事件与中心已收到的不一致",
+                event.seq
+            )));
+        }
+    }
+    let fresh = &batch.events[replayed..];
+    if let Some(first) = fresh.first() {
+        if first.seq != head.acked_seq + 1 {
+            return Err(mismatch(format!(
+                "应从第{}条开始上传，收到的是第{}条",
+                head.acked_seq + 1,
+                first.seq
+            )));
+        }
+        let prev = match replayed {
+            0 => &batch.prev_hash,
+            n => &batch.events[n - 1].link,
+        };
+        if *prev != head.last_hash {
+            return Err(mismatch(format!(
+                "第{}条的前一链接与中心记录不符",
+                first.seq
+            )));
+        }
+    }
+    Ok(Split {
+        duplicates: replayed as u32,
+        fresh,
+    })
+}
+
+/// How many feed rows to fetch: one beyond the page, to know whether more wait.
+pub(crate) fn probe_rows(limit: u32) -> i64 {
+    i64::from(limit.max(1)) + 1
+}
+
+/// Cuts a feed page from the sizes of the next matching events (at most
+/// `probe_rows(limit)` of them): at most `limit` events, no event added once
+/// the page holds `max_bytes`, and always one if there is one. Returns how
+/// many events the page takes and whether more remain.
+pub(crate) fn cut_page(sizes: &[usize], limit: u32, max_bytes: usize) -> (usize, bool) {
+    let limit = limit.max(1) as usize;
+    let mut held = 0usize;
+    let mut taken = 0usize;
+    for &size in sizes {
+        if taken == limit || (taken > 0 && held >= max_bytes) {
+            break;
+        }
+        held += size;
+        taken += 1;
+    }
+    (taken, sizes.len() > taken)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Verdict;
+
+    fn batch(first: i64, prev: &str, count: usize) -> IncomingBatch {
+        let events = (0..count as i64)
+            .map(|i| IncomingEvent {
+                seq: first + i,
+                link: format!("link{}", first + i),
+                bytes: vec![],
+                verdict: Verdict::Quarantine {
+                    id: None,
+                    reason: String::new(),
+                },
+            })
+            .collect();
+        IncomingBatch {
+            device_id: Uuid::nil(),
+            prev_hash: prev.into(),
+            events,
+        }
+    }
+
+    fn head(acked: i64) -> DeviceHead {
+        DeviceHead {
+            device_id: Uuid::nil(),
+            acked_seq: acked,
+            last_hash: format!("link{acked}"),
+        }
+    }
+
+    #[test]
+    fn a_batch_splits_into_replay_and_fresh_events() {
+        let stored: HashMap<i64, String> = (1..=3).map(|s| (s, format!("link{s}"))).collect();
+        let b = batch(2, "link1", 4);
+        assert_eq!(replayed_range(&head(3), &b), Some((2, 3)));
+        let split = split_at_head(&head(3), &b, &stored).unwrap();
+        assert_eq!(split.duplicates, 2);
+        assert_eq!(
+            split.fresh.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![4, 5]
+        );
+
+        let fresh_only = batch(4, "link3", 1);
+        assert_eq!(replayed_range(&head(3), &fresh_only), None);
+        assert_eq!(
+            split_at_head(&head(3), &fresh_only, &stored)
+                .unwrap()
+                .fresh
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn gaps_forks_and_changed_replays_are_refused() {
+        let stored: HashMap<i64, String> = (1..=3).map(|s| (s, format!("link{s}"))).collect();
+        let refused = |b: &IncomingBatch| match split_at_head(&head(3), b, &stored) {
+            Err(ServerError::ChainMismatch { head, detail }) => {
+                assert_eq!(head.acked_seq, 3);
+                detail
+            }
+            other => panic!("expected a chain mismatch, got {other:?}"),
+        };
+        assert!(refused(&batch(5, "link4", 1)).contains("应从第4条"));
+        assert!(refused(&batch(4, "other", 1)).contains("第4条的前一链接"));
+        let mut changed = batch(3, "link2", 2);
+        changed.events[0].link = "forged".into();
+        assert!(refused(&changed).contains("第3条"));
+    }
+
+    #[test]
+    fn pages_are_cut_by_count_and_by_size() {
+        assert_eq!(cut_page(&[], 5, 100), (0, false));
+        assert_eq!(cut_page(&[10, 10, 10], 5, 100), (3, false));
+        assert_eq!(cut_page(&[10, 10, 10], 2, 100), (2, true));
+        assert_eq!(cut_page(&[10, 10, 10], 5, 20), (2, true));
+        assert_eq!(cut_page(&[10, 10, 10], 5, 11), (2, true));
+        assert_eq!(cut_page(&[500, 10], 5, 100), (1, true));
+        assert_eq!(cut_page(&[10], 0, 0), (1, false));
+    }
+}

@@ -1,0 +1,295 @@
+//! Uploads into the PostgreSQL event log.
+//!
+//! Sequence values commit out of order, so `hub_seq` comes from the
+//! `hub_counter` row instead, taken as the last step before the commit: its
+//! row lock makes the next upload wait for this one's commit before it gets
+//! numbers, so a reader paging by `hub_seq > cursor` never steps over an
+//! event that becomes visible later with a smaller number.
+
+use super::records::upsert_unit;
+use crate::error::Result;
+use crate::store::common::{self, split_at_head};
+use crate::store::{IncomingBatch, IncomingEvent, Reach, Verdict};
+use chrono::{DateTime, SubsecRound, Utc};
+use deadpool_postgres::Transaction;
+use std::collections::{HashMap, HashSet};
+use tiaojie_sync::wire::{BatchAck, DeviceHead, Quarantined};
+use tokio_postgres::Client;
+use uuid::Uuid;
+
+pub(super) async fn head(client: &Client, device_id: Uuid) -> Result<DeviceHead> {
+    let row = client
+        .query_opt(
+            "SELECT acked_seq, last_hash FROM device_heads WHERE device_id = $1",
+            &[&device_id],
+        )
+        .await?;
+    match row {
+        Some(r) => Ok(DeviceHead {
+            device_id,
+            acked_seq: r.try_get(0)?,
+            last_hash: r.try_get(1)?,
+        }),
+        None => Ok(common::zero_head(device_id)),
+    }
+}
+
+/// Accepted events of one upload, column by column for one `UNNEST` insert.
+#[derive(Default)]
+struct NewEvents {
+    ids: Vec<Uuid>,
+    seqs: Vec<i64>,
+    hlcs: Vec<i64>,
+    kinds: Vec<String>,
+    origins: Vec<Option<String>>,
+    cases: Vec<Option<Uuid>>,
+    bytes: Vec<Vec<u8>>,
+    links: Vec<String>,
+}
+
+async fn stored_links(
+    tx: &Transaction<'_>,
+    device_id: Uuid,
+    from: i64,
+    to: i64,
+) -> Result<HashMap<i64, String>> {
+    let rows = tx
+        .query(
+            "SELECT seq, link FROM events WHERE device_id = $1 AND seq BETWEEN $2 AND $3
+             UNION ALL
+             SELECT seq, link FROM quarantine WHERE device_id = $1 AND seq BETWEEN $2 AND $3",
+            &[&device_id, &from, &to],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
+/// The unit whose feeds an accepted event reaches (None: everyone) and its case.
+async fn resolve_reach(
+    tx: &Transaction<'_>,
+    reach: &Reach,
+) -> Result<(Option<String>, Option<Uuid>)> {
+    Ok(match reach {
+        Reach::Everyone => (None, None),
+        Reach::Unit(unit) => (Some(unit.clone()), None),
+        Reach::OpensCase { case_id, origin } => {
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO hub_cases (case_id, origin_unit) VALUES ($1, $2) ON CONFLICT (case_id) DO NOTHING",
+                )
+                .await?;
+            tx.execute(&stmt, &[case_id, origin]).await?;
+            (Some(origin.clone()), Some(*case_id))
+        }
+        Reach::OfCase { case_id, fallback } => {
+            let stmt = tx
+                .prepare_cached("SELECT origin_unit FROM hub_cases WHERE case_id = $1")
+                .await?;
+            let origin = match tx.query_opt(&stmt, &[case_id]).await? {
+                Some(r) => r.try_get(0)?,
+                None => fallback.clone(),
+            };
+            (Some(origin), Some(*case_id))
+        }
+    })
+}
+
+async fn quarantine_event(
+    tx: &Transaction<'_>,
+    device_id: Uuid,
+    event: &IncomingEvent,
+    event_id: Option<Uuid>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Quarantined> {
+    tx.execute(
+        "INSERT INTO quarantine (device_id, seq, event_id, link, bytes, reason, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &device_id,
+            &event.seq,
+            &event_id,
+            &event.link,
+            &event.bytes,
+            &reason,
+            &now,
+        ],
+    )
+    .await?;
+    Ok(Quarantined {
+        seq: event.seq,
+        event_id,
+        reason: reason.to_string(),
+    })
+}
+
+const DUPLICATE_ID: &str = "事件编号重复";
+
+pub(super) async fn ingest(
+    client: &mut deadpool_postgres::Client,
+    batch: &IncomingBatch,
+    now: DateTime<Utc>,
+) -> Result<BatchAck> {
+    let now = now.trunc_subsecs(6);
+    let device_id = batch.device_id;
+    let tx = client.transaction().await?;
+    // The head row's lock serialises uploads of one device.
+    tx.execute(
+        "INSERT INTO device_heads (device_id, acked_seq, last_hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING",
+        &[&device_id, &common::zero_head(device_id).last_hash],
+    )
+    .await?;
+    let row = tx
+        .query_one(
+            "SELECT acked_seq, last_hash FROM device_heads WHERE device_id = $1 FOR UPDATE",
+            &[&device_id],
+        )
+        .await?;
+    let head = DeviceHead {
+        device_id,
+        acked_seq: row.try_get(0)?,
+        last_hash: row.try_get(1)?,
+    };
+    let stored = match common::replayed_range(&head, batch) {
+        Some((from, to)) => stored_links(&tx, device_id, from, to).await?,
+        None => HashMap::new(),
+    };
+    let split = split_at_head(&head, batch, &stored)?;
+    let mut ack = BatchAck {
+        device_id,
+        acked_seq: head.acked_seq,
+        last_hash: head.last_hash,
+        stored: 0,
+        duplicates: split.duplicates,
+        quarantined: Vec::new(),
+    };
+    let Some(last) = split.fresh.last() else {
+        return Ok(ack);
+    };
+
+    let accepted: Vec<Uuid> = split
+        .fresh
+        .iter()
+        .filter_map(|e| match e.verdict {
+            Verdict::Accept { id, .. } => Some(id),
+            Verdict::Quarantine { .. } => None,
+        })
+        .collect();
+    let taken: HashSet<Uuid> = tx
+        .query("SELECT id FROM events WHERE id = ANY($1)", &[&accepted])
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let mut new = NewEvents::default();
+    let mut ids = HashSet::new();
+    for event in split.fresh {
+        match &event.verdict {
+            Verdict::Quarantine { id, reason } => {
+                ack.quarantined
+                    .push(quarantine_event(&tx, device_id, event, *id, reason, now).await?);
+            }
+            Verdict::Accept { id, .. } if taken.contains(id) || !ids.insert(*id) => {
+                ack.quarantined.push(
+                    quarantine_event(&tx, device_id, event, Some(*id), DUPLICATE_ID, now).await?,
+                );
+            }
+            Verdict::Accept {
+                id,
+                hlc,
+                kind,
+                reach,
+                unit,
+            } => {
+                let (origin, case_id) = resolve_reach(&tx, reach).await?;
+                if let Some(unit) = unit {
+                    upsert_unit(&*tx, unit).await?;
+                }
+                new.ids.push(*id);
+                new.seqs.push(event.seq);
+                new.hlcs.push(*hlc);
+                new.kinds.push(kind.clone());
+                new.origins.push(origin);
+                new.cases.push(case_id);
+                new.bytes.push(event.bytes.clone());
+                new.links.push(event.link.clone());
+            }
+        }
+    }
+    tx.execute(
+        "UPDATE device_heads SET acked_seq = $2, last_hash = $3 WHERE device_id = $1",
+        &[&device_id, &last.seq, &last.link],
+    )
+    .await?;
+    if !new.ids.is_empty() {
+        let inserted = insert_numbered(&tx, device_id, &new, now).await?;
+        // An id another upload stored after our check: that one keeps it.
+        for (i, seq) in new
+            .seqs
+            .iter()
+            .enumerate()
+            .filter(|(_, seq)| !inserted.contains(seq))
+        {
+            let event = &split.fresh[(seq - split.fresh[0].seq) as usize];
+            ack.quarantined.push(
+                quarantine_event(&tx, device_id, event, Some(new.ids[i]), DUPLICATE_ID, now)
+                    .await?,
+            );
+        }
+        ack.stored = inserted.len() as u32;
+    }
+    tx.commit().await?;
+    ack.quarantined.sort_by_key(|q| q.seq);
+    ack.acked_seq = last.seq;
+    ack.last_hash = last.link.clone();
+    Ok(ack)
+}
+
+/// Numbers the events from the counter and inserts them: the last writes
+/// before the commit, so the counter's lock is held as briefly as possible.
+/// Returns the sequence numbers inserted (an id taken meanwhile is skipped,
+/// leaving a gap in `hub_seq`, which readers do not mind).
+async fn insert_numbered(
+    tx: &Transaction<'_>,
+    device_id: Uuid,
+    new: &NewEvents,
+    now: DateTime<Utc>,
+) -> Result<HashSet<i64>> {
+    let count = new.ids.len() as i64;
+    let counter = tx
+        .prepare_cached("UPDATE hub_counter SET last = last + $1 WHERE id = 1 RETURNING last")
+        .await?;
+    let last: i64 = tx.query_one(&counter, &[&count]).await?.try_get(0)?;
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO events (hub_seq, id, device_id, seq, hlc, kind, origin_unit, case_id, bytes, link, received_at)
+             SELECT $1 + r.n, r.id, $2, r.seq, r.hlc, r.kind, r.origin_unit, r.case_id, r.bytes, r.link, $3
+             FROM UNNEST($4::uuid[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::uuid[], $10::bytea[],
+                         $11::text[])
+                  WITH ORDINALITY AS r(id, seq, hlc, kind, origin_unit, case_id, bytes, link, n)
+             ON CONFLICT (id) DO NOTHING
+             RETURNING seq",
+        )
+        .await?;
+    let rows = tx
+        .query(
+            &insert,
+            &[
+                &(last - count),
+                &device_id,
+                &now,
+                &new.ids,
+                &new.seqs,
+                &new.hlcs,
+                &new.kinds,
+                &new.origins,
+                &new.cases,
+                &new.bytes,
+                &new.links,
+            ],
+        )
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}

@@ -1,0 +1,82 @@
+//! Reading the SQLite event log: the feed, a device's own events,
+//! quarantine.
+
+use super::records::{get_opt_uuid, get_ts, get_uuid};
+use crate::error::Result;
+use crate::store::common::{cut_page, probe_rows};
+use crate::store::{FeedPage, FeedRequest, QuarantineRow};
+use rusqlite::{Connection, params};
+use uuid::Uuid;
+
+/// Events another device of `units` may see: hub-wide ones and those of its units.
+const VISIBLE: &str =
+    "device_id <> ?1 AND (origin_unit IS NULL OR origin_unit IN (SELECT value FROM json_each(?2)))";
+
+pub(super) fn feed(conn: &Connection, request: &FeedRequest) -> Result<FeedPage> {
+    let device = request.device_id.to_string();
+    let units = serde_json::to_string(&request.units).expect("a list of strings always serialises");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT hub_seq, length(bytes) FROM events WHERE hub_seq > ?3 AND {VISIBLE} ORDER BY hub_seq LIMIT ?4"
+    ))?;
+    let next: Vec<(i64, i64)> = stmt
+        .query_map(
+            params![device, units, request.after, probe_rows(request.limit)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let sizes: Vec<usize> = next.iter().map(|(_, size)| *size as usize).collect();
+    let (taken, more) = cut_page(&sizes, request.limit, request.max_bytes);
+    let Some(&(cursor, _)) = taken.checked_sub(1).and_then(|i| next.get(i)) else {
+        return Ok(FeedPage {
+            events: Vec::new(),
+            cursor: request.after,
+            more,
+        });
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT bytes FROM events WHERE hub_seq > ?3 AND hub_seq <= ?4 AND {VISIBLE} ORDER BY hub_seq"
+    ))?;
+    let events = stmt
+        .query_map(params![device, units, request.after, cursor], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(FeedPage {
+        events,
+        cursor,
+        more,
+    })
+}
+
+pub(super) fn device_events(
+    conn: &Connection,
+    device_id: Uuid,
+    after_seq: i64,
+    limit: u32,
+) -> Result<Vec<(i64, Vec<u8>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, bytes FROM events WHERE device_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![device_id.to_string(), after_seq, limit], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn quarantine(conn: &Connection) -> Result<Vec<QuarantineRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT device_id, seq, event_id, reason, received_at FROM quarantine ORDER BY received_at, device_id, seq",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(QuarantineRow {
+            device_id: get_uuid(r, 0)?,
+            seq: r.get(1)?,
+            event_id: get_opt_uuid(r, 2)?,
+            reason: r.get(3)?,
+            received_at: get_ts(r, 4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn event_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?)
+}

@@ -1,0 +1,204 @@
+//! Uploads into the SQLite event log. SQLite has one writer at a time, so
+//! a counter row updated in the upload's transaction hands out `hub_seq` in
+//! commit order.
+
+use super::records::{ts, upsert_unit};
+use crate::error::Result;
+use crate::store::common::{self, split_at_head};
+use crate::store::{IncomingBatch, IncomingEvent, Reach, Verdict};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use std::collections::{HashMap, HashSet};
+use tiaojie_sync::wire::{BatchAck, DeviceHead, Quarantined};
+use uuid::Uuid;
+
+pub(super) fn head(conn: &Connection, device_id: Uuid) -> Result<DeviceHead> {
+    let found = conn
+        .query_row(
+            "SELECT acked_seq, last_hash FROM device_heads WHERE device_id = ?1",
+            [device_id.to_string()],
+            |r| {
+                Ok(DeviceHead {
+                    device_id,
+                    acked_seq: r.get(0)?,
+                    last_hash: r.get(1)?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(found.unwrap_or_else(|| common::zero_head(device_id)))
+}
+
+/// The links the hub holds for a device's sequence numbers `from..=to`.
+fn stored_links(
+    tx: &Transaction<'_>,
+    device: &str,
+    from: i64,
+    to: i64,
+) -> Result<HashMap<i64, String>> {
+    let mut stmt = tx.prepare(
+        "SELECT seq, link FROM events WHERE device_id = ?1 AND seq BETWEEN ?2 AND ?3
+         UNION ALL
+         SELECT seq, link FROM quarantine WHERE device_id = ?1 AND seq BETWEEN ?2 AND ?3",
+    )?;
+    let rows = stmt.query_map(params![device, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn id_taken(tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
+    Ok(tx
+        .query_row(
+            "SELECT 1 FROM events WHERE id = ?1",
+            [id.to_string()],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// The unit whose feeds an accepted event reaches (None: everyone) and its case.
+fn resolve_reach(tx: &Transaction<'_>, reach: &Reach) -> Result<(Option<String>, Option<Uuid>)> {
+    Ok(match reach {
+        Reach::Everyone => (None, None),
+        Reach::Unit(unit) => (Some(unit.clone()), None),
+        Reach::OpensCase { case_id, origin } => {
+            tx.execute(
+                "INSERT INTO hub_cases (case_id, origin_unit) VALUES (?1, ?2) ON CONFLICT (case_id) DO NOTHING",
+                params![case_id.to_string(), origin],
+            )?;
+            (Some(origin.clone()), Some(*case_id))
+        }
+        Reach::OfCase { case_id, fallback } => {
+            let origin: Option<String> = tx
+                .query_row(
+                    "SELECT origin_unit FROM hub_cases WHERE case_id = ?1",
+                    [case_id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            (
+                Some(origin.unwrap_or_else(|| fallback.clone())),
+                Some(*case_id),
+            )
+        }
+    })
+}
+
+fn quarantine_event(
+    tx: &Transaction<'_>,
+    device: &str,
+    event: &IncomingEvent,
+    event_id: Option<Uuid>,
+    reason: &str,
+    now: &str,
+) -> Result<Quarantined> {
+    tx.execute(
+        "INSERT INTO quarantine (device_id, seq, event_id, link, bytes, reason, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            device,
+            event.seq,
+            event_id.map(|u| u.to_string()),
+            event.link,
+            event.bytes,
+            reason,
+            now
+        ],
+    )?;
+    Ok(Quarantined {
+        seq: event.seq,
+        event_id,
+        reason: reason.to_string(),
+    })
+}
+
+pub(super) fn ingest(
+    conn: &mut Connection,
+    batch: &IncomingBatch,
+    now: DateTime<Utc>,
+) -> Result<BatchAck> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let device = batch.device_id.to_string();
+    let now = ts(now);
+    let head = head(&tx, batch.device_id)?;
+    let stored = match common::replayed_range(&head, batch) {
+        Some((from, to)) => stored_links(&tx, &device, from, to)?,
+        None => HashMap::new(),
+    };
+    let split = split_at_head(&head, batch, &stored)?;
+    let mut ack = BatchAck {
+        device_id: batch.device_id,
+        acked_seq: head.acked_seq,
+        last_hash: head.last_hash,
+        stored: 0,
+        duplicates: split.duplicates,
+        quarantined: Vec::new(),
+    };
+    let Some(last) = split.fresh.last() else {
+        return Ok(ack);
+    };
+    let mut hub_seq: i64 = tx.query_row("SELECT last FROM hub_counter WHERE id = 1", [], |r| {
+        r.get(0)
+    })?;
+    let mut ids = HashSet::new();
+    for event in split.fresh {
+        match &event.verdict {
+            Verdict::Quarantine { id, reason } => {
+                ack.quarantined
+                    .push(quarantine_event(&tx, &device, event, *id, reason, &now)?);
+            }
+            Verdict::Accept { id, .. } if !ids.insert(*id) || id_taken(&tx, *id)? => {
+                ack.quarantined.push(quarantine_event(
+                    &tx,
+                    &device,
+                    event,
+                    Some(*id),
+                    "事件编号重复",
+                    &now,
+                )?);
+            }
+            Verdict::Accept {
+                id,
+                hlc,
+                kind,
+                reach,
+                unit,
+            } => {
+                let (origin, case_id) = resolve_reach(&tx, reach)?;
+                if let Some(unit) = unit {
+                    upsert_unit(&tx, unit)?;
+                }
+                hub_seq += 1;
+                tx.execute(
+                    "INSERT INTO events (hub_seq, id, device_id, seq, hlc, kind, origin_unit, case_id, bytes, link,
+                                         received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        hub_seq,
+                        id.to_string(),
+                        device,
+                        event.seq,
+                        hlc,
+                        kind,
+                        origin,
+                        case_id.map(|c| c.to_string()),
+                        event.bytes,
+                        event.link,
+                        now
+                    ],
+                )?;
+                ack.stored += 1;
+            }
+        }
+    }
+    tx.execute("UPDATE hub_counter SET last = ?1 WHERE id = 1", [hub_seq])?;
+    tx.execute(
+        "INSERT INTO device_heads (device_id, acked_seq, last_hash) VALUES (?1, ?2, ?3)
+         ON CONFLICT (device_id) DO UPDATE SET acked_seq = excluded.acked_seq, last_hash = excluded.last_hash",
+        params![device, last.seq, last.link],
+    )?;
+    tx.commit()?;
+    ack.acked_seq = last.seq;
+    ack.last_hash = last.link.clone();
+    Ok(ack)
+}

@@ -1,0 +1,220 @@
+//! One sync of a ledger with its hub: upload this device's new events in
+//! signed batches, then page through the unit feed. Both sides resume where
+//! the other acknowledged, so a cut connection loses and repeats nothing:
+//! the hub acknowledges only what it committed, and a feed page and its
+//! cursor are saved in one local transaction.
+
+use crate::client::{HubClient, enroll};
+use crate::error::{Result, SyncError};
+use crate::frame;
+use crate::keys::DeviceKey;
+use crate::wire::{EnrollRequest, EnrollResponse, Quarantined};
+use serde::Serialize;
+use tiaojie_ledger::{Ledger, chain};
+
+pub const KEY_URL: &str = "hub.url";
+pub const KEY_HUB_ID: &str = "hub.id";
+pub const KEY_DEVICE_KEY: &str = "device.key";
+pub const KEY_CURSOR: &str = "hub.cursor";
+pub const KEY_ACKED: &str = "hub.acked_seq";
+pub const KEY_LAST_SYNC: &str = "hub.last_sync";
+
+/// A batch is closed once its events reach this many bytes (before
+/// compression) or this many events.
+pub const BATCH_BYTES: usize = 256 * 1024;
+pub const BATCH_EVENTS: u32 = 2_000;
+/// Clocks further apart than this get a warning: the hybrid clock copes,
+/// but dates people type default to the laptop's day.
+pub const CLOCK_WARNING_MS: i64 = 5 * 60 * 1000;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub events_up: u64,
+    pub bytes_up: u64,
+    /// This device's events the hub has not acknowledged yet.
+    pub pending_up: u64,
+    pub events_down: u64,
+    pub bytes_down: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    #[serde(flatten)]
+    pub progress: Progress,
+    pub quarantined: Vec<Quarantined>,
+    pub clock_offset_ms: i64,
+    /// In Chinese, when this laptop's clock is far from the hub's.
+    pub clock_warning: Option<String>,
+}
+
+/// The hub a ledger is enrolled with.
+pub struct Enrollment {
+    pub url: String,
+    pub key: DeviceKey,
+}
+
+pub fn enrollment(ledger: &Ledger) -> Result<Enrollment> {
+    let url = ledger.sync_value(KEY_URL)?.ok_or(SyncError::NotEnrolled)?;
+    let key = ledger
+        .sync_value(KEY_DEVICE_KEY)?
+        .ok_or(SyncError::NotEnrolled)?;
+    Ok(Enrollment {
+        url,
+        key: DeviceKey::from_secret_text(&key)?,
+    })
+}
+
+pub fn client(ledger: &Ledger) -> Result<HubClient> {
+    let e = enrollment(ledger)?;
+    HubClient::new(
+        &e.url,
+        ledger.device()?.device_id,
+        e.key,
+        crate::client::DEFAULT_TIMEOUT,
+    )
+}
+
+/// Enrolls this ledger's device with the hub at `url` using a one-time code;
+/// the key pair is made here and the private half never leaves the ledger.
+pub async fn enroll_ledger(
+    ledger: &mut Ledger,
+    url: &str,
+    code: &str,
+    label: &str,
+) -> Result<EnrollResponse> {
+    let device = ledger.device()?;
+    if ledger.sync_value(KEY_URL)?.is_some() {
+        return Err(SyncError::Hub {
+            status: 409,
+            code: "already_enrolled".into(),
+            message: "本机已经注册到同步中心".into(),
+        });
+    }
+    let key = DeviceKey::generate();
+    let request = EnrollRequest {
+        code: code.trim().to_string(),
+        device_id: device.device_id,
+        public_key: key.public_text(),
+        unit_code: device.unit_code.clone(),
+        label: label.to_string(),
+    };
+    let response = enroll(url, &request).await?;
+    ledger.set_sync_values(&[
+        (KEY_URL, url.trim_end_matches('/').to_string()),
+        (KEY_HUB_ID, response.hub_id.to_string()),
+        (KEY_DEVICE_KEY, key.secret_text()),
+    ])?;
+    Ok(response)
+}
+
+/// Uploads, then downloads, reporting progress as it goes.
+pub async fn sync_once(
+    ledger: &mut Ledger,
+    client: &mut HubClient,
+    on_progress: &mut (dyn FnMut(&Progress) + Send),
+) -> Result<SyncReport> {
+    let mut report = SyncReport::default();
+    let auth = client.authenticate().await?;
+    report.clock_offset_ms = client.clock_offset_ms;
+    if client.clock_offset_ms.abs() > CLOCK_WARNING_MS {
+        report.clock_warning = Some(format!(
+            "本机时钟与同步中心相差约{}分钟，请校准电脑的日期和时间",
+            client.clock_offset_ms.abs() / 60_000
+        ));
+    }
+    let _ = auth;
+    upload(ledger, client, &mut report, on_progress).await?;
+    download(ledger, client, &mut report, on_progress).await?;
+    ledger.set_sync_values(&[(KEY_LAST_SYNC, chrono::Utc::now().to_rfc3339())])?;
+    Ok(report)
+}
+
+async fn upload(
+    ledger: &mut Ledger,
+    client: &mut HubClient,
+    report: &mut SyncReport,
+    on_progress: &mut (dyn FnMut(&Progress) + Send),
+) -> Result<()> {
+    let me = ledger.device()?;
+    let local_max = me.next_seq - 1;
+    let head = client.head(me.device_id).await?;
+    if head.acked_seq > local_max {
+        return Err(SyncError::ChainMismatch {
+            seq: local_max + 1,
+            detail: format!(
+                "同步中心已有本机的{}条记录，而本机只有{}条：本机台账可能是从旧备份恢复的",
+                head.acked_seq, local_max
+            ),
+        });
+    }
+    let mut acked = head.acked_seq;
+    let mut prev_hex = ledger.own_link(acked)?.unwrap_or_default();
+    if prev_hex != head.last_hash {
+        return Err(SyncError::ChainMismatch {
+            seq: acked,
+            detail: format!(
+                "本机第{acked}条记录与同步中心的不一致：本机台账可能是复制来的或从旧备份恢复的"
+            ),
+        });
+    }
+    report.progress.pending_up = (local_max - acked).max(0) as u64;
+    on_progress(&report.progress);
+    while acked < local_max {
+        let mut events = Vec::new();
+        let mut size = 0;
+        for e in ledger.own_events_after(acked, BATCH_EVENTS)? {
+            size += e.raw.len();
+            events.push(e);
+            if size >= BATCH_BYTES {
+                break;
+            }
+        }
+        let prev = chain::from_hex(&prev_hex).unwrap_or(chain::GENESIS);
+        let raws: Vec<Vec<u8>> = events.iter().map(|e| e.raw.clone()).collect();
+        let batch = frame::encode_batch(client.key(), me.device_id, acked + 1, &prev, &raws);
+        let sent = batch.len() as u64;
+        let ack = client.upload(batch).await?;
+        report.progress.events_up += ack.acked_seq.saturating_sub(acked) as u64;
+        report.progress.bytes_up += sent;
+        report.quarantined.extend(ack.quarantined);
+        acked = ack.acked_seq;
+        prev_hex = ack.last_hash;
+        ledger.set_sync_values(&[(KEY_ACKED, acked.to_string())])?;
+        report.progress.pending_up = (local_max - acked).max(0) as u64;
+        on_progress(&report.progress);
+    }
+    Ok(())
+}
+
+async fn download(
+    ledger: &mut Ledger,
+    client: &mut HubClient,
+    report: &mut SyncReport,
+    on_progress: &mut (dyn FnMut(&Progress) + Send),
+) -> Result<()> {
+    let mut cursor: i64 = ledger
+        .sync_value(KEY_CURSOR)?
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    loop {
+        let (header, events, size) = client.feed(cursor, None).await?;
+        ledger.ingest_raw(&events, &[(KEY_CURSOR, header.cursor.to_string())])?;
+        cursor = header.cursor;
+        report.progress.events_down += events.len() as u64;
+        report.progress.bytes_down += size as u64;
+        on_progress(&report.progress);
+        if !header.more {
+            return Ok(());
+        }
+    }
+}
+
+/// Events written here that the hub has not acknowledged, as far as this
+/// ledger knows.
+pub fn pending(ledger: &Ledger) -> Result<i64> {
+    let acked: i64 = ledger
+        .sync_value(KEY_ACKED)?
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(0);
+    Ok((ledger.device()?.next_seq - 1 - acked).max(0))
+}
