@@ -1,8 +1,8 @@
-//! What the hub refuses: a village reading or writing a sibling's data on
-//! every endpoint, bad and replayed signatures, forged units, spent and
-//! expired enrollment codes, oversized and malformed bodies, bad tokens and
-//! revoked devices. Each refusal is a clear 4xx with a Chinese message, and
-//! nothing is stored.
+//! What the hub refuses: a village reading a sibling's data on every
+//! endpoint or writing anything the sibling did not sign, bad and replayed
+//! signatures, forged units, spent and expired enrollment codes, oversized
+//! and malformed bodies, bad tokens and revoked devices. Each refusal is a
+//! clear 4xx with a Chinese message, and nothing is stored.
 
 mod support;
 
@@ -162,7 +162,8 @@ async fn the_hub_refuses_what_it_must() {
         );
     }
 
-    // B writes more; A may not upload it for B, even with B's genuine signature.
+    // B writes more. A batch claiming to be B's but signed with A's key is
+    // refused, whoever sends it; one changed byte too.
     work(&mut b, 1);
     let b_head = b
         .ledger
@@ -172,14 +173,12 @@ async fn the_hub_refuses_what_it_must() {
         .parse::<i64>()
         .unwrap();
     let genuine = batch(&b, &key_of(&b), b_head, |_| {});
-    as_a.post("/v1/batches", genuine.clone(), BATCH)
+    as_a.post("/v1/batches", batch(&b, &key_of(&a), b_head, |_| {}), BATCH)
         .await
-        .refused(403, "forbidden");
-    // B's batch signed with another key, sent by B: the signature fails.
+        .refused(401, "unauthorized");
     as_b.post("/v1/batches", batch(&b, &key_of(&a), b_head, |_| {}), BATCH)
         .await
         .refused(401, "unauthorized");
-    // One changed byte.
     let mut tampered = genuine.clone();
     let last = tampered.len() - 3;
     tampered[last] ^= 0x20;
@@ -192,11 +191,19 @@ async fn the_hub_refuses_what_it_must() {
         "a refused batch stored something"
     );
 
-    // The genuine batch from B itself goes in; a replay changes nothing.
-    let first = as_b.post("/v1/batches", genuine.clone(), BATCH).await;
+    // B's genuinely signed batch is taken from any carrier (here A, as a
+    // USB stick would be): A can relay B's bytes, not change or read them.
+    let first = as_a.post("/v1/batches", genuine.clone(), BATCH).await;
     assert_eq!(first.status, 200, "{}", first.json());
     let after_upload = hub_event_count(&hub).await;
     assert_eq!(after_upload, stored + 5);
+    let (_, events) = frame::decode_feed(&as_a.get("/v1/feed?after=0").await.body).unwrap();
+    assert!(
+        events
+            .iter()
+            .all(|e| !String::from_utf8_lossy(e).contains(&b_id.to_string()))
+    );
+    // A replay changes nothing and gets the same acknowledgement.
     let replay = as_b.post("/v1/batches", genuine.clone(), BATCH).await;
     assert_eq!(replay.status, 200);
     assert_eq!(replay.json()["acked_seq"], first.json()["acked_seq"]);
@@ -338,5 +345,15 @@ async fn the_hub_refuses_what_it_must() {
     let mut b_client = engine::client(&b.ledger).unwrap();
     let refused = b_client.authenticate().await.unwrap_err();
     assert_eq!(refused.code(), "forbidden");
+    // Nor does a revoked device's batch get in through a carrier.
+    work(&mut b, 1);
+    let b_acked = first.json()["acked_seq"].as_i64().unwrap();
+    as_a.post(
+        "/v1/batches",
+        batch(&b, &key_of(&b), b_acked, |_| {}),
+        BATCH,
+    )
+    .await
+    .refused(403, "forbidden");
     assert_eq!(hub_event_count(&hub).await, after_upload);
 }

@@ -206,3 +206,75 @@ fn end_to_end_on_a_sqlite_hub() {
 fn end_to_end_on_a_postgres_hub() {
     end_to_end(Backend::Postgres);
 }
+
+/// A village with no network writes its new records to a USB stick; any
+/// online machine, enrolled or not, takes them to the hub; the station sees
+/// them, and when the village comes online it has nothing left to send.
+#[test]
+fn a_bundle_carried_on_a_usb_stick() {
+    let hub = Hub::start(Backend::Sqlite);
+    hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
+    hub.add_unit(STATION, "青山派出所调解中心", 2, Some(DISTRICT));
+    hub.add_unit(VILLAGE, "青山村调解室", 1, Some(STATION));
+    let village = hub.device(VILLAGE, "青山村调解室", 1);
+    let station = hub.device(STATION, "青山派出所调解中心", 2);
+    let number = add_case(&village, "张三", "李四");
+    let pending = village.ok(&["sync", "status"])["pending"].as_u64().unwrap();
+    let stick = village.file("usb.tjbundle");
+    let summary = village.ok(&["sync", "export-bundle", "--file", stick.to_str().unwrap()]);
+    assert_eq!(summary["events"].as_u64().unwrap(), pending);
+
+    // A machine with no ledger of its own.
+    let elsewhere = Db::new();
+    let first = elsewhere.ok(&[
+        "sync",
+        "import-bundle",
+        "--file",
+        stick.to_str().unwrap(),
+        "--hub",
+        &hub.url,
+    ]);
+    assert_eq!(first["stored"].as_u64().unwrap(), pending);
+    assert!(
+        !elsewhere.path.exists(),
+        "carrying a bundle must not create a ledger"
+    );
+    // Carried twice: nothing twice.
+    let again = elsewhere.ok(&[
+        "sync",
+        "import-bundle",
+        "--file",
+        stick.to_str().unwrap(),
+        "--hub",
+        &hub.url,
+    ]);
+    assert_eq!(
+        (again["stored"].as_u64(), again["duplicates"].as_u64()),
+        (Some(0), Some(pending))
+    );
+
+    sync(&station);
+    assert_eq!(
+        station.ok(&["case", "show", &number])["number"],
+        number.as_str()
+    );
+    let later = sync(&village);
+    assert_eq!(later["events_up"], 0, "{later}");
+    assert_eq!(village.ok(&["sync", "status"])["pending"], 0);
+
+    // A damaged stick is refused with a clear message, nothing stored.
+    let broken = village.file("broken.tjbundle");
+    let mut bytes = std::fs::read(&stick).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&broken, bytes).unwrap();
+    let run = elsewhere.run(&[
+        "sync",
+        "import-bundle",
+        "--file",
+        broken.to_str().unwrap(),
+        "--hub",
+        &hub.url,
+    ]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("同步包"), "{}", run.stderr);
+}

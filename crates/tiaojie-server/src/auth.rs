@@ -98,25 +98,39 @@ impl FromRequestParts<AppState> for AuthedDevice {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| ServerError::Unauthorized("缺少登录凭证".into()))?;
-        let device_id = check_token(&state.identity.secret, header.trim(), now_ms())?;
-        let device = state
-            .store
-            .device(device_id)
-            .await?
-            .ok_or_else(|| ServerError::Unauthorized("设备未注册".into()))?;
-        if device.revoked_at.is_some() {
-            return Err(ServerError::Forbidden(
-                "该设备已被停用，请联系上级管理员".into(),
-            ));
+        match bearer_device(&parts.headers, state).await? {
+            Some(device) => Ok(AuthedDevice(device)),
+            None => Err(ServerError::Unauthorized("缺少登录凭证".into())),
         }
-        Ok(AuthedDevice(device))
     }
+}
+
+/// The device of the request's bearer token: None without a token; an
+/// error for a bad token or a revoked device.
+pub async fn bearer_device(
+    headers: &axum::http::HeaderMap,
+    state: &AppState,
+) -> Result<Option<DeviceRecord>> {
+    let Some(value) = headers.get(axum::http::header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| ServerError::Unauthorized("登录凭证格式不对".into()))?;
+    let device_id = check_token(&state.identity.secret, token.trim(), now_ms())?;
+    let device = state
+        .store
+        .device(device_id)
+        .await?
+        .ok_or_else(|| ServerError::Unauthorized("设备未注册".into()))?;
+    if device.revoked_at.is_some() {
+        return Err(ServerError::Forbidden(
+            "该设备已被停用，请联系上级管理员".into(),
+        ));
+    }
+    Ok(Some(device))
 }
 
 pub fn now_ms() -> i64 {

@@ -85,6 +85,20 @@ pub async fn enroll(base: &str, request: &EnrollRequest) -> Result<EnrollRespons
     check(resp).await?.json().await.map_err(network)
 }
 
+/// Uploads a batch with no token: the batch's signature is its credential
+/// (a bundle carried to a machine that is not enrolled).
+pub async fn upload_signed(base: &str, batch: Vec<u8>) -> Result<BatchAck> {
+    let http = http_client(DEFAULT_TIMEOUT)?;
+    let resp = http
+        .post(format!("{}/v1/batches", base.trim_end_matches('/')))
+        .header(reqwest::header::CONTENT_TYPE, BATCH_MEDIA_TYPE)
+        .body(batch)
+        .send()
+        .await
+        .map_err(network)?;
+    check(resp).await?.json().await.map_err(network)
+}
+
 impl HubClient {
     pub fn new(base: &str, device_id: Uuid, key: DeviceKey, timeout: Duration) -> Result<Self> {
         Ok(HubClient {

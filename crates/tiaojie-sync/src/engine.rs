@@ -157,6 +157,9 @@ async fn upload(
             ),
         });
     }
+    // The hub may have more than this ledger heard of (an acknowledgement
+    // lost on the way, a bundle carried by hand).
+    ledger.set_sync_values(&[(KEY_ACKED, acked.to_string())])?;
     report.progress.pending_up = (local_max - acked).max(0) as u64;
     on_progress(&report.progress);
     while acked < local_max {
@@ -217,4 +220,24 @@ pub fn pending(ledger: &Ledger) -> Result<i64> {
         .and_then(|a| a.parse().ok())
         .unwrap_or(0);
     Ok((ledger.device()?.next_seq - 1 - acked).max(0))
+}
+
+/// Writes this device's events that the hub has not acknowledged (as far as
+/// this ledger knows) into a bundle for a USB stick.
+pub fn export_bundle(ledger: &Ledger) -> Result<(Vec<u8>, crate::bundle::BundleSummary)> {
+    let e = enrollment(ledger)?;
+    let acked: i64 = ledger
+        .sync_value(KEY_ACKED)?
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(0);
+    crate::bundle::write(ledger, &e.key, acked)
+}
+
+/// Uploads every batch of a bundle to the hub at `url`, in order.
+pub async fn import_bundle(url: &str, bytes: &[u8]) -> Result<Vec<crate::wire::BatchAck>> {
+    let mut acks = Vec::new();
+    for batch in crate::bundle::read(bytes)? {
+        acks.push(crate::client::upload_signed(url, batch).await?);
+    }
+    Ok(acks)
 }

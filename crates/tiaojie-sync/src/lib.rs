@@ -2,6 +2,7 @@
 //! signed batch and feed frames, the per-device hash chain, and (feature
 //! `client`) the client that syncs a ledger with a hub.
 
+pub mod bundle;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]

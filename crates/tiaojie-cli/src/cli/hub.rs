@@ -112,4 +112,17 @@ pub enum SyncCommand {
     },
     /// 同步状态：中心地址、待上传的事件、上次同步时间
     Status,
+    /// 把尚未上传的记录写成同步包（拷到U盘，带到有网络的电脑上导入）
+    ExportBundle {
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// 把U盘上的同步包上传到同步中心（任何联网的电脑都可以）
+    ImportBundle {
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// 同步中心地址（默认用本机注册的中心）
+        #[arg(long)]
+        hub: Option<String>,
+    },
 }

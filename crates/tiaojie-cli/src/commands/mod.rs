@@ -28,6 +28,14 @@ pub fn run(cli: Cli) -> CliResult<()> {
     let command = match cli.command {
         Command::Server(args) => return hub::server(args),
         Command::Admin(args) => return hub::admin(args, out),
+        // Any online machine can carry a bundle to the hub, ledger or not.
+        Command::Sync(crate::cli::SyncArgs {
+            command:
+                Some(crate::cli::SyncCommand::ImportBundle {
+                    file,
+                    hub: Some(hub),
+                }),
+        }) => return sync::import_bundle(&file, &hub, out),
         other => other,
     };
     let path = match cli.db {

@@ -2,15 +2,58 @@
 
 use super::hub::runtime;
 use crate::cli::{SyncArgs, SyncCommand};
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use serde_json::json;
 use std::time::Duration;
 use tiaojie_ledger::Ledger;
 use tiaojie_sync::engine::{self, SyncReport};
 
+/// Uploads a bundle to `hub`; needs no ledger of its own.
+pub fn import_bundle(file: &std::path::Path, hub: &str, out: Output) -> CliResult<()> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| CliError::input("file", format!("无法读取同步包“{}”：{e}", file.display())))?;
+    let acks = runtime()?.block_on(engine::import_bundle(hub, &bytes))?;
+    let stored: u32 = acks.iter().map(|a| a.stored).sum();
+    let duplicates: u32 = acks.iter().map(|a| a.duplicates).sum();
+    let quarantined: Vec<_> = acks
+        .iter()
+        .flat_map(|a| a.quarantined.iter().cloned())
+        .collect();
+    let summary = json!({"batches": acks.len(), "stored": stored, "duplicates": duplicates, "quarantined": quarantined});
+    out.emit(&summary, |_| {
+        let mut s = format!("同步包已上传：新接收 {stored} 条，已有 {duplicates} 条\n");
+        for q in &quarantined {
+            s.push_str(&format!("第{}条未被接收：{}\n", q.seq, q.reason));
+        }
+        s
+    })
+}
+
 pub fn run(ledger: &mut Ledger, args: SyncArgs, out: Output) -> CliResult<()> {
     match args.command.unwrap_or(SyncCommand::Once) {
+        SyncCommand::ExportBundle { file } => {
+            let (bytes, summary) = engine::export_bundle(ledger)?;
+            std::fs::write(&file, &bytes)
+                .map_err(|e| CliError::Io(format!("无法写入“{}”：{e}", file.display())))?;
+            out.emit(&summary, |s| {
+                format!(
+                    "已写入同步包 {}：{} 条记录（第{}至{}条），{} 字节\n请拷到U盘，在任一联网电脑上运行 tiaojie sync import-bundle 导入",
+                    file.display(),
+                    s.events,
+                    s.first_seq,
+                    s.last_seq,
+                    s.bytes
+                )
+            })
+        }
+        SyncCommand::ImportBundle { file, hub } => {
+            let hub = match hub {
+                Some(h) => h,
+                None => engine::enrollment(ledger)?.url,
+            };
+            import_bundle(&file, &hub, out)
+        }
         SyncCommand::Enroll { hub, code, label } => {
             let device = ledger.device()?;
             let label = label.unwrap_or_else(|| format!("{} 的电脑", device.unit_code));
