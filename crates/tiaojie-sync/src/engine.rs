@@ -45,6 +45,11 @@ pub struct SyncReport {
     pub clock_offset_ms: i64,
     /// In Chinese, when this laptop's clock is far from the hub's.
     pub clock_warning: Option<String>,
+    /// Set when this ledger turned out to be an old backup or a copy and
+    /// was brought back in line with the hub.
+    pub recovered: Option<tiaojie_ledger::store::RebaseReport>,
+    /// In Chinese, what the recovery did.
+    pub recovery_note: Option<String>,
 }
 
 /// The hub a ledger is enrolled with.
@@ -123,7 +128,19 @@ pub async fn sync_once(
         ));
     }
     let _ = auth;
-    upload(ledger, client, &mut report, on_progress).await?;
+    match upload(ledger, client, &mut report, on_progress).await {
+        Err(SyncError::ChainMismatch { detail, .. }) => {
+            let r = recover(ledger, client).await?;
+            report.recovery_note = Some(format!(
+                "{detail}。已从同步中心取回本机的{}条记录，本机另记的{}条已重新登记，没有丢失。\
+                 如果这台电脑的台账是从别的电脑复制来的，请让上级为它另发注册码",
+                r.restored, r.rewritten
+            ));
+            report.recovered = Some(r);
+            upload(ledger, client, &mut report, on_progress).await?;
+        }
+        other => other?,
+    }
     download(ledger, client, &mut report, on_progress).await?;
     ledger.set_sync_values(&[(KEY_LAST_SYNC, chrono::Utc::now().to_rfc3339())])?;
     Ok(report)
@@ -187,6 +204,31 @@ async fn upload(
         on_progress(&report.progress);
     }
     Ok(())
+}
+
+/// Takes this device's events back from the hub and moves what only this
+/// ledger has behind them (see `Ledger::rebase_own`).
+async fn recover(
+    ledger: &mut Ledger,
+    client: &mut HubClient,
+) -> Result<tiaojie_ledger::store::RebaseReport> {
+    let mut hub = Vec::new();
+    let mut after = 0;
+    loop {
+        let (header, events) = client.own_events(after).await?;
+        hub.extend(events);
+        after = header.cursor;
+        if !header.more {
+            break;
+        }
+    }
+    let local = ledger.own_events_after(0, u32::MAX)?;
+    let same = hub
+        .iter()
+        .zip(local.iter())
+        .take_while(|(h, l)| **h == l.raw)
+        .count();
+    Ok(ledger.rebase_own(same as i64 + 1, &hub[same..])?)
 }
 
 async fn download(

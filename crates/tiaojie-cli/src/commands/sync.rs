@@ -120,6 +120,9 @@ fn report_text(r: &SyncReport) -> String {
     for q in &r.quarantined {
         s.push_str(&format!("第{}条未被同步中心接收：{}\n", q.seq, q.reason));
     }
+    if let Some(n) = &r.recovery_note {
+        s.push_str(&format!("注意：{n}\n"));
+    }
     if let Some(w) = &r.clock_warning {
         s.push_str(&format!("注意：{w}\n"));
     }

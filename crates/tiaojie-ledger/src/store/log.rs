@@ -27,6 +27,27 @@ pub(super) fn append(
     actor: Option<String>,
     body: EventBody,
 ) -> Result<Event> {
+    write_own(tx, clock, actor, body, true)
+}
+
+/// Appends a local event that is kept even if a rule refuses it (its outcome
+/// says why): for events a person already recorded once.
+pub(super) fn append_folded(
+    tx: &Transaction<'_>,
+    clock: &mut HlcClock,
+    actor: Option<String>,
+    body: EventBody,
+) -> Result<Event> {
+    write_own(tx, clock, actor, body, false)
+}
+
+fn write_own(
+    tx: &Transaction<'_>,
+    clock: &mut HlcClock,
+    actor: Option<String>,
+    body: EventBody,
+    strict: bool,
+) -> Result<Event> {
     let (device, unit, seq, last_link): (String, String, i64, String) = tx
         .query_row(
             "SELECT device_id, unit_code, next_seq, last_link FROM device WHERE id = 1",
@@ -45,13 +66,18 @@ pub(super) fn append(
         actor,
         body,
     };
-    // Rules first: a refused event leaves no trace.
-    fold::apply(tx, &event)?;
     let raw = serde_json::to_string(&event)?;
     let prev = chain::from_hex(&last_link).unwrap_or(chain::GENESIS);
     let link = chain::to_hex(&chain::next(&prev, raw.as_bytes()));
-    insert_event(tx, &event, &raw, Some(&link))?;
-    fold::record_outcome(tx, &event, None)?;
+    if strict {
+        // Rules first: a refused event leaves no trace.
+        fold::apply(tx, &event)?;
+        insert_event(tx, &event, &raw, Some(&link))?;
+        fold::record_outcome(tx, &event, None)?;
+    } else {
+        insert_event(tx, &event, &raw, Some(&link))?;
+        fold::fold_event(tx, &event)?;
+    }
     tx.execute(
         "UPDATE device SET next_seq = next_seq + 1, last_link = ?2, hlc = max(hlc, ?1) WHERE id = 1",
         params![event.hlc.raw(), link],
@@ -59,7 +85,12 @@ pub(super) fn append(
     Ok(event)
 }
 
-fn insert_event(conn: &Connection, ev: &Event, raw: &str, link: Option<&str>) -> Result<()> {
+pub(super) fn insert_event(
+    conn: &Connection,
+    ev: &Event,
+    raw: &str,
+    link: Option<&str>,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO events (id, device, seq, hlc, schema, unit, actor, kind, case_id, raw, link, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",

@@ -9,11 +9,13 @@ mod fold;
 mod log;
 mod migrations;
 pub mod queries;
+mod rebase;
 mod stats;
 
 pub use actions::{AgreementInput, CaseRef, FollowUpInput, MediatorInput, SessionInput, today};
 pub use detail::{Agreement, CaseDetail, HistoryEntry};
 pub use log::OwnEvent;
+pub use rebase::RebaseReport;
 pub use stats::{Count, Stats, StatsFilter};
 
 use crate::domain::unit::UnitSpec;
