@@ -278,3 +278,75 @@ fn a_bundle_carried_on_a_usb_stick() {
     assert_ne!(run.code, 0);
     assert!(run.stderr.contains("同步包"), "{}", run.stderr);
 }
+
+/// The hub's administrator at the console, and the sync loop a desktop
+/// app runs: a code shown with its QR, devices listed and revoked, a loop
+/// that syncs on its own, and a hub that stops cleanly when told to.
+#[test]
+fn administration_the_sync_loop_and_a_clean_stop() {
+    let mut hub = Hub::start(Backend::Sqlite);
+    hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
+    hub.add_unit(STATION, "青山派出所调解中心", 2, Some(DISTRICT));
+    let units = hub.admin(&["unit", "list"]);
+    assert_eq!(units.as_array().unwrap().len(), 2);
+    // An unknown parent is refused with exit 2 and a message.
+    let bad = hub.admin_run(&[
+        "unit",
+        "add",
+        "--code",
+        "430302009000",
+        "--name",
+        "某所",
+        "--level",
+        "2",
+        "--parent",
+        "999999",
+    ]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("上级单位"), "{}", bad.stderr);
+    let shown = support::run_in(
+        std::path::Path::new("unused.sqlite3"),
+        &[
+            "admin",
+            "--database",
+            &hub.database,
+            "enroll-code",
+            "--unit",
+            STATION,
+            "--hub-url",
+            &hub.url,
+        ],
+    );
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert!(
+        shown.stdout.contains("注册码：") && shown.stdout.contains('█'),
+        "{}",
+        shown.stdout
+    );
+    let unknown_unit = hub.admin_run(&["enroll-code", "--unit", "999999"]);
+    assert_eq!(unknown_unit.code, 2, "{}", unknown_unit.stderr);
+
+    let station = hub.device(STATION, "青山派出所调解中心", 2);
+    add_case(&station, "孙一", "孙二");
+    let looped = station.run(&["--json", "sync", "loop", "--interval", "0", "--rounds", "2"]);
+    assert_eq!(looped.code, 0, "{}", looped.stderr);
+    assert_eq!(station.ok(&["sync", "status"])["pending"], 0);
+    let devices = hub.admin(&["device", "list"]);
+    let mine = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["unit"] == STATION)
+        .unwrap()
+        .clone();
+    hub.admin(&["device", "revoke", mine["id"].as_str().unwrap()]);
+    let refused = station.run(&["--json", "sync"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("停用"), "{}", refused.stderr);
+
+    let status = hub.terminate();
+    assert!(
+        status.success(),
+        "the hub should stop cleanly on SIGTERM: {status:?}"
+    );
+}

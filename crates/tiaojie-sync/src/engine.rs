@@ -52,6 +52,26 @@ pub struct SyncReport {
     pub recovery_note: Option<String>,
 }
 
+/// A warning for a laptop whose clock is `offset_ms` behind the hub's (or
+/// ahead, when negative) by more than five minutes.
+pub fn clock_warning(offset_ms: i64) -> Option<String> {
+    if offset_ms.abs() <= CLOCK_WARNING_MS {
+        return None;
+    }
+    let minutes = offset_ms.abs() / 60_000;
+    let amount = if minutes >= 24 * 60 {
+        format!("{}天", minutes / (24 * 60))
+    } else if minutes >= 60 {
+        format!("{}小时", minutes / 60)
+    } else {
+        format!("{minutes}分钟")
+    };
+    let direction = if offset_ms > 0 { "慢" } else { "快" };
+    Some(format!(
+        "本机时钟比同步中心{direction}了约{amount}，请校准电脑的日期和时间（登记日期默认取本机日期）"
+    ))
+}
+
 /// The hub a ledger is enrolled with.
 pub struct Enrollment {
     pub url: String,
@@ -119,15 +139,9 @@ pub async fn sync_once(
     on_progress: &mut (dyn FnMut(&Progress) + Send),
 ) -> Result<SyncReport> {
     let mut report = SyncReport::default();
-    let auth = client.authenticate().await?;
+    client.authenticate().await?;
     report.clock_offset_ms = client.clock_offset_ms;
-    if client.clock_offset_ms.abs() > CLOCK_WARNING_MS {
-        report.clock_warning = Some(format!(
-            "本机时钟与同步中心相差约{}分钟，请校准电脑的日期和时间",
-            client.clock_offset_ms.abs() / 60_000
-        ));
-    }
-    let _ = auth;
+    report.clock_warning = clock_warning(client.clock_offset_ms);
     match upload(ledger, client, &mut report, on_progress).await {
         Err(SyncError::ChainMismatch { detail, .. }) => {
             let r = recover(ledger, client).await?;
@@ -282,4 +296,21 @@ pub async fn import_bundle(url: &str, bytes: &[u8]) -> Result<Vec<crate::wire::B
         acks.push(crate::client::upload_signed(url, batch).await?);
     }
     Ok(acks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_warning;
+
+    #[test]
+    fn warns_only_past_five_minutes_and_says_which_way() {
+        assert_eq!(clock_warning(0), None);
+        assert_eq!(clock_warning(5 * 60 * 1000), None);
+        assert_eq!(clock_warning(-5 * 60 * 1000), None);
+        let slow = clock_warning(5 * 60 * 1000 + 1).unwrap();
+        assert!(slow.contains("慢") && slow.contains("5分钟"), "{slow}");
+        let fast = clock_warning(-3 * 24 * 3600 * 1000).unwrap();
+        assert!(fast.contains("快") && fast.contains("3天"), "{fast}");
+        assert!(clock_warning(2 * 3600 * 1000).unwrap().contains("2小时"));
+    }
 }

@@ -148,6 +148,17 @@ impl Hub {
         }
     }
 
+    /// SIGTERM, as a service manager would send; waits for the exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let mut c = self.child.take().expect("the hub is running");
+        let ok = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        c.wait().unwrap()
+    }
+
     pub fn restart(&mut self) {
         self.kill9();
         self.spawn();
