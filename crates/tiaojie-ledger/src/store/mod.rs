@@ -6,11 +6,13 @@ mod apply_case;
 mod apply_flow;
 mod detail;
 mod fold;
+mod handover;
 mod log;
 mod migrations;
 pub mod queries;
 mod rebase;
 mod stats;
+mod todo;
 
 pub use actions::{AgreementInput, CaseRef, FollowUpInput, MediatorInput, SessionInput, today};
 pub use detail::{Agreement, CaseDetail, HistoryEntry};
