@@ -46,6 +46,10 @@ impl fmt::Display for Hlc {
     }
 }
 
+/// How far ahead of the local wall clock a remote stamp may be and still be
+/// followed: clocks days apart are normal on village laptops; months are not.
+pub const MAX_DRIFT_MS: i64 = 30 * 24 * 3600 * 1000;
+
 /// The clock state of one ledger. It never goes backwards: a stamp is always
 /// greater than every stamp issued or observed before, even when the wall
 /// clock is set back (a common thing on village laptops with flat batteries).
@@ -72,15 +76,18 @@ impl HlcClock {
         self.last = if wall > self.last {
             wall
         } else {
-            Hlc(self.last.0 + 1)
+            Hlc(self.last.0.saturating_add(1))
         };
         self.last
     }
 
     /// Takes note of a stamp from another device so later local stamps sort
-    /// after it.
-    pub fn observe(&mut self, remote: Hlc) {
-        if remote > self.last {
+    /// after it. A stamp further ahead of `now_millis` than `MAX_DRIFT_MS`
+    /// (a laptop whose clock says 2099) is not followed: the event keeps
+    /// its place in the order, but this clock does not leap years ahead
+    /// for good and carry every later event with it.
+    pub fn observe(&mut self, remote: Hlc, now_millis: i64) {
+        if remote > self.last && remote.millis() <= now_millis.saturating_add(MAX_DRIFT_MS) {
             self.last = remote;
         }
     }
@@ -118,10 +125,22 @@ mod tests {
     #[test]
     fn observed_remote_stamps_push_the_clock() {
         let mut c = HlcClock::seeded(Hlc::from_parts(1000, 0));
-        c.observe(Hlc::from_parts(9000, 3));
+        c.observe(Hlc::from_parts(9000, 3), 1000);
         let next = c.tick(1001);
         assert!(next > Hlc::from_parts(9000, 3));
-        c.observe(Hlc::from_parts(10, 0));
+        c.observe(Hlc::from_parts(10, 0), 1000);
         assert!(c.tick(11) > next);
+    }
+
+    #[test]
+    fn a_stamp_from_far_in_the_future_is_not_followed() {
+        let now = 1_790_000_000_000;
+        let mut c = HlcClock::seeded(Hlc::from_parts(now, 0));
+        c.observe(Hlc::from_parts(now + MAX_DRIFT_MS + 1, 0), now);
+        assert_eq!(c.tick(now + 1), Hlc::from_parts(now + 1, 0));
+        c.observe(Hlc::from_parts(now + 3 * 24 * 3600 * 1000, 0), now);
+        assert!(c.tick(now + 2).millis() == now + 3 * 24 * 3600 * 1000);
+        let mut top = HlcClock::seeded(Hlc::from_raw(i64::MAX));
+        assert_eq!(top.tick(now), Hlc::from_raw(i64::MAX));
     }
 }

@@ -184,16 +184,25 @@ pub fn decode_batch(bytes: &[u8], public_key: &str) -> Result<Batch> {
     Ok(Batch { header, events })
 }
 
+/// The feed frame's header: the page's header and the payload size.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FeedFrameHeader {
+    #[serde(flatten)]
+    header: FeedHeader,
+    payload_len: u64,
+}
+
 pub fn encode_feed(cursor: i64, more: bool, events: &[Vec<u8>]) -> Vec<u8> {
     let raw = payload(events);
-    let header = FeedHeader {
-        cursor,
-        more,
-        count: events.len() as u32,
+    let header = FeedFrameHeader {
+        header: FeedHeader {
+            cursor,
+            more,
+            count: events.len() as u32,
+        },
+        payload_len: raw.len() as u64,
     };
-    let mut header_json = serde_json::to_value(&header).expect("a header always serialises");
-    header_json["payload_len"] = serde_json::Value::from(raw.len() as u64);
-    let header_bytes = serde_json::to_vec(&header_json).expect("a header always serialises");
+    let header_bytes = serde_json::to_vec(&header).expect("a header always serialises");
     let compressed = compress(&raw);
     let mut out = Vec::with_capacity(8 + header_bytes.len() + compressed.len());
     out.extend_from_slice(FEED_MAGIC);
@@ -204,13 +213,9 @@ pub fn encode_feed(cursor: i64, more: bool, events: &[Vec<u8>]) -> Vec<u8> {
 }
 
 pub fn decode_feed(bytes: &[u8]) -> Result<(FeedHeader, Vec<Vec<u8>>)> {
-    let (value, rest): (serde_json::Value, &[u8]) = split_header(bytes, FEED_MAGIC)?;
-    let payload_len = value["payload_len"]
-        .as_u64()
-        .ok_or_else(|| SyncError::Malformed("缺少 payload_len".into()))?;
-    let header: FeedHeader = serde_json::from_value(value)?;
-    let events = split_payload(&decompress(rest, payload_len)?, header.count)?;
-    Ok((header, events))
+    let (frame, rest): (FeedFrameHeader, &[u8]) = split_header(bytes, FEED_MAGIC)?;
+    let events = split_payload(&decompress(rest, frame.payload_len)?, frame.header.count)?;
+    Ok((frame.header, events))
 }
 
 #[cfg(test)]

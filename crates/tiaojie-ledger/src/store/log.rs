@@ -151,6 +151,9 @@ impl Ledger {
         state: &[(&str, String)],
     ) -> Result<IngestReport> {
         let me = self.device().ok().map(|d| d.device_id);
+        // The clock moves only if the transaction commits.
+        let mut clock = self.clock;
+        let now = wall_millis();
         let tx = self.conn.transaction()?;
         let mut report = IngestReport::default();
         let mut fresh: Vec<&Event> = Vec::new();
@@ -177,7 +180,7 @@ impl Ledger {
                 }
                 None => {
                     insert_event(&tx, ev, raw, None)?;
-                    self.clock.observe(ev.hlc);
+                    clock.observe(ev.hlc, now);
                     fresh.push(ev);
                     report.inserted += 1;
                 }
@@ -196,12 +199,13 @@ impl Ledger {
         }
         tx.execute(
             "UPDATE device SET hlc = max(hlc, ?1) WHERE id = 1",
-            [self.clock.last().raw()],
+            [clock.last().raw()],
         )?;
         for (key, value) in state {
             set_state(&tx, key, value)?;
         }
         tx.commit()?;
+        self.clock = clock;
         Ok(report)
     }
 

@@ -74,10 +74,16 @@ impl Ledger {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::migrations().to_latest(&mut conn)?;
         fold::seed_defaults(&conn)?;
+        // Re-seed from the highest stamp stored, but not from one that a
+        // laptop with a wildly wrong clock sent (see `hlc::MAX_DRIFT_MS`).
+        let horizon = crate::hlc::Hlc::from_parts(
+            crate::hlc::wall_millis().saturating_add(crate::hlc::MAX_DRIFT_MS),
+            u16::MAX,
+        );
         let stored: i64 = conn.query_row(
             "SELECT max(coalesce((SELECT hlc FROM device WHERE id = 1), 0),
-                        coalesce((SELECT max(hlc) FROM events), 0))",
-            [],
+                        coalesce((SELECT max(hlc) FROM events WHERE hlc <= ?1), 0))",
+            [horizon.raw()],
             |r| r.get(0),
         )?;
         Ok(Ledger {

@@ -71,7 +71,7 @@ impl Ledger {
         for (ev, raw) in &incoming {
             link = chain::next(&link, raw.as_bytes());
             log::insert_event(&tx, ev, raw, Some(&chain::to_hex(&link)))?;
-            self.clock.observe(ev.hlc);
+            self.clock.observe(ev.hlc, crate::hlc::wall_millis());
         }
         let next_seq = from_seq + incoming.len() as i64;
         tx.execute(
