@@ -238,3 +238,65 @@ fn ownership_after_acceptance_follows_the_clocks_order() {
     let hub = replay(&village_events, &station.events().unwrap());
     assert_eq!(hub.fingerprint().unwrap(), station.fingerprint().unwrap());
 }
+
+/// Two handles on one ledger file (the desktop app's window and its sync
+/// thread): what one takes in, the other's next stamp sorts after.
+#[test]
+fn a_second_handle_on_the_file_stamps_after_what_the_first_took_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite3");
+    let mut window = tiaojie_ledger::Ledger::open(&path).unwrap();
+    window
+        .init(
+            tiaojie_ledger::domain::unit::UnitSpec::new(
+                support::STATION,
+                "双马派出所调解中心",
+                None,
+                2,
+                None,
+            ),
+            0,
+        )
+        .unwrap();
+    let mut sync_thread = tiaojie_ledger::Ledger::open(&path).unwrap();
+    let mut village = support::device(support::VILLAGE_A);
+    village
+        .open_case(&support::intake("张三", "李四", support::day(3, 1)))
+        .unwrap();
+    // The village's clock runs a day ahead.
+    let ahead: Vec<tiaojie_ledger::Event> = village
+        .events()
+        .unwrap()
+        .into_iter()
+        .map(|mut e| {
+            e.hlc = tiaojie_ledger::hlc::Hlc::from_parts(e.hlc.millis() + 24 * 3600 * 1000, 0);
+            e
+        })
+        .collect();
+    let newest = ahead.iter().map(|e| e.hlc).max().unwrap();
+    sync_thread.ingest(&ahead).unwrap();
+    window
+        .add_unit(tiaojie_ledger::domain::unit::UnitSpec::new(
+            support::DISTRICT,
+            "高新区调解中心",
+            None,
+            3,
+            None,
+        ))
+        .unwrap();
+    let mine = window
+        .events()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.seq == 2 && e.device != village.device().unwrap().device_id)
+        .unwrap();
+    assert!(
+        mine.hlc > newest,
+        "the window's stamp {} sorts before {}",
+        mine.hlc,
+        newest
+    );
+    let mut fresh = tiaojie_ledger::Ledger::open_in_memory().unwrap();
+    fresh.ingest(&window.events().unwrap()).unwrap();
+    assert_eq!(fresh.fingerprint().unwrap(), window.fingerprint().unwrap());
+}

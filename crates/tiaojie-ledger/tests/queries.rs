@@ -247,3 +247,32 @@ fn cases_resolve_by_number_id_or_prefix() {
         "not_found"
     );
 }
+
+#[test]
+fn the_wall_map_colours_each_unit_by_its_worst_open_case_below_it() {
+    let l = world();
+    let grid = l.unit_grid().unwrap();
+    let cell = |code: &str| grid.iter().find(|c| c.code == code).unwrap().clone();
+    // Village A: red and yellow open (green closed); village B: one grade-less
+    // open case left after the red one went to the station.
+    assert_eq!(
+        (
+            cell(VILLAGE_A).open_cases,
+            cell(VILLAGE_A).worst_grade.as_deref()
+        ),
+        (2, Some("red"))
+    );
+    assert_eq!(
+        (cell(VILLAGE_B).open_cases, cell(VILLAGE_B).worst_grade),
+        (1, None)
+    );
+    assert_eq!(
+        (
+            cell(STATION).open_cases,
+            cell(STATION).worst_color.as_deref()
+        ),
+        (4, Some("#d93025"))
+    );
+    assert_eq!(cell(DISTRICT).open_cases, 4);
+    assert_eq!(cell(DISTRICT).worst_grade_name.as_deref(), Some("红色"));
+}

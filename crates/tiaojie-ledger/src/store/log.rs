@@ -6,7 +6,7 @@ use super::{IngestReport, Ledger, fold, parse_uuid};
 use crate::chain;
 use crate::error::{Entity, LedgerError, Result};
 use crate::event::{Event, EventBody, SCHEMA_VERSION};
-use crate::hlc::{HlcClock, wall_millis};
+use crate::hlc::{Hlc, HlcClock, wall_millis};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 /// One of this device's events as stored: the bytes it was first written
@@ -48,24 +48,32 @@ fn write_own(
     body: EventBody,
     strict: bool,
 ) -> Result<Event> {
-    let (device, unit, seq, last_link): (String, String, i64, String) = tx
+    let (device, unit, seq, last_link, stored_hlc): (String, String, i64, String, i64) = tx
         .query_row(
-            "SELECT device_id, unit_code, next_seq, last_link FROM device WHERE id = 1",
+            "SELECT device_id, unit_code, next_seq, last_link, hlc FROM device WHERE id = 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?
         .ok_or_else(|| LedgerError::not_found(Entity::Ledger, "请先运行 init 初始化本机台账"))?;
+    // Another handle on this file (the desktop app's sync thread) may have
+    // taken in later stamps since this one last looked.
+    let now = wall_millis();
+    clock.observe(Hlc::from_raw(stored_hlc), now);
     let event = Event {
         id: uuid::Uuid::now_v7(),
         device: parse_uuid(&device)?,
         seq,
-        hlc: clock.tick(wall_millis()),
+        hlc: clock.tick(now),
         schema: SCHEMA_VERSION,
         unit,
         actor,
         body,
     };
+    // Only an event from a clock months ahead, which this clock declined to
+    // follow, can sort after a new local one: then the projection is folded
+    // again, so that it is the one every replica computes.
+    let sorts_early = fold::last_folded(tx)? > event.order_key();
     let raw = serde_json::to_string(&event)?;
     let prev = chain::from_hex(&last_link).unwrap_or(chain::GENESIS);
     let link = chain::to_hex(&chain::next(&prev, raw.as_bytes()));
@@ -77,6 +85,9 @@ fn write_own(
     } else {
         insert_event(tx, &event, &raw, Some(&link))?;
         fold::fold_event(tx, &event)?;
+    }
+    if sorts_early {
+        fold::refold(tx)?;
     }
     tx.execute(
         "UPDATE device SET next_seq = next_seq + 1, last_link = ?2, hlc = max(hlc, ?1) WHERE id = 1",

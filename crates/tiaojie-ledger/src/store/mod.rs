@@ -18,7 +18,7 @@ pub use actions::{AgreementInput, CaseRef, FollowUpInput, MediatorInput, Session
 pub use detail::{Agreement, CaseDetail, HistoryEntry};
 pub use log::OwnEvent;
 pub use rebase::RebaseReport;
-pub use stats::{Count, Stats, StatsFilter};
+pub use stats::{Count, Stats, StatsFilter, UnitCell};
 
 use crate::domain::unit::UnitSpec;
 use crate::error::{Entity, LedgerError, Result};

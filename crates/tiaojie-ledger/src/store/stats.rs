@@ -198,3 +198,79 @@ impl Ledger {
         })
     }
 }
+
+/// One unit on the wall map (挂图作战): its open cases and the most serious
+/// grade among them, counting every unit below it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitCell {
+    pub code: String,
+    pub name: String,
+    pub level: u8,
+    pub parent: Option<String>,
+    /// Open cases owned here and below.
+    pub open_cases: u64,
+    pub worst_grade: Option<String>,
+    pub worst_grade_name: Option<String>,
+    pub worst_color: Option<String>,
+}
+
+impl Ledger {
+    pub fn unit_grid(&self) -> Result<Vec<UnitCell>> {
+        let scheme = self.scheme()?;
+        let mut stmt = self.conn().prepare(
+            "SELECT u.code, u.name, u.level, u.parent,
+                    (SELECT count(*) FROM cases c WHERE c.unit = u.code AND c.closed_on IS NULL),
+                    (SELECT max(g.rank) FROM cases c JOIN grades g ON g.key = c.grade
+                      WHERE c.unit = u.code AND c.closed_on IS NULL)
+             FROM units u ORDER BY u.level DESC, u.code",
+        )?;
+        let own: Vec<(UnitCell, Option<u32>)> = stmt
+            .query_map([], |r| {
+                Ok((
+                    UnitCell {
+                        code: r.get(0)?,
+                        name: r.get(1)?,
+                        level: r.get(2)?,
+                        parent: r.get(3)?,
+                        open_cases: r.get::<_, i64>(4)? as u64,
+                        worst_grade: None,
+                        worst_grade_name: None,
+                        worst_color: None,
+                    },
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        // Add each unit's own figures to every unit above it.
+        let mut totals: Vec<(u64, Option<u32>)> =
+            own.iter().map(|(c, r)| (c.open_cases, *r)).collect();
+        for (i, (cell, rank)) in own.iter().enumerate() {
+            let mut parent = cell.parent.clone();
+            let mut hops = 0;
+            while let Some(p) = parent.filter(|_| hops < 10) {
+                let Some(j) = own.iter().position(|(c, _)| c.code == p) else {
+                    break;
+                };
+                if j != i {
+                    totals[j].0 += cell.open_cases;
+                    totals[j].1 = totals[j].1.max(*rank);
+                }
+                parent = own[j].0.parent.clone();
+                hops += 1;
+            }
+        }
+        Ok(own
+            .into_iter()
+            .zip(totals)
+            .map(|((mut cell, _), (open, rank))| {
+                cell.open_cases = open;
+                if let Some(g) = rank.and_then(|r| scheme.grades.iter().find(|g| g.rank == r)) {
+                    cell.worst_grade = Some(g.key.clone());
+                    cell.worst_grade_name = Some(g.name.clone());
+                    cell.worst_color = Some(g.color.clone());
+                }
+                cell
+            })
+            .collect())
+    }
+}
