@@ -52,6 +52,21 @@ pub struct SyncReport {
     pub recovery_note: Option<String>,
 }
 
+/// How long to wait after `failures` failed syncs in a row: doubling from
+/// 2 s up to 5 minutes, half of it random, so that many devices coming back
+/// online together do not all call at once.
+pub fn backoff(failures: u32) -> std::time::Duration {
+    let base = 2_000u64
+        .saturating_mul(1 << failures.saturating_sub(1).min(10))
+        .min(300_000);
+    // The clock's nanoseconds are random enough to spread devices apart.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::from(d.subsec_nanos()))
+        .unwrap_or(0);
+    std::time::Duration::from_millis(base / 2 + nanos % (base / 2 + 1))
+}
+
 /// A warning for a laptop whose clock is `offset_ms` behind the hub's (or
 /// ahead, when negative) by more than five minutes.
 pub fn clock_warning(offset_ms: i64) -> Option<String> {
@@ -300,7 +315,15 @@ pub async fn import_bundle(url: &str, bytes: &[u8]) -> Result<Vec<crate::wire::B
 
 #[cfg(test)]
 mod tests {
-    use super::clock_warning;
+    use super::{backoff, clock_warning};
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(backoff(1) <= Duration::from_secs(2) && backoff(1) >= Duration::from_secs(1));
+        assert!(backoff(4) >= Duration::from_secs(8));
+        assert!(backoff(30) <= Duration::from_secs(300) && backoff(30) >= Duration::from_secs(150));
+    }
 
     #[test]
     fn warns_only_past_five_minutes_and_says_which_way() {

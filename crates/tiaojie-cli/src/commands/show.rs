@@ -110,7 +110,7 @@ fn text(d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) -> String {
         let _ = writeln!(s, "调解期限：{}（受理后30日）", d.mediation_deadline);
     }
     let _ = writeln!(s, "\n当事人：");
-    for p in &d.parties {
+    for p in &d.party_records {
         let mut parts = vec![
             label(&cell(p, "side"), Side::parse, Side::label),
             cell(p, "name"),

@@ -153,37 +153,10 @@ async fn sync_loop(
             }
             Err(e) => {
                 failures += 1;
-                let wait = backoff(failures);
+                let wait = engine::backoff(failures);
                 eprintln!("同步失败（{e}），{} 秒后重试", wait.as_secs());
                 tokio::time::sleep(wait).await;
             }
         }
-    }
-}
-
-fn backoff(failures: u32) -> Duration {
-    let base = 2_000u64
-        .saturating_mul(1 << failures.saturating_sub(1).min(10))
-        .min(300_000);
-    // Half the wait is fixed, half random; the clock's nanoseconds are random
-    // enough to spread devices apart.
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| u64::from(d.subsec_nanos()))
-        .unwrap_or(0);
-    Duration::from_millis(base / 2 + nanos % (base / 2 + 1))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::backoff;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        assert!(backoff(1) <= std::time::Duration::from_secs(2));
-        assert!(backoff(1) >= std::time::Duration::from_secs(1));
-        assert!(backoff(4) >= std::time::Duration::from_secs(8));
-        assert!(backoff(30) <= std::time::Duration::from_secs(300));
-        assert!(backoff(30) >= std::time::Duration::from_secs(150));
     }
 }

@@ -53,7 +53,8 @@ pub struct CaseDetail {
     pub suggest_escalation: bool,
     pub mediation_deadline: NaiveDate,
     pub closing_outcome: Option<String>,
-    pub parties: Vec<Map<String, Value>>,
+    /// Each party's details (the row's `parties` is their names).
+    pub party_records: Vec<Map<String, Value>>,
     pub gradings: Vec<Map<String, Value>>,
     pub escalations: Vec<Map<String, Value>>,
     pub supports: Vec<Map<String, Value>>,
@@ -74,6 +75,9 @@ pub struct Agreement {
     pub amount_fen: i64,
 }
 
+/// Columns that hold JSON lists.
+const JSON_COLUMNS: &[&str] = &["mediators", "terms", "specialties"];
+
 /// A row as a JSON object keyed by column name: the sub-tables of a case are
 /// shown, not computed on, so they need no struct of their own.
 fn row_object(r: &Row<'_>) -> rusqlite::Result<Map<String, Value>> {
@@ -87,8 +91,7 @@ fn row_object(r: &Row<'_>) -> rusqlite::Result<Map<String, Value>> {
             rusqlite::types::ValueRef::Real(f) => Value::from(f),
             rusqlite::types::ValueRef::Text(t) => {
                 let s = String::from_utf8_lossy(t).into_owned();
-                // JSON-valued columns (lists) are returned as JSON.
-                if s.starts_with('[') {
+                if JSON_COLUMNS.contains(&name.as_str()) {
                     serde_json::from_str(&s).unwrap_or(Value::String(s))
                 } else {
                     Value::String(s)
@@ -206,7 +209,7 @@ impl Ledger {
             sessions_held,
             failed_sessions,
             closing_outcome,
-            parties: self.rows(
+            party_records: self.rows(
                 "SELECT idx, side, name, gender, ethnicity, birth_date, age, occupation, phone, address, id_number
                  FROM parties WHERE case_id = ?1 ORDER BY idx",
                 case_id,

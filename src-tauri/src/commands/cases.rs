@@ -1,0 +1,110 @@
+//! The ledger table, intake, and what is done on one case.
+
+use crate::error::CmdResult;
+use crate::state::AppState;
+use chrono::NaiveDate;
+use tauri::State;
+use tiaojie_ledger::domain::intake::CaseIntake;
+use tiaojie_ledger::domain::labels::ClosingOutcome;
+use tiaojie_ledger::store::queries::{CaseFilter, CaseRow, Page};
+use tiaojie_ledger::store::{AgreementInput, CaseDetail, CaseRef, FollowUpInput, SessionInput};
+use uuid::Uuid;
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn list_cases(state: State<'_, AppState>, filter: CaseFilter) -> CmdResult<Page<CaseRow>> {
+    Ok(state.ledger()?.list_cases(&filter)?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn case_detail(state: State<'_, AppState>, case_id: Uuid) -> CmdResult<CaseDetail> {
+    Ok(state.ledger()?.case_detail(case_id)?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn open_case(state: State<'_, AppState>, intake: CaseIntake) -> CmdResult<CaseRef> {
+    let created = state.ledger()?.open_case(&intake)?;
+    state.sync.request();
+    Ok(created)
+}
+
+/// Runs an action on a case, asks for a sync, returns the case afresh.
+pub fn act(
+    state: &AppState,
+    case_id: Uuid,
+    action: impl FnOnce(&mut tiaojie_ledger::Ledger) -> tiaojie_ledger::Result<()>,
+) -> CmdResult<CaseDetail> {
+    let mut ledger = state.ledger()?;
+    action(&mut ledger)?;
+    state.sync.request();
+    Ok(ledger.case_detail(case_id)?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn grade_case(
+    state: State<'_, AppState>,
+    case_id: Uuid,
+    grade: String,
+    reason: String,
+    on: Option<NaiveDate>,
+) -> CmdResult<CaseDetail> {
+    act(&state, case_id, |l| {
+        l.grade_case(case_id, &grade, &reason, on)
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn record_session(
+    state: State<'_, AppState>,
+    case_id: Uuid,
+    input: SessionInput,
+) -> CmdResult<CaseDetail> {
+    act(&state, case_id, |l| {
+        l.record_session(case_id, input).map(drop)
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn make_agreement(
+    state: State<'_, AppState>,
+    case_id: Uuid,
+    input: AgreementInput,
+) -> CmdResult<CaseDetail> {
+    act(&state, case_id, |l| {
+        l.make_agreement(case_id, input).map(drop)
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn record_performance(
+    state: State<'_, AppState>,
+    case_id: Uuid,
+    note: String,
+    fulfilled: bool,
+    on: Option<NaiveDate>,
+) -> CmdResult<CaseDetail> {
+    act(&state, case_id, |l| {
+        l.record_performance(case_id, &note, fulfilled, on)
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn follow_up(
+    state: State<'_, AppState>,
+    case_id: Uuid,
+    input: FollowUpInput,
+) -> CmdResult<CaseDetail> {
+    act(&state, case_id, |l| l.follow_up(case_id, input).map(drop))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn close_case(
+    state: State<'_, AppState>,
+    case_id: Uuid,
+    outcome: ClosingOutcome,
+    note: String,
+    on: Option<NaiveDate>,
+) -> CmdResult<CaseDetail> {
+    act(&state, case_id, |l| {
+        l.close_case(case_id, outcome, &note, on)
+    })
+}

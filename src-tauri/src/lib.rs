@@ -1,0 +1,65 @@
+//! 调解台账's desktop shell: one window over the local ledger, with sync in
+//! the background. Commands are thin (see `commands`); the work is in the
+//! ledger and sync crates.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+pub mod sync_worker;
+
+use state::AppState;
+use tauri::{Manager, Runtime};
+use tiaojie_ledger::Ledger;
+
+/// Builds the app on any runtime, so that tests can use the mock runtime.
+pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .setup(|app| {
+            let path = state::ledger_path(app.path().app_data_dir().ok()).map_err(|e| e.message)?;
+            let mut ledger = Ledger::open(&path)?;
+            ledger.set_actor(commands::setup::saved_actor(&ledger));
+            let sync = sync_worker::start(app.handle().clone(), path.clone());
+            app.manage(AppState::new(ledger, path, sync));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::setup::app_status,
+            commands::setup::setup_standalone,
+            commands::setup::setup_enroll,
+            commands::setup::enroll_later,
+            commands::setup::set_actor,
+            commands::reference::reference,
+            commands::cases::list_cases,
+            commands::cases::case_detail,
+            commands::cases::open_case,
+            commands::cases::grade_case,
+            commands::cases::record_session,
+            commands::cases::make_agreement,
+            commands::cases::record_performance,
+            commands::cases::follow_up,
+            commands::cases::close_case,
+            commands::handover::escalate,
+            commands::handover::accept_escalation,
+            commands::handover::return_escalation,
+            commands::handover::request_support,
+            commands::handover::answer_support,
+            commands::handover::refer,
+            commands::handover::answer_referral,
+            commands::today::today,
+            commands::roster::units,
+            commands::roster::add_unit,
+            commands::roster::mediators,
+            commands::roster::add_mediator,
+            commands::roster::set_mediator_active,
+            commands::stats::stats,
+            commands::stats::unit_grid,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+        ])
+}
+
+pub fn run() {
+    build(tauri::Builder::default())
+        .run(tauri::generate_context!())
+        .expect("调解台账无法启动");
+}

@@ -1,0 +1,133 @@
+//! The real window under test: a virtual display (Xvfb) when there is no
+//! display, tauri-driver on free ports with WebKitWebDriver behind it, and
+//! the app on a ledger file of the test's own.
+#![allow(dead_code)]
+
+pub mod webdriver;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !ready() {
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not come up within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// An X display: the one in `DISPLAY`, or an Xvfb started for the test.
+pub struct Display {
+    child: Option<Child>,
+    pub name: String,
+}
+
+impl Display {
+    pub fn get() -> Display {
+        if let Ok(name) = std::env::var("DISPLAY")
+            && !name.is_empty()
+        {
+            return Display { child: None, name };
+        }
+        let n = (90..200)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .unwrap();
+        let name = format!(":{n}");
+        let child = Command::new("Xvfb")
+            .args([&name, "-screen", "0", "1366x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb must be installed (Debian package xvfb)");
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        wait_for("Xvfb", || Path::new(&socket).exists());
+        Display {
+            child: Some(child),
+            name,
+        }
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// tauri-driver, which starts the app for each WebDriver session.
+pub struct TauriDriver {
+    child: Child,
+    pub url: String,
+}
+
+impl TauriDriver {
+    /// The app it starts will use the ledger at `db`.
+    pub fn start(display: &Display, db: &Path) -> TauriDriver {
+        let (port, native) = (free_port(), free_port());
+        let mut command = Command::new("tauri-driver");
+        // Its own group, so that the WebKitWebDriver it starts goes with it.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let child = command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("DISPLAY", &display.name)
+            .env("TIAOJIE_DB", db)
+            // Software rendering: a virtual display has no GPU.
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            .stdout(Stdio::null())
+            // The app's own messages (a panic, say) come through here.
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver must be installed (cargo install tauri-driver)");
+        wait_for("tauri-driver", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        TauriDriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_tiaojie-desktop"))
+}
+
+/// Where screenshots go for people to look at: `test-output/screens/`.
+pub fn screenshot_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-output/screens")
+        .join(format!("{name}.png"))
+}

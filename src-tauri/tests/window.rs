@@ -1,0 +1,270 @@
+//! The real app window under Xvfb, driven through tauri-driver and
+//! WebKitWebDriver, against a real hub on loopback. Screenshots of each main
+//! screen go to `test-output/screens/`.
+
+mod support;
+
+use support::webdriver::Driver;
+use support::{Display, TauriDriver, app_binary, screenshot_path};
+use tiaojie_ledger::Ledger;
+use tiaojie_ledger::domain::unit::UnitSpec;
+use tiaojie_server::state::{AppState, Limits};
+use tiaojie_server::{admin, serve};
+use tiaojie_sync::engine;
+
+/// One window at a time: the tests share the machine's displays and ports.
+static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+const DISTRICT: &str = "430302000000";
+const STATION: &str = "430302001000";
+const VILLAGE: &str = "430302001001";
+
+/// A hub on a loopback port, in this process, with the three-level tree.
+async fn hub(dir: &std::path::Path) -> (String, AppState) {
+    let store = serve::open_store(&format!("sqlite:{}", dir.join("hub.sqlite3").display()))
+        .await
+        .unwrap();
+    let state = serve::state(store, Limits::default()).await.unwrap();
+    admin::add_unit(
+        &state,
+        UnitSpec::new(DISTRICT, "青山区矛盾纠纷调解中心", Some("青山区"), 3, None),
+    )
+    .await
+    .unwrap();
+    admin::add_unit(
+        &state,
+        UnitSpec::new(
+            STATION,
+            "双马派出所调解中心",
+            Some("双马所"),
+            2,
+            Some(DISTRICT),
+        ),
+    )
+    .await
+    .unwrap();
+    admin::add_unit(
+        &state,
+        UnitSpec::new(VILLAGE, "青山村调解室", None, 1, Some(STATION)),
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = tiaojie_server::app(state.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, state)
+}
+
+async fn code(state: &AppState, unit: &str) -> String {
+    admin::create_enroll_code(state.store.as_ref(), unit, 24)
+        .await
+        .unwrap()
+        .0
+}
+
+/// A device of `unit` in this process, enrolled and synced.
+async fn device(
+    dir: &std::path::Path,
+    url: &str,
+    state: &AppState,
+    unit: &str,
+    name: &str,
+    level: u8,
+) -> Ledger {
+    let mut l = Ledger::open(dir.join(format!("{unit}.sqlite3"))).unwrap();
+    l.init(UnitSpec::new(unit, name, None, level, None), 0)
+        .unwrap();
+    engine::enroll_ledger(&mut l, url, &code(state, unit).await, "测试设备")
+        .await
+        .unwrap();
+    sync(&mut l).await;
+    l
+}
+
+async fn sync(l: &mut Ledger) {
+    let mut client = engine::client(l).unwrap();
+    engine::sync_once(l, &mut client, &mut |_| {})
+        .await
+        .unwrap();
+}
+
+/// First run with a hub: the unit, the person, the code.
+async fn first_run(d: &Driver, url: &str, code: &str, unit: &str, name: &str, level: u8) {
+    d.find("[data-testid=setup]").await;
+    d.screenshot(&screenshot_path("01-first-run")).await;
+    d.click("[data-testid=setup-mode-enroll]").await;
+    d.fill("[data-testid=setup-hub-url]", url).await;
+    d.fill("[data-testid=setup-enroll-code]", code).await;
+    d.fill("[data-testid=setup-unit-code]", unit).await;
+    d.fill("[data-testid=setup-unit-name]", name).await;
+    d.click(&format!("[data-testid=setup-level-{level}]")).await;
+    d.fill("[data-testid=setup-mediator-name]", "王秀英").await;
+    d.click("[data-testid=setup-save]").await;
+    d.find("[data-testid=today]").await;
+    // The first sync brings the unit tree from the hub.
+    d.wait_text("[data-testid=sync-state]", "在线").await;
+}
+
+fn tomorrow() -> String {
+    (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, state) = hub(dir.path()).await;
+    let village_code = code(&state, VILLAGE).await;
+    let display = Display::get();
+    let driver = TauriDriver::start(&display, &dir.path().join("app.sqlite3"));
+    let d = Driver::start(&driver.url, &app_binary()).await;
+    first_run(&d, &url, &village_code, VILLAGE, "青山村调解室", 1).await;
+    d.screenshot(&screenshot_path("02-today-empty")).await;
+
+    // Intake with two parties, on one screen.
+    d.click("[data-testid=menu-intake]").await;
+    d.find("[data-testid=intake]").await;
+    d.choose("[data-testid=intake-dispute-type]", "邻里").await;
+    d.choose("[data-testid=intake-source]", "当事人申请").await;
+    d.fill(
+        "[data-testid=intake-facts]",
+        "张三与李四因宅基地边界围墙发生争执，双方多次推搡",
+    )
+    .await;
+    d.fill("[data-testid=party-0-name]", "张三").await;
+    d.fill("[data-testid=party-0-id-number]", "11010519491231002X")
+        .await;
+    d.fill("[data-testid=party-0-phone]", "13800138000").await;
+    d.click("[data-testid=intake-add-party]").await;
+    d.fill("[data-testid=party-1-name]", "李四").await;
+    d.screenshot(&screenshot_path("03-intake")).await;
+    d.click("[data-testid=intake-save]").await;
+    let number = d
+        .wait_text("[data-testid=intake-success-number]", "青山村人调字第1号")
+        .await;
+    d.click("[data-testid=intake-view-case]").await;
+    d.wait_text("[data-testid=case-number]", &number).await;
+
+    // Graded red today: tomorrow's list has the daily follow-up, today's not.
+    d.click("[data-testid=case-action-grade]").await;
+    d.choose("[data-testid=dialog-grade-grade]", "红色").await;
+    d.fill(
+        "[data-testid=dialog-grade-reason]",
+        "双方扬言动手，有民转刑风险",
+    )
+    .await;
+    d.click("[data-testid=dialog-grade-save]").await;
+    d.wait_text("[data-testid=case-timeline]", "评定为红色")
+        .await;
+    d.click("[data-testid=menu-today]").await;
+    d.find("[data-testid=today]").await;
+    assert!(d.find_all("[data-testid=today-due-row]").await.is_empty());
+    d.script(&format!(
+        "window.location.hash = '#/today?on={}'; return true",
+        tomorrow()
+    ))
+    .await;
+    let row = d
+        .wait_any_text("[data-testid=today-due-row]", &number)
+        .await;
+    let text = d.element_text(&row).await;
+    assert!(text.contains(&tomorrow()), "{text}");
+    d.screenshot(&screenshot_path("04-today-due")).await;
+
+    // A session that fails, then escalation to the station.
+    d.click_element(&row).await;
+    d.wait_text("[data-testid=case-number]", &number).await;
+    d.wait_text("[data-testid=case-applicants]", "张三").await;
+    d.wait_text("[data-testid=case-respondents]", "李四").await;
+    d.click("[data-testid=case-action-session]").await;
+    d.fill("[data-testid=dialog-session-place]", "青山村调解室")
+        .await;
+    d.fill(
+        "[data-testid=dialog-session-summary]",
+        "双方各执一词，未能达成一致",
+    )
+    .await;
+    d.choose("[data-testid=dialog-session-result]", "调解不成")
+        .await;
+    d.click("[data-testid=dialog-session-save]").await;
+    d.wait_text("[data-testid=case-timeline]", "调解不成").await;
+    d.click("[data-testid=case-action-escalate]").await;
+    d.choose(
+        "[data-testid=dialog-escalate-to_unit]",
+        "双马派出所调解中心",
+    )
+    .await;
+    d.fill(
+        "[data-testid=dialog-escalate-reason]",
+        "村级调解不成，需派出所协调",
+    )
+    .await;
+    d.click("[data-testid=dialog-escalate-save]").await;
+    d.wait_text(
+        "[data-testid=case-timeline]",
+        "提请上交至双马派出所调解中心",
+    )
+    .await;
+    d.screenshot(&screenshot_path("05-case-detail")).await;
+    d.click("[data-testid=menu-ledger]").await;
+    d.wait_any_text("[data-testid=case-row]", &number).await;
+    d.screenshot(&screenshot_path("06-ledger")).await;
+
+    // The escalation reaches the station through the hub.
+    d.click("[data-testid=sync-now]").await;
+    d.wait_text("[data-testid=sync-pending]", "待上传 0 条")
+        .await;
+    let mut station = device(dir.path(), &url, &state, STATION, "双马派出所调解中心", 2).await;
+    let waiting = station.escalations(STATION, "pending", false).unwrap();
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert_eq!(waiting[0].number, number);
+    sync(&mut station).await;
+    d.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_from_another_device_appears_after_sync() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, state) = hub(dir.path()).await;
+    let station_code = code(&state, STATION).await;
+    let display = Display::get();
+    let driver = TauriDriver::start(&display, &dir.path().join("app.sqlite3"));
+    let d = Driver::start(&driver.url, &app_binary()).await;
+    first_run(&d, &url, &station_code, STATION, "双马派出所调解中心", 2).await;
+
+    // A village laptop registers a case and syncs.
+    let mut village = device(dir.path(), &url, &state, VILLAGE, "青山村调解室", 1).await;
+    let intake = tiaojie_ledger::domain::intake::CaseIntake {
+        dispute_type: "合同".into(),
+        source: "当事人申请".into(),
+        facts: "赵德明欠赵德亮货款三万元未还".into(),
+        parties: vec![
+            tiaojie_ledger::domain::intake::PartyInput {
+                name: "赵德亮".into(),
+                ..Default::default()
+            },
+            tiaojie_ledger::domain::intake::PartyInput {
+                name: "赵德明".into(),
+                ..Default::default()
+            },
+        ],
+        ..Default::default()
+    };
+    let case = village.open_case(&intake).unwrap();
+    sync(&mut village).await;
+
+    d.click("[data-testid=menu-ledger]").await;
+    d.click("[data-testid=sync-now]").await;
+    let link = d
+        .wait_any_text("[data-testid=case-row-link]", &case.number)
+        .await;
+    d.screenshot(&screenshot_path("07-ledger-after-sync")).await;
+    d.click_element(&link).await;
+    d.wait_text("[data-testid=case-applicants]", "赵德亮").await;
+    d.click("[data-testid=menu-stats]").await;
+    d.find("[data-testid=unit-grid-cell]").await;
+    d.screenshot(&screenshot_path("08-stats")).await;
+    d.quit().await;
+}

@@ -1,0 +1,68 @@
+// Typed wrappers for the desktop commands. Argument objects are snake_case,
+// exactly as the Rust command functions name their parameters.
+
+import { call, onEvent } from './ipc'
+import type {
+  AgreementInput, AppStatus, CaseDetail, CaseFilter, CaseIntake, CaseRef,
+  ClosingOutcomeKey, DepartmentKey, FollowUpInput, Id, IsoDate, MediatorInput,
+  MediatorSpec, Page, CaseRow, Reference, SessionInput, Stats, StatsFilter,
+  SyncStatus, Today, UnitGridCell, UnitInput, UnitRow,
+} from './types'
+
+export const SYNC_STATUS_EVENT = 'sync-status'
+
+export const api = {
+  appStatus: () => call<AppStatus>('app_status'),
+  setupStandalone: (unit: UnitInput, mediator_name: string) =>
+    call<AppStatus>('setup_standalone', { unit, mediator_name }),
+  setupEnroll: (hub_url: string, code: string, unit: UnitInput, mediator_name: string) =>
+    call<AppStatus>('setup_enroll', { hub_url, code, unit, mediator_name }),
+  enrollLater: (hub_url: string, code: string) => call<AppStatus>('enroll_later', { hub_url, code }),
+  setActor: (name: string) => call<AppStatus>('set_actor', { name }),
+
+  reference: () => call<Reference>('reference'),
+  listCases: (filter: CaseFilter) => call<Page<CaseRow>>('list_cases', { filter }),
+  caseDetail: (case_id: Id) => call<CaseDetail>('case_detail', { case_id }),
+  openCase: (intake: CaseIntake) => call<CaseRef>('open_case', { intake }),
+
+  gradeCase: (case_id: Id, grade: string, reason: string, on: IsoDate | null) =>
+    call<CaseDetail>('grade_case', { case_id, grade, reason, on }),
+  recordSession: (case_id: Id, input: SessionInput) =>
+    call<CaseDetail>('record_session', { case_id, input }),
+  makeAgreement: (case_id: Id, input: AgreementInput) =>
+    call<CaseDetail>('make_agreement', { case_id, input }),
+  recordPerformance: (case_id: Id, note: string, fulfilled: boolean, on: IsoDate | null) =>
+    call<CaseDetail>('record_performance', { case_id, note, fulfilled, on }),
+  followUp: (case_id: Id, input: FollowUpInput) => call<CaseDetail>('follow_up', { case_id, input }),
+  closeCase: (case_id: Id, outcome: ClosingOutcomeKey, note: string, on: IsoDate | null) =>
+    call<CaseDetail>('close_case', { case_id, outcome, note, on }),
+  escalate: (case_id: Id, to_unit: string, reason: string, on: IsoDate | null) =>
+    call<CaseDetail>('escalate', { case_id, to_unit, reason, on }),
+  acceptEscalation: (case_id: Id, note: string, on: IsoDate | null) =>
+    call<CaseDetail>('accept_escalation', { case_id, note, on }),
+  returnEscalation: (case_id: Id, reason: string, on: IsoDate | null) =>
+    call<CaseDetail>('return_escalation', { case_id, reason, on }),
+  requestSupport: (case_id: Id, to_unit: string, matter: string, on: IsoDate | null) =>
+    call<CaseDetail>('request_support', { case_id, to_unit, matter, on }),
+  answerSupport: (case_id: Id, reply: string, on: IsoDate | null) =>
+    call<CaseDetail>('answer_support', { case_id, reply, on }),
+  refer: (case_id: Id, department: DepartmentKey, receiver: string, matter: string,
+    deadline: IsoDate, on: IsoDate | null) =>
+    call<CaseDetail>('refer', { case_id, department, receiver, matter, deadline, on }),
+  answerReferral: (case_id: Id, outcome: string, on: IsoDate | null) =>
+    call<CaseDetail>('answer_referral', { case_id, outcome, on }),
+
+  today: (on: IsoDate | null) => call<Today>('today', { on }),
+  units: () => call<UnitRow[]>('units'),
+  addUnit: (unit: UnitInput) => call<UnitRow[]>('add_unit', { unit }),
+  mediators: () => call<MediatorSpec[]>('mediators'),
+  addMediator: (input: MediatorInput) => call<MediatorSpec[]>('add_mediator', { input }),
+  setMediatorActive: (id: Id, active: boolean) =>
+    call<MediatorSpec[]>('set_mediator_active', { id, active }),
+  stats: (filter: StatsFilter) => call<Stats>('stats', { filter }),
+  unitGrid: () => call<UnitGridCell[]>('unit_grid'),
+
+  syncStatus: () => call<SyncStatus>('sync_status'),
+  syncNow: () => call<SyncStatus>('sync_now'),
+  onSyncStatus: (handler: (s: SyncStatus) => void) => onEvent<SyncStatus>(SYNC_STATUS_EVENT, handler),
+}

@@ -1,0 +1,327 @@
+// The shapes that cross the Tauri IPC boundary, mirroring the Rust types of
+// crates/tiaojie-ledger (store/*.rs, domain/*.rs, event.rs) and
+// crates/tiaojie-sync (engine.rs). Dates are "YYYY-MM-DD"; money in fen is
+// an integer number of fen; labelled enums travel as their English keys.
+
+/** "YYYY-MM-DD". */
+export type IsoDate = string
+/** A UUID as text. */
+export type Id = string
+/** An integer amount of fen (0.01 yuan). */
+export type Fen = number
+
+// ---- labels (domain/labels.rs) ------------------------------------------
+
+export type DisputeTypeKey =
+  | 'marriage_family' | 'neighbour' | 'house_site' | 'contract' | 'business'
+  | 'damages' | 'forest_land' | 'demolition' | 'pollution' | 'labour'
+  | 'consumer' | 'medical' | 'traffic_accident' | 'property' | 'tourism'
+  | 'intellectual_property' | 'internet' | 'public_order' | 'other'
+export type SourceKey =
+  | 'application' | 'screening' | 'call_110' | 'police' | 'court' | 'government' | 'petition'
+export type MediationTypeKey = 'people' | 'administrative' | 'judicial' | 'police'
+export type GenderKey = 'male' | 'female'
+export type SideKey = 'applicant' | 'respondent'
+export type MediatorRoleKey =
+  | 'resident_cadre' | 'auxiliary_police' | 'police_officer' | 'legal_adviser' | 'lawyer'
+  | 'judge' | 'prosecutor' | 'village_cadre' | 'local_worthy' | 'other'
+export type DepartmentKey =
+  | 'police' | 'traffic' | 'health' | 'social_security' | 'land' | 'environment'
+  | 'petitions' | 'justice_office' | 'court' | 'other'
+export type SessionResultKey = 'agreed' | 'failed' | 'continued'
+export type AgreementFormKey = 'written' | 'oral'
+export type SatisfactionKey = 'satisfied' | 'mostly' | 'unsatisfied'
+export type ClosingOutcomeKey = 'resolved' | 'failed' | 'withdrawn' | 'transferred'
+export type CaseStatusKey = 'registered' | 'mediating' | 'agreed' | 'failed' | 'closed'
+export type EscalationStatus = 'pending' | 'accepted' | 'returned'
+
+export interface Label<K extends string = string> {
+  key: K
+  label: string
+}
+
+// ---- scheme (domain/scheme.rs) ------------------------------------------
+
+export interface Grade {
+  key: string
+  name: string
+  cadence_days: number
+  rank: number
+  /** "#rrggbb" */
+  color: string
+}
+
+export interface Scheme {
+  grades: Grade[]
+}
+
+export type DueState =
+  | { state: 'not_yet' }
+  | { state: 'due' }
+  | { state: 'overdue'; days: number }
+
+export interface Reference {
+  dispute_types: Label<DisputeTypeKey>[]
+  sources: Label<SourceKey>[]
+  mediation_types: Label<MediationTypeKey>[]
+  genders: Label<GenderKey>[]
+  sides: Label<SideKey>[]
+  roles: Label<MediatorRoleKey>[]
+  departments: Label<DepartmentKey>[]
+  session_results: Label<SessionResultKey>[]
+  agreement_forms: Label<AgreementFormKey>[]
+  satisfactions: Label<SatisfactionKey>[]
+  outcomes: Label<ClosingOutcomeKey>[]
+  statuses: Label<CaseStatusKey>[]
+  scheme: Scheme
+}
+
+// ---- units and mediators (domain/unit.rs, store/queries.rs) -------------
+
+export type UnitLevel = 1 | 2 | 3
+
+export interface UnitSpec {
+  code: string
+  name: string
+  short_name: string
+  level: number
+  parent: string | null
+}
+
+export interface UnitRow extends UnitSpec {
+  level_name: string
+}
+
+/** A unit as entered; the short name defaults to the name without its suffix. */
+export interface UnitInput {
+  code: string
+  name: string
+  short_name?: string | null
+  level: number
+  parent?: string | null
+}
+
+export interface MediatorSpec {
+  id: Id
+  name: string
+  phone: string | null
+  unit: string
+  role: MediatorRoleKey
+  specialties: string[]
+  active: boolean
+}
+
+export interface MediatorInput {
+  name: string
+  phone: string | null
+  /** Defaults to this device's unit. */
+  unit: string | null
+  role: MediatorRoleKey
+  specialties: string[]
+}
+
+export interface UnitGridCell {
+  code: string
+  name: string
+  level: number
+  parent: string | null
+  open_cases: number
+  worst_grade: string | null
+  worst_grade_name: string | null
+  worst_color: string | null
+}
+
+// ---- app status ----------------------------------------------------------
+
+export interface DeviceInfo {
+  device_id: Id
+  unit_code: string
+  lane: number
+  next_seq: number
+}
+
+export interface AppStatus {
+  initialized: boolean
+  device: DeviceInfo | null
+  unit: UnitRow | null
+  actor: string | null
+  hub_url: string | null
+  data_path: string
+}
+
+// ---- the ledger list (store/queries.rs) ---------------------------------
+
+export type SortKey = 'received' | 'number' | 'grade' | 'status'
+
+export interface Scope {
+  unit: string
+  /** Include every unit below `unit`. */
+  subtree: boolean
+}
+
+export interface CaseFilter {
+  grades?: string[]
+  statuses?: CaseStatusKey[]
+  dispute_types?: DisputeTypeKey[]
+  level?: number | null
+  scope?: Scope | null
+  received_from?: IsoDate | null
+  received_to?: IsoDate | null
+  text?: string | null
+  sort?: SortKey
+  ascending?: boolean
+  offset?: number
+  /** 0 means the default of 50. */
+  limit?: number
+}
+
+export interface CaseRow {
+  id: Id
+  number: string
+  unit: string
+  unit_name: string
+  level: number
+  received_on: IsoDate
+  /** Chinese label. */
+  dispute_type: string
+  /** Chinese label. */
+  source: string
+  /** Chinese label. */
+  status: string
+  grade: string | null
+  grade_name: string | null
+  grade_color: string | null
+  /** Party names joined with "、". */
+  parties: string
+  escalation_pending: boolean
+  closed_on: IsoDate | null
+}
+
+export interface Page<T> {
+  total: number
+  rows: T[]
+}
+
+// ---- to-do lists (store/queries.rs, store/todo.rs) ----------------------
+
+export interface DueVisit {
+  case_id: Id
+  number: string
+  unit: string
+  parties: string
+  grade: string
+  grade_name: string
+  grade_color: string
+  cadence_days: number
+  next_visit: IsoDate
+  state: DueState
+}
+
+export interface EscalationItem {
+  escalation_id: Id
+  case_id: Id
+  number: string
+  from_unit: string
+  to_unit: string
+  reason: string
+  requested_on: IsoDate
+  status: EscalationStatus
+  answered_on: IsoDate | null
+  answer: string | null
+}
+
+export interface ReferralItem {
+  referral_id: Id
+  case_id: Id
+  number: string
+  /** Chinese label. */
+  department: string
+  receiver: string
+  matter: string
+  deadline: IsoDate
+  days_late: number
+}
+
+export interface Today {
+  on: IsoDate
+  unit: string
+  due: DueVisit[]
+  escalations_pending: EscalationItem[]
+  escalations_returned: EscalationItem[]
+  overdue_referrals: ReferralItem[]
+}
+
+export type * from './caseTypes'
+
+// ---- statistics (store/stats.rs) ----------------------------------------
+
+export interface Count {
+  key: string
+  label: string
+  count: number
+}
+
+export interface Stats {
+  total: number
+  open: number
+  closed: number
+  by_grade: Count[]
+  by_type: Count[]
+  by_source: Count[]
+  by_status: Count[]
+  by_level: Count[]
+  /** Keys are "YYYY-MM". */
+  by_month: Count[]
+  agreements: number
+  agreement_amount_fen: Fen
+  resolved: number
+  satisfaction: Count[]
+  petition_risk: number
+  criminal_risk: number
+  criminal_prevented: number
+  petitions_prevented: number
+  screenings: number
+  nil_reports: number
+}
+
+export interface StatsFilter {
+  unit?: string | null
+  subtree?: boolean
+  from?: IsoDate | null
+  to?: IsoDate | null
+}
+
+// ---- sync (crates/tiaojie-sync/src/engine.rs) ---------------------------
+
+export interface Progress {
+  events_up: number
+  bytes_up: number
+  /** This device's events the hub has not acknowledged yet. */
+  pending_up: number
+  events_down: number
+  bytes_down: number
+}
+
+export interface SyncStatus {
+  enrolled: boolean
+  hub_url: string | null
+  online: boolean
+  syncing: boolean
+  pending: number
+  /** RFC 3339. */
+  last_sync: string | null
+  /** Chinese. */
+  last_error: string | null
+  progress: Progress | null
+  clock_warning: string | null
+  recovery_note: string | null
+}
+
+// ---- errors ---------------------------------------------------------------
+
+/** What every failed command rejects with. */
+export interface IpcErrorPayload {
+  code: string
+  message: string
+  field?: string | null
+}

@@ -1,0 +1,53 @@
+// Checks for the first-run form and the organisation screen, mirroring
+// domain/unit.rs so mistakes show before anything is sent.
+
+export const LEVELS = [
+  { value: 1, label: '一级调解室', hint: '村（社区）调解室' },
+  { value: 2, label: '二级调解中心', hint: '派出所、乡镇（街道）调解中心' },
+  { value: 3, label: '三级调解中心', hint: '区县矛盾纠纷调解中心' },
+] as const
+
+export function levelLabel(level: number | null | undefined): string {
+  return LEVELS.find((l) => l.value === level)?.label ?? '未知层级'
+}
+
+export function unitCodeProblem(code: string): string | null {
+  const c = code.trim()
+  if (!c) return '请填写单位代码'
+  return /^\d{6,12}$/.test(c) ? null : `单位代码“${c}”应为6至12位数字（村级为12位统计用区划代码）`
+}
+
+export function unitNameProblem(name: string): string | null {
+  const n = name.trim()
+  if (!n) return '请填写单位名称'
+  return [...n].length > 60 ? '单位名称应为1至60字' : null
+}
+
+export function shortNameProblem(short: string): string | null {
+  return [...short.trim()].length > 20 ? '单位简称应为1至20字' : null
+}
+
+/** The short name case numbers use when none is given (unit.rs `default_short_name`). */
+export function defaultShortName(name: string): string {
+  const suffixes = ['人民调解委员会', '调解委员会', '调委会', '矛盾纠纷调解中心', '调解中心', '调解室']
+  const n = name.trim()
+  for (const s of suffixes) {
+    if (n.endsWith(s) && n.length > s.length) return n.slice(0, n.length - s.length)
+  }
+  return n
+}
+
+// (A constant, not template text: vue-tsc misreads "//" inside static attributes.)
+export const HUB_URL_EXAMPLE = '如 http://192.168.1.10:8600'
+
+export function hubUrlProblem(url: string): string | null {
+  const u = url.trim()
+  if (!u) return '请填写同步中心地址'
+  try {
+    const parsed = new URL(u)
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme')
+    return null
+  } catch {
+    return `地址“${u}”不对，应以 http:// 或 https:// 开头，如 http://192.168.1.10:8600`
+  }
+}
