@@ -136,8 +136,9 @@ async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
     d.fill("[data-testid=party-0-id-number]", "11010519491231002X")
         .await;
     d.fill("[data-testid=party-0-phone]", "13800138000").await;
-    d.click("[data-testid=intake-add-party]").await;
+    // The form starts with an applicant and a respondent.
     d.fill("[data-testid=party-1-name]", "李四").await;
+    assert!(d.try_find("[data-testid=party-2]").await.is_none());
     d.screenshot(&screenshot_path("03-intake")).await;
     d.click("[data-testid=intake-save]").await;
     let number = d

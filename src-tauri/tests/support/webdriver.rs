@@ -301,7 +301,19 @@ impl Driver {
         .unwrap()
     }
 
+    /// Saves what the window shows, once any dialog has finished closing.
     pub async fn screenshot(&self, path: &Path) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            let mut open = false;
+            for e in self.find_all(".el-overlay").await {
+                open |= self.displayed(&e).await;
+            }
+            if !open {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let v = self.call("GET", "/screenshot", None).await.unwrap();
         let png = base64::engine::general_purpose::STANDARD
             .decode(v.as_str().unwrap())
