@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod reminders;
 pub mod state;
 pub mod sync_worker;
 
@@ -14,11 +15,13 @@ use tiaojie_ledger::Ledger;
 /// Builds the app on any runtime, so that tests can use the mock runtime.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let path = state::ledger_path(app.path().app_data_dir().ok()).map_err(|e| e.message)?;
             let mut ledger = Ledger::open(&path)?;
             ledger.set_actor(commands::setup::saved_actor(&ledger));
             let sync = sync_worker::start(app.handle().clone(), path.clone());
+            reminders::start(app.handle().clone(), path.clone());
             app.manage(AppState::new(ledger, path, sync));
             Ok(())
         })
