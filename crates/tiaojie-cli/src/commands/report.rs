@@ -6,13 +6,10 @@ use crate::cli::{CaseListArgs, DueArgs, SortArg, StatsArgs, TodayArgs};
 use crate::error::CliResult;
 use crate::output::{Output, clip, table, yuan};
 use chrono::NaiveDate;
-use serde::Serialize;
 use tiaojie_ledger::Ledger;
 use tiaojie_ledger::domain::labels::{CaseStatus, DisputeType};
 use tiaojie_ledger::domain::scheme::DueState;
-use tiaojie_ledger::store::queries::{
-    CaseFilter, CaseRow, DueVisit, EscalationItem, Page, ReferralItem, Scope, SortKey,
-};
+use tiaojie_ledger::store::queries::{CaseFilter, CaseRow, DueVisit, Page, Scope, SortKey};
 use tiaojie_ledger::store::{Count, Stats, StatsFilter};
 
 pub fn list(ledger: &Ledger, a: CaseListArgs, out: Output) -> CliResult<()> {
@@ -145,34 +142,9 @@ pub fn due_text(visits: &[DueVisit], on: NaiveDate) -> String {
     s
 }
 
-#[derive(Serialize)]
-struct Today {
-    on: NaiveDate,
-    unit: String,
-    due: Vec<DueVisit>,
-    escalations_pending: Vec<EscalationItem>,
-    escalations_returned: Vec<EscalationItem>,
-    overdue_referrals: Vec<ReferralItem>,
-}
-
-/// How long a returned escalation stays on the to-do list.
-const RETURNS_SHOWN_DAYS: u64 = 14;
-
 pub fn todo(ledger: &Ledger, a: TodayArgs, out: Output) -> CliResult<()> {
     let on = opt_date(a.on.as_deref(), "on")?.unwrap_or_else(tiaojie_ledger::store::today);
-    let unit = my_unit(ledger)?;
-    let scope = Scope {
-        unit: unit.clone(),
-        subtree: false,
-    };
-    let todo = Today {
-        on,
-        due: ledger.due_visits(on, &scope)?,
-        escalations_pending: ledger.escalations(&unit, "pending", false)?,
-        escalations_returned: ledger.recent_returns(&unit, on, RETURNS_SHOWN_DAYS)?,
-        overdue_referrals: ledger.overdue_referrals(on, &scope)?,
-        unit,
-    };
+    let todo = ledger.today_list(on)?;
     let name = |code: &str| unit_label(ledger, code).unwrap_or_else(|_| code.to_string());
     out.emit(&todo, |t| {
         let mut s = format!("【应回访】\n{}", due_text(&t.due, t.on));

@@ -19,6 +19,7 @@ pub use detail::{Agreement, CaseDetail, HistoryEntry};
 pub use log::OwnEvent;
 pub use rebase::RebaseReport;
 pub use stats::{Count, Stats, StatsFilter, UnitCell};
+pub use todo::Today;
 
 use crate::domain::unit::UnitSpec;
 use crate::error::{Entity, LedgerError, Result};

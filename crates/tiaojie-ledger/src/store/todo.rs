@@ -144,3 +144,35 @@ impl Ledger {
         Ok(out)
     }
 }
+
+/// How long a returned escalation stays on the to-do list.
+pub const RETURNS_SHOWN_DAYS: u64 = 14;
+
+/// 今日工作: what waits for this device's unit on `on`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Today {
+    pub on: NaiveDate,
+    pub unit: String,
+    pub due: Vec<super::queries::DueVisit>,
+    pub escalations_pending: Vec<EscalationItem>,
+    pub escalations_returned: Vec<EscalationItem>,
+    pub overdue_referrals: Vec<ReferralItem>,
+}
+
+impl Ledger {
+    pub fn today_list(&self, on: NaiveDate) -> Result<Today> {
+        let unit = self.device()?.unit_code;
+        let scope = Scope {
+            unit: unit.clone(),
+            subtree: false,
+        };
+        Ok(Today {
+            on,
+            due: self.due_visits(on, &scope)?,
+            escalations_pending: self.escalations(&unit, "pending", false)?,
+            escalations_returned: self.recent_returns(&unit, on, RETURNS_SHOWN_DAYS)?,
+            overdue_referrals: self.overdue_referrals(on, &scope)?,
+            unit,
+        })
+    }
+}
