@@ -109,6 +109,23 @@ impl LedgerError {
         )
     }
 
+    /// The same error, about an item of a list: `rows[3]` + `parties[0].name`
+    /// gives `rows[3].parties[0].name`; a record not found becomes bad input
+    /// of that item.
+    pub fn within(self, prefix: &str) -> Self {
+        match self {
+            LedgerError::Invalid { field, message } => LedgerError::Invalid {
+                field: format!("{prefix}.{field}"),
+                message,
+            },
+            e @ LedgerError::NotFound { .. } => LedgerError::Invalid {
+                field: prefix.to_string(),
+                message: e.to_string(),
+            },
+            e => e,
+        }
+    }
+
     /// The field an `Invalid` error names, if any.
     pub fn field(&self) -> Option<&str> {
         match self {

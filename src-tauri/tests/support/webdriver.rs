@@ -15,6 +15,18 @@ fn element_id(v: &Value) -> Option<String> {
     v.as_object()?.values().next()?.as_str().map(str::to_string)
 }
 
+/// An error with its causes, so that a failed command says why.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cause = c.source();
+    }
+    s
+}
+
 pub struct Driver {
     base: String,
     http: reqwest::Client,
@@ -26,8 +38,12 @@ pub struct Element(String);
 impl Driver {
     /// Opens a session that starts `application` in a window.
     pub async fn start(driver_url: &str, application: &Path) -> Driver {
+        // A fresh connection for every command: a kept-alive one that the
+        // driver closes just as the next command goes out fails with "error
+        // sending request" (seen in CI, once, on a screenshot).
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(120))
+            .pool_max_idle_per_host(0)
             .build()
             .unwrap();
         let caps = json!({"capabilities": {"alwaysMatch": {
@@ -64,12 +80,30 @@ impl Driver {
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         let url = format!("{}{path}", self.base);
-        let req = match method {
-            "GET" => self.http.get(url),
-            "DELETE" => self.http.delete(url),
-            _ => self.http.post(url).json(&body.unwrap_or_else(|| json!({}))),
+        let mut attempt = 0;
+        let resp = loop {
+            let req = match method {
+                "GET" => self.http.get(&url),
+                "DELETE" => self.http.delete(&url),
+                _ => self
+                    .http
+                    .post(&url)
+                    .json(body.as_ref().unwrap_or(&json!({}))),
+            };
+            match req.send().await {
+                Ok(resp) => break resp,
+                // A command that never connected is sent again, and so is a
+                // GET that failed on the way (it changes nothing); a POST that
+                // may have arrived is not (it might click twice).
+                Err(e)
+                    if (e.is_connect() || (method == "GET" && e.is_request())) && attempt < 3 =>
+                {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(300 * attempt)).await;
+                }
+                Err(e) => return Err(error_chain(&e)),
+            }
         };
-        let resp = req.send().await.map_err(|e| e.to_string())?;
         let status = resp.status();
         let v: Value = resp.json().await.map_err(|e| e.to_string())?;
         if status.is_success() {
@@ -314,7 +348,10 @@ impl Driver {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let v = self.call("GET", "/screenshot", None).await.unwrap();
+        let v = self
+            .call("GET", "/screenshot", None)
+            .await
+            .unwrap_or_else(|e| panic!("screenshot {}: {e}", path.display()));
         let png = base64::engine::general_purpose::STANDARD
             .decode(v.as_str().unwrap())
             .unwrap();

@@ -7,10 +7,12 @@ mod apply_flow;
 mod detail;
 mod fold;
 mod handover;
+pub mod import;
 mod log;
 mod migrations;
 pub mod queries;
 mod rebase;
+pub mod sheet;
 mod stats;
 mod todo;
 

@@ -2,7 +2,7 @@
 
 use super::Ledger;
 use super::queries::Scope;
-use crate::domain::labels::{CaseStatus, DisputeType, Satisfaction, Source};
+use crate::domain::labels::{CaseStatus, ClosingOutcome, DisputeType, Satisfaction, Source};
 use crate::error::Result;
 use chrono::NaiveDate;
 use rusqlite::params_from_iter;
@@ -26,6 +26,8 @@ pub struct Stats {
     pub by_source: Vec<Count>,
     pub by_status: Vec<Count>,
     pub by_level: Vec<Count>,
+    /// Closed cases by how they ended (结案方式).
+    pub by_outcome: Vec<Count>,
     /// Received per month, "YYYY-MM".
     pub by_month: Vec<Count>,
     pub agreements: u64,
@@ -156,6 +158,11 @@ impl Ledger {
             })?,
             by_level: self.counts("CAST(u.level AS TEXT)", from, &cases, |k| {
                 crate::domain::unit::level_label(k.parse().unwrap_or(0)).to_string()
+            })?,
+            by_outcome: self.counts("c.closing_outcome", from, &cases, |k| {
+                ClosingOutcome::parse(k, "")
+                    .map(|d| d.label().to_string())
+                    .unwrap_or_else(|_| k.into())
             })?,
             by_month: self.counts("substr(c.received_on, 1, 7)", from, &cases, str::to_string)?,
             agreements: n(

@@ -1,0 +1,483 @@
+//! The data a document is filled from: a case's values as printed (dates in
+//! Chinese, amounts in yuan, vocabularies as words), and its lists.
+
+use crate::error::Result;
+use crate::mask::Privacy;
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use tiaojie_ledger::Ledger;
+use tiaojie_ledger::domain::labels::{AgreementForm, ClosingOutcome, Gender, SessionResult, Side};
+use uuid::Uuid;
+
+/// The values every template may use, with what they are (for the
+/// template documentation in `assets/templates/README.md`).
+pub const VALUES: &[(&str, &str)] = &[
+    ("number", "案件编号"),
+    ("unit_name", "调解组织名称"),
+    ("unit_code", "调解组织代码"),
+    ("received_on", "受理日期"),
+    ("dispute_type", "纠纷类型"),
+    ("source", "纠纷来源"),
+    ("mediation_type", "调解类型"),
+    ("facts", "纠纷简要情况"),
+    ("requests", "申请事项"),
+    ("amount", "涉及金额"),
+    ("people_involved", "涉及人数"),
+    ("petition_risk", "是否涉访"),
+    ("criminal_risk", "是否有民转刑风险"),
+    ("key_persons", "重点人员"),
+    ("mediator", "调解员"),
+    ("status", "案件状态"),
+    ("grade", "风险等级"),
+    ("applicants", "申请人姓名"),
+    ("respondents", "被申请人姓名"),
+    ("parties_names", "全部当事人姓名"),
+    ("session_count", "调解次数"),
+    (
+        "parties_copies",
+        "协议份数（每位当事人一份，调解委员会留存一份）",
+    ),
+    ("mediation_from", "调解起始日期"),
+    ("mediation_to", "调解终止日期"),
+    ("agreement_form", "协议形式"),
+    ("agreement_on", "协议日期"),
+    ("agreement_amount", "协议金额"),
+    ("written_agreement", "有书面协议时为“是”"),
+    ("oral_agreement", "有口头协议时为“是”"),
+    ("closed_on", "结案日期"),
+    ("closing_outcome", "结案方式"),
+    ("filed_on", "立卷日期"),
+    ("today", "制作日期"),
+];
+
+const PARTY: &[&str] = &[
+    "index",
+    "side",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "age",
+    "occupation",
+    "phone",
+    "address",
+    "id_number",
+];
+
+/// The lists, and the values each item has.
+pub const LISTS: &[(&str, &[&str])] = &[
+    ("parties", PARTY),
+    ("applicants", PARTY),
+    ("respondents", PARTY),
+    (
+        "sessions",
+        &[
+            "index",
+            "on_date",
+            "place",
+            "mediators",
+            "attendees",
+            "summary",
+            "result",
+        ],
+    ),
+    ("terms", &["index", "content", "due"]),
+    (
+        "followups",
+        &[
+            "index",
+            "on_date",
+            "visitor",
+            "performance",
+            "satisfaction",
+            "lawsuit",
+            "new_risk",
+            "measures",
+        ],
+    ),
+    ("contents", &["index", "title", "count", "note"]),
+];
+
+pub fn is_list(name: &str) -> bool {
+    LISTS.iter().any(|(l, _)| *l == name)
+}
+
+/// Whether `key` is a value a template may use, inside an item of `list`
+/// (item values first, then the case's) or outside any list.
+pub fn is_known(key: &str, list: Option<&str>) -> bool {
+    if let Some(l) = list
+        && let Some((_, keys)) = LISTS.iter().find(|(n, _)| *n == l)
+        && keys.contains(&key)
+    {
+        return true;
+    }
+    VALUES.iter().any(|(k, _)| *k == key)
+}
+
+pub type Item = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub values: Item,
+    pub lists: BTreeMap<String, Vec<Item>>,
+}
+
+impl Context {
+    pub fn value(&self, key: &str, item: Option<&Item>) -> String {
+        item.and_then(|i| i.get(key))
+            .or_else(|| self.values.get(key))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// True when the value is there and not empty, or the list has items.
+    pub fn has(&self, key: &str) -> bool {
+        self.lists
+            .get(key)
+            .map(|l| !l.is_empty())
+            .unwrap_or_else(|| self.values.get(key).is_some_and(|v| !v.is_empty()))
+    }
+}
+
+/// 2026年3月5日.
+pub fn chinese_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+fn date_text(v: Option<&Value>) -> String {
+    v.and_then(Value::as_str)
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .map(chinese_date)
+        .unwrap_or_default()
+}
+
+/// 12345 fen → 123.45元.
+pub fn yuan(fen: i64) -> String {
+    format!("{}.{:02}元", fen / 100, (fen % 100).abs())
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "是" } else { "否" }.into()
+}
+
+fn text(m: &Map<String, Value>, k: &str) -> String {
+    match m.get(k) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join("、"),
+        _ => String::new(),
+    }
+}
+
+fn labelled<T: Copy>(
+    raw: String,
+    parse: fn(&str, &str) -> tiaojie_ledger::Result<T>,
+    show: fn(T) -> &'static str,
+) -> String {
+    parse(&raw, "").map(|v| show(v).to_string()).unwrap_or(raw)
+}
+
+/// Everything about `case_id` a document may print, with personal numbers
+/// masked unless `privacy` allows them in full.
+pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<Context> {
+    let d = ledger.case_detail(case_id)?;
+    let mut v = Item::new();
+    let mut put = |k: &str, s: String| {
+        v.insert(k.to_string(), s);
+    };
+    put("number", d.row.number.clone());
+    put("unit_name", d.row.unit_name.clone());
+    put("unit_code", d.row.unit.clone());
+    put("received_on", chinese_date(d.row.received_on));
+    put("dispute_type", d.row.dispute_type.clone());
+    put("source", d.row.source.clone());
+    put(
+        "mediation_type",
+        labelled(
+            d.mediation_type.clone(),
+            tiaojie_ledger::domain::labels::MediationType::parse,
+            tiaojie_ledger::domain::labels::MediationType::label,
+        ),
+    );
+    put("facts", d.facts.clone());
+    put("requests", d.requests.clone());
+    put(
+        "amount",
+        if d.amount_fen > 0 {
+            yuan(d.amount_fen)
+        } else {
+            "无".into()
+        },
+    );
+    put("people_involved", d.people_involved.to_string());
+    put("petition_risk", yes_no(d.petition_risk));
+    put("criminal_risk", yes_no(d.criminal_risk));
+    put("key_persons", d.key_persons.clone());
+    put("mediator", d.mediator.clone().unwrap_or_default());
+    put("status", d.row.status.clone());
+    put(
+        "grade",
+        d.row.grade_name.clone().unwrap_or_else(|| "未评估".into()),
+    );
+    put("session_count", d.sessions_held.to_string());
+    let today = tiaojie_ledger::store::today();
+    put("today", chinese_date(today));
+
+    let mut parties = Vec::new();
+    for (i, p) in d.party_records.iter().enumerate() {
+        let mut item = Item::new();
+        item.insert("index".into(), (i + 1).to_string());
+        item.insert(
+            "side".into(),
+            labelled(text(p, "side"), Side::parse, Side::label),
+        );
+        item.insert("name".into(), text(p, "name"));
+        item.insert(
+            "gender".into(),
+            labelled(text(p, "gender"), Gender::parse, Gender::label),
+        );
+        item.insert("ethnicity".into(), text(p, "ethnicity"));
+        item.insert("birth_date".into(), date_text(p.get("birth_date")));
+        item.insert("age".into(), text(p, "age"));
+        item.insert("occupation".into(), text(p, "occupation"));
+        item.insert("phone".into(), privacy.phone(&text(p, "phone")));
+        item.insert("address".into(), text(p, "address"));
+        item.insert("id_number".into(), privacy.id_number(&text(p, "id_number")));
+        parties.push(item);
+    }
+    let names = |side: &str| -> String {
+        parties
+            .iter()
+            .filter(|p| p["side"] == side)
+            .map(|p| p["name"].clone())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    put("parties_copies", (parties.len() + 1).to_string());
+    put("applicants", names(Side::Applicant.label()));
+    put("respondents", names(Side::Respondent.label()));
+    put(
+        "parties_names",
+        parties
+            .iter()
+            .map(|p| p["name"].clone())
+            .collect::<Vec<_>>()
+            .join("、"),
+    );
+    let by_side = |side: &str| -> Vec<Item> {
+        parties
+            .iter()
+            .filter(|p| p["side"] == side)
+            .cloned()
+            .collect()
+    };
+    let applicants = by_side(Side::Applicant.label());
+    let respondents = by_side(Side::Respondent.label());
+
+    let sessions: Vec<Item> = d
+        .sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut item = Item::new();
+            item.insert("index".into(), (i + 1).to_string());
+            item.insert("on_date".into(), date_text(s.get("on_date")));
+            item.insert("place".into(), text(s, "place"));
+            item.insert("mediators".into(), text(s, "mediators"));
+            item.insert("attendees".into(), text(s, "attendees"));
+            item.insert("summary".into(), text(s, "summary"));
+            item.insert(
+                "result".into(),
+                labelled(
+                    text(s, "result"),
+                    SessionResult::parse,
+                    SessionResult::label,
+                ),
+            );
+            item
+        })
+        .collect();
+    let first_session = d.sessions.first().map(|s| date_text(s.get("on_date")));
+    let last_session = d.sessions.last().map(|s| date_text(s.get("on_date")));
+    put(
+        "mediation_from",
+        first_session.unwrap_or_else(|| chinese_date(d.row.received_on)),
+    );
+    put(
+        "mediation_to",
+        d.row
+            .closed_on
+            .map(chinese_date)
+            .or(last_session)
+            .unwrap_or_default(),
+    );
+
+    let mut terms = Vec::new();
+    match &d.agreement {
+        Some(a) => {
+            put(
+                "agreement_form",
+                labelled(a.form.clone(), AgreementForm::parse, AgreementForm::label),
+            );
+            put("agreement_on", chinese_date(a.on));
+            put(
+                "agreement_amount",
+                if a.amount_fen > 0 {
+                    yuan(a.amount_fen)
+                } else {
+                    "无".into()
+                },
+            );
+            for (i, t) in a.terms.iter().enumerate() {
+                let mut item = Item::new();
+                item.insert("index".into(), (i + 1).to_string());
+                item.insert("content".into(), t.content.clone());
+                item.insert(
+                    "due".into(),
+                    t.due.map(chinese_date).unwrap_or_else(|| "即时履行".into()),
+                );
+                terms.push(item);
+            }
+        }
+        None => {
+            for k in ["agreement_form", "agreement_on", "agreement_amount"] {
+                put(k, String::new());
+            }
+        }
+    }
+    let written = d.agreement.as_ref().is_some_and(|a| a.form == "written");
+    let oral = d.agreement.as_ref().is_some_and(|a| a.form == "oral");
+
+    let followups: Vec<Item> = d
+        .followups
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut item = Item::new();
+            item.insert("index".into(), (i + 1).to_string());
+            item.insert("on_date".into(), date_text(f.get("on_date")));
+            item.insert("visitor".into(), text(f, "visitor"));
+            item.insert("performance".into(), text(f, "performance"));
+            item.insert(
+                "satisfaction".into(),
+                labelled(
+                    text(f, "satisfaction"),
+                    tiaojie_ledger::domain::labels::Satisfaction::parse,
+                    tiaojie_ledger::domain::labels::Satisfaction::label,
+                ),
+            );
+            item.insert(
+                "lawsuit".into(),
+                yes_no(f.get("lawsuit").and_then(Value::as_i64).unwrap_or(0) != 0),
+            );
+            item.insert("new_risk".into(), text(f, "new_risk"));
+            item.insert("measures".into(), text(f, "measures"));
+            item
+        })
+        .collect();
+
+    put(
+        "closed_on",
+        d.row.closed_on.map(chinese_date).unwrap_or_default(),
+    );
+    put(
+        "closing_outcome",
+        d.closing_outcome
+            .clone()
+            .map(|o| labelled(o, ClosingOutcome::parse, ClosingOutcome::label))
+            .unwrap_or_default(),
+    );
+    put("filed_on", chinese_date(d.row.closed_on.unwrap_or(today)));
+
+    // 卷内目录: the file's documents in the official order, those the
+    // ledger holds counted, the mandatory ones always listed.
+    let entries: [(&str, usize, bool); 13] = [
+        ("申请书或受理登记表", 1, true),
+        ("人民调解权利义务告知书", 1, true),
+        ("当事人身份证明", parties.len(), true),
+        ("授权委托书", 0, false),
+        ("调查记录", 0, false),
+        ("证据材料", 0, false),
+        ("调解记录", sessions.len(), true),
+        (
+            if oral {
+                "口头协议登记表"
+            } else {
+                "人民调解协议书"
+            },
+            usize::from(written || oral),
+            true,
+        ),
+        ("履行凭证", d.performances.len(), false),
+        ("回访记录", followups.len(), false),
+        ("司法确认材料", 0, false),
+        ("卷宗情况说明", 0, false),
+        ("封底", 1, true),
+    ];
+    let mut contents = Vec::new();
+    for (title, count, mandatory) in entries {
+        if count == 0 && !mandatory {
+            continue;
+        }
+        let mut item = Item::new();
+        item.insert("index".into(), (contents.len() + 1).to_string());
+        item.insert("title".into(), title.into());
+        item.insert(
+            "count".into(),
+            if count > 0 {
+                format!("{count}份")
+            } else {
+                String::new()
+            },
+        );
+        item.insert(
+            "note".into(),
+            if count == 0 { "待补" } else { "" }.to_string(),
+        );
+        contents.push(item);
+    }
+
+    let mut lists = BTreeMap::new();
+    lists.insert("parties".to_string(), parties);
+    lists.insert("applicants".to_string(), applicants);
+    lists.insert("respondents".to_string(), respondents);
+    lists.insert("sessions".to_string(), sessions);
+    lists.insert("terms".to_string(), terms);
+    lists.insert("followups".to_string(), followups);
+    lists.insert("contents".to_string(), contents);
+    let mut values = v;
+    // Which agreement form the case has, for `requires` in templates.
+    let flag = |b: bool| if b { "是" } else { "" }.to_string();
+    values.insert("written_agreement".into(), flag(written));
+    values.insert("oral_agreement".into(), flag(oral));
+    Ok(Context { values, lists })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_amounts_as_printed() {
+        assert_eq!(
+            chinese_date(NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()),
+            "2026年3月5日"
+        );
+        assert_eq!(yuan(12_345), "123.45元");
+        assert_eq!(yuan(5), "0.05元");
+        assert!(is_known("name", Some("parties")));
+        assert!(is_known("number", Some("parties")));
+        assert!(!is_known("name", None));
+        assert!(!is_known("nonsense", Some("sessions")));
+    }
+}

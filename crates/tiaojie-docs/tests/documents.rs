@@ -1,0 +1,266 @@
+//! Every document of a case file, as DOCX and as PDF, checked by reading the
+//! text back out of the files: the DOCX's XML, and the PDF through
+//! `pdftotext` (poppler-utils). The PDFs are also rendered to PNG with
+//! `pdftoppm` and saved under `test-output/documents/` for a person to look at.
+
+mod support;
+
+use std::io::Read;
+use std::process::Command;
+use support::*;
+use tiaojie_docs::font::FontSource;
+use tiaojie_docs::{DocKind, Format, Privacy, Templates, render_case_document};
+use tiaojie_ledger::domain::labels::AgreementForm;
+
+fn docx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    // The text runs only, without the markup around them.
+    let mut text = String::new();
+    let mut rest = xml.as_str();
+    while let Some(i) = rest.find("<w:t") {
+        let after = &rest[i..];
+        if !(after.starts_with("<w:t>") || after.starts_with("<w:t ")) {
+            rest = &after[4..];
+            continue;
+        }
+        let start = after.find('>').unwrap() + 1;
+        let end = after.find("</w:t>").unwrap();
+        text.push_str(&after[start..end]);
+        rest = &after[end..];
+    }
+    text.replace("&amp;", "&")
+}
+
+fn pdf_text(path: &std::path::Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-layout"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is needed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn every_document_of_a_case_file_as_docx_and_pdf() {
+    let mut l = village();
+    let written = full_case(&mut l, "张三", "李四", AgreementForm::Written);
+    let oral = full_case(&mut l, "赵大", "钱二", AgreementForm::Oral);
+    let number = l.case_row(written).unwrap().number;
+    let oral_number = l.case_row(oral).unwrap().number;
+    let templates = Templates::builtin();
+    let fonts = FontSource::default();
+    let dir = output_dir("documents");
+    let mut pages = 0;
+    for &kind in DocKind::ALL {
+        let (case, names, num) = if kind == DocKind::OralAgreement {
+            (oral, ["赵大", "钱二"], &oral_number)
+        } else {
+            (written, ["张三", "李四"], &number)
+        };
+        let docx = render_case_document(
+            &l,
+            &templates,
+            kind,
+            case,
+            Format::Docx,
+            Privacy::MASKED,
+            &fonts,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", kind.key()));
+        let text = docx_text(&docx);
+        let title = templates.get(kind).unwrap().title.clone();
+        // Every document prints the case number and the parties' names,
+        // except the table of contents, which lists documents.
+        for want in [names[0], names[1], num.as_str()] {
+            if kind == DocKind::Contents && names.contains(&want) {
+                continue;
+            }
+            assert!(
+                text.contains(want),
+                "{}: DOCX lacks {want}: {text}",
+                kind.key()
+            );
+        }
+        assert!(
+            squeeze(&text).contains(&squeeze(&title)),
+            "{}: {title}",
+            kind.key()
+        );
+        std::fs::write(dir.join(format!("{}.docx", kind.key())), &docx).unwrap();
+
+        let pdf = render_case_document(
+            &l,
+            &templates,
+            kind,
+            case,
+            Format::Pdf,
+            Privacy::MASKED,
+            &fonts,
+        )
+        .unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let path = dir.join(format!("{}.pdf", kind.key()));
+        std::fs::write(&path, &pdf).unwrap();
+        let text = squeeze(&pdf_text(&path));
+        for want in [names[0], names[1], num.as_str()] {
+            if kind == DocKind::Contents && names.contains(&want) {
+                continue;
+            }
+            assert!(
+                text.contains(&squeeze(want)),
+                "{}: PDF lacks {want}: {text}",
+                kind.key()
+            );
+        }
+        assert!(
+            text.contains("第1页共"),
+            "{}: no page number: {text}",
+            kind.key()
+        );
+        // Personal numbers are masked by default.
+        assert!(!text.contains(&id_number(ZHANG_ID17)), "{}", kind.key());
+        assert!(!text.contains("13812345678"), "{}", kind.key());
+        let status = Command::new("pdftoppm")
+            .args(["-png", "-r", "70"])
+            .arg(&path)
+            .arg(dir.join(kind.key()))
+            .status()
+            .expect("pdftoppm (poppler-utils) is needed");
+        assert!(status.success());
+        pages += std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| {
+                let n = e
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .to_string();
+                n.starts_with(kind.key()) && n.ends_with(".png")
+            })
+            .count();
+    }
+    assert!(pages >= DocKind::ALL.len());
+    println!(
+        "documents: {} kinds, {pages} PDF pages rendered to {}",
+        DocKind::ALL.len(),
+        dir.display()
+    );
+}
+
+#[test]
+fn the_agreement_prints_its_terms_and_full_numbers_only_when_allowed() {
+    let mut l = village();
+    let case = full_case(&mut l, "张三", "李四", AgreementForm::Written);
+    let t = Templates::builtin();
+    let f = FontSource::default();
+    let masked = docx_text(
+        &render_case_document(
+            &l,
+            &t,
+            DocKind::Agreement,
+            case,
+            Format::Docx,
+            Privacy::MASKED,
+            &f,
+        )
+        .unwrap(),
+    );
+    assert!(
+        masked.contains("李四于2026年3月20日前拆除越界围墙"),
+        "{masked}"
+    );
+    assert!(masked.contains("800.00元"), "{masked}");
+    assert!(masked.contains("4303**********"), "{masked}");
+    assert!(masked.contains("138****5678"), "{masked}");
+    assert!(!masked.contains(&id_number(ZHANG_ID17)));
+    let full = docx_text(
+        &render_case_document(
+            &l,
+            &t,
+            DocKind::Agreement,
+            case,
+            Format::Docx,
+            Privacy::FULL,
+            &f,
+        )
+        .unwrap(),
+    );
+    assert!(full.contains(&id_number(ZHANG_ID17)), "{full}");
+    assert!(full.contains("13812345678"));
+}
+
+#[test]
+fn a_document_the_case_has_no_data_for_is_refused_in_words() {
+    let mut l = village();
+    let c = l.open_case(&intake("张三", "李四", day(3, 2))).unwrap();
+    let t = Templates::builtin();
+    let f = FontSource::default();
+    for (kind, words) in [
+        (DocKind::Agreement, "没有书面调解协议"),
+        (DocKind::OralAgreement, "没有口头协议"),
+        (DocKind::SessionRecord, "还没有调解记录"),
+        (DocKind::FollowupRecord, "还没有回访记录"),
+    ] {
+        let e =
+            render_case_document(&l, &t, kind, c.id, Format::Pdf, Privacy::MASKED, &f).unwrap_err();
+        assert!(e.is_user_error());
+        assert!(e.to_string().contains(words), "{}: {e}", kind.key());
+    }
+    // The intake form needs nothing more than the intake.
+    render_case_document(
+        &l,
+        &t,
+        DocKind::Intake,
+        c.id,
+        Format::Pdf,
+        Privacy::MASKED,
+        &f,
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_long_statement_of_facts_runs_over_pages_without_losing_a_character() {
+    let mut l = village();
+    let mut i = intake("张三", "李四", day(3, 2));
+    let long: String = (1..=400).map(|n| format!("第{n}句事实经过。")).collect();
+    i.facts = long.clone();
+    let c = l.open_case(&i).unwrap();
+    let dir = output_dir("documents");
+    let pdf = render_case_document(
+        &l,
+        &Templates::builtin(),
+        DocKind::Intake,
+        c.id,
+        Format::Pdf,
+        Privacy::MASKED,
+        &FontSource::default(),
+    )
+    .unwrap();
+    let path = dir.join("long-intake.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let text = squeeze(&pdf_text(&path));
+    assert!(text.contains("第2页共"), "{text}");
+    for n in [1, 137, 275, 400] {
+        assert!(
+            text.contains(&format!("第{n}句事实经过。")),
+            "sentence {n} lost"
+        );
+    }
+}
