@@ -4,9 +4,11 @@
 //! same error shape as every other mistake.
 
 mod case;
+mod docs;
 mod hub;
 
 pub use case::*;
+pub use docs::*;
 pub use hub::*;
 
 use clap::{Args, Parser, Subcommand};
@@ -60,6 +62,14 @@ pub enum Command {
     Scheme(SchemeCommand),
     /// 统计
     Stats(StatsArgs),
+    /// 生成案件文书（受理登记表、调解协议书等，DOCX 或 PDF）
+    Doc(DocArgs),
+    /// 导出台账（Excel），可按条件筛选
+    Export(ExportArgs),
+    /// 导入原有的 Excel 台账（先检查全部行，全部通过才导入）
+    Import(ImportArgs),
+    /// 月报（Excel）：本单位或含下级单位
+    Report(ReportArgs),
     /// 事件的导出与导入（在两本台账之间传递）
     #[command(subcommand)]
     Events(EventsCommand),

@@ -3,6 +3,7 @@
 
 mod admin;
 mod case;
+mod docs;
 mod hub;
 mod intake;
 mod report;
@@ -61,6 +62,10 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Screening(c) => admin::screening(ledger, c, out),
         Command::Scheme(c) => admin::scheme(ledger, c, out),
         Command::Stats(args) => report::stats(ledger, args, out),
+        Command::Doc(args) => docs::doc(ledger, args, out),
+        Command::Export(args) => docs::export(ledger, args, out),
+        Command::Import(args) => docs::import(ledger, args, out),
+        Command::Report(args) => docs::report(ledger, args, out),
         Command::Events(c) => admin::events(ledger, c, out),
         Command::Demo => demo::run(ledger, &path, out),
         Command::Sync(args) => sync::run(ledger, args, out),

@@ -13,6 +13,18 @@ use tiaojie_ledger::store::queries::{CaseFilter, CaseRow, DueVisit, Page, Scope,
 use tiaojie_ledger::store::{Count, Stats, StatsFilter};
 
 pub fn list(ledger: &Ledger, a: CaseListArgs, out: Output) -> CliResult<()> {
+    let page = a.page.max(1);
+    let size = a.page_size.clamp(1, 1000);
+    let filter = filter_of(ledger, a)?;
+    let result = ledger.list_cases(&filter)?;
+    out.emit(&result, |p| {
+        let pages = p.total.div_ceil(u64::from(size)).max(1);
+        format!("{}共 {} 件，第 {page}/{pages} 页", list_text(p), p.total)
+    })
+}
+
+/// The ledger filter the list flags describe (the export uses the same).
+pub fn filter_of(ledger: &Ledger, a: CaseListArgs) -> CliResult<CaseFilter> {
     let scheme = ledger.scheme()?;
     let grades = a
         .grades
@@ -57,11 +69,7 @@ pub fn list(ledger: &Ledger, a: CaseListArgs, out: Output) -> CliResult<()> {
         offset: (page - 1).saturating_mul(size),
         limit: size,
     };
-    let result = ledger.list_cases(&filter)?;
-    out.emit(&result, |p| {
-        let pages = p.total.div_ceil(u64::from(size)).max(1);
-        format!("{}共 {} 件，第 {page}/{pages} 页", list_text(p), p.total)
-    })
+    Ok(filter)
 }
 
 /// The ledger table for people.

@@ -1,0 +1,225 @@
+//! Documents, the Excel ledger in and out, the monthly report.
+
+use super::{my_unit, unit_code};
+use crate::cli::{DocArgs, ExportArgs, ImportArgs, ReportArgs};
+use crate::error::{CliError, CliResult};
+use crate::output::Output;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tiaojie_docs::font::FontSource;
+use tiaojie_docs::import::{Field, apply_import, plan_import};
+use tiaojie_docs::{DocKind, DocsError, Format, Privacy, Templates, render_case_document};
+use tiaojie_ledger::Ledger;
+
+impl From<DocsError> for CliError {
+    fn from(e: DocsError) -> Self {
+        match e {
+            DocsError::Ledger(l) => CliError::Ledger(l),
+            DocsError::Invalid { field, message } => CliError::input(field, message),
+            DocsError::Io(e) => CliError::Io(format!("读写文件失败：{e}")),
+            DocsError::Write(m) => CliError::Io(m),
+        }
+    }
+}
+
+fn privacy(full: bool) -> Privacy {
+    if full { Privacy::FULL } else { Privacy::MASKED }
+}
+
+fn write(path: &Path, bytes: &[u8]) -> CliResult<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::Io(format!("无法创建文件夹“{}”：{e}", dir.display())))?;
+    }
+    // Written beside, then renamed: a half-written file never has the name.
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| CliError::Io(format!("无法写入“{}”：{e}", path.display())))
+}
+
+pub fn doc(ledger: &Ledger, a: DocArgs, out: Output) -> CliResult<()> {
+    let case = ledger.resolve_case(&a.case)?;
+    let format = Format::parse(&a.format)?;
+    let templates = match &a.templates {
+        Some(dir) => Templates::with_overrides(dir)?,
+        None => Templates::builtin(),
+    };
+    let fonts = FontSource {
+        path: a.font.clone(),
+    };
+    let number = ledger.case_row(case)?.number;
+    if a.kind.trim() == "all" {
+        let mut made = Vec::new();
+        let mut skipped = Vec::new();
+        for &kind in DocKind::ALL {
+            match render_case_document(
+                ledger,
+                &templates,
+                kind,
+                case,
+                format,
+                privacy(a.full_numbers),
+                &fonts,
+            ) {
+                Ok(bytes) => {
+                    let name = format!(
+                        "{:02}-{}.{}",
+                        made.len() + 1,
+                        kind.label(),
+                        format.extension()
+                    );
+                    let path = a.out.join(name);
+                    write(&path, &bytes)?;
+                    made.push(path.display().to_string());
+                }
+                Err(DocsError::Invalid { message, field })
+                    if field != "font" && field != "template" =>
+                {
+                    skipped.push(
+                        json!({"kind": kind.key(), "label": kind.label(), "reason": message}),
+                    );
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let result = json!({"ok": true, "case": number, "files": made, "skipped": skipped});
+        return out.emit(&result, |r| {
+            let mut s = format!("已生成 {} 的卷宗文书 {} 份：\n", number, made.len());
+            for f in r["files"].as_array().into_iter().flatten() {
+                s.push_str(&format!("  {}\n", f.as_str().unwrap_or_default()));
+            }
+            for k in r["skipped"].as_array().into_iter().flatten() {
+                s.push_str(&format!(
+                    "  未生成{}：{}\n",
+                    k["label"].as_str().unwrap_or_default(),
+                    k["reason"].as_str().unwrap_or_default()
+                ));
+            }
+            s
+        });
+    }
+    let kind = DocKind::parse(&a.kind)?;
+    let bytes = render_case_document(
+        ledger,
+        &templates,
+        kind,
+        case,
+        format,
+        privacy(a.full_numbers),
+        &fonts,
+    )?;
+    write(&a.out, &bytes)?;
+    let result = json!({"ok": true, "case": number, "kind": kind.key(), "file": a.out.display().to_string(), "bytes": bytes.len()});
+    out.emit(&result, |_| {
+        format!("已生成{}（{}）：{}", kind.label(), number, a.out.display())
+    })
+}
+
+pub fn export(ledger: &Ledger, a: ExportArgs, out: Output) -> CliResult<()> {
+    let filter = super::report::filter_of(ledger, a.filter)?;
+    let bytes = tiaojie_docs::xlsx::export_ledger(ledger, &filter, privacy(a.full_numbers))?;
+    let count = ledger.list_cases(&filter)?.total;
+    write(&a.out, &bytes)?;
+    let result = json!({"ok": true, "cases": count, "file": a.out.display().to_string()});
+    out.emit(&result, |_| {
+        format!(
+            "已导出台账 {count} 件：{}{}",
+            a.out.display(),
+            if a.full_numbers {
+                "（含完整身份证号、电话，请妥善保管）"
+            } else {
+                ""
+            }
+        )
+    })
+}
+
+pub fn import(ledger: &mut Ledger, a: ImportArgs, out: Output) -> CliResult<()> {
+    let bytes = std::fs::read(&a.file)
+        .map_err(|e| CliError::input("file", format!("无法读取文件“{}”：{e}", a.file.display())))?;
+    let mut mapping: BTreeMap<String, Option<Field>> = BTreeMap::new();
+    for m in &a.map {
+        let (header, field) = m.split_once('=').ok_or_else(|| {
+            CliError::input("map", format!("“{m}”应写成 表头=字段，如 基本案情=facts"))
+        })?;
+        let field = match field.trim() {
+            "ignore" | "忽略" | "" => None,
+            f => Some(Field::parse(f)?),
+        };
+        mapping.insert(header.trim().to_string(), field);
+    }
+    let plan = plan_import(ledger, &bytes, &mapping)?;
+    if !out.json {
+        eprintln!(
+            "工作表“{}”，表头在第 {} 行。列对应：",
+            plan.sheet, plan.header_line
+        );
+        for c in &plan.columns {
+            eprintln!(
+                "  {} 列“{}” → {}",
+                c.letter,
+                c.header,
+                c.field.map(|f| f.label()).unwrap_or("（不导入）")
+            );
+        }
+        eprintln!(
+            "共 {} 行：通过检查 {} 行，未通过 {} 行。",
+            plan.rows.len(),
+            plan.ok_rows(),
+            plan.failed_rows
+        );
+    }
+    if plan.failed_rows > 0 {
+        let mut lines: Vec<String> = plan
+            .errors
+            .iter()
+            .take(50)
+            .map(|e| format!("第 {} 行〔{}〕{}", e.line, e.column, e.message))
+            .collect();
+        if plan.errors.len() > 50 {
+            lines.push(format!("……共 {} 处问题", plan.errors.len()));
+        }
+        return Err(CliError::Input {
+            code: "import_rejected",
+            message: format!(
+                "有 {} 行未通过检查，没有导入任何数据：\n{}",
+                plan.failed_rows,
+                lines.join("\n")
+            ),
+            field: Some("rows".into()),
+        });
+    }
+    if a.dry_run {
+        let result =
+            json!({"ok": true, "dry_run": true, "rows": plan.rows.len(), "columns": plan.columns});
+        return out.emit(&result, |_| {
+            format!(
+                "检查通过：{} 行可以导入（未导入，去掉 --dry-run 即导入）",
+                plan.rows.len()
+            )
+        });
+    }
+    let report = apply_import(ledger, &plan)?;
+    out.emit(&report, |r| {
+        format!(
+            "已导入 {} 件；{} 件台账中已有，未重复导入。",
+            r.added, r.existing
+        )
+    })
+}
+
+pub fn report(ledger: &Ledger, a: ReportArgs, out: Output) -> CliResult<()> {
+    let unit = match &a.unit {
+        Some(u) => unit_code(ledger, u)?,
+        None => my_unit(ledger)?,
+    };
+    let r = tiaojie_docs::report::monthly_report(ledger, &unit, a.subtree, &a.month)?;
+    let bytes = tiaojie_docs::report::report_xlsx(&r)?;
+    write(&a.out, &bytes)?;
+    let result = json!({"ok": true, "title": r.title, "cases": r.total.total, "file": a.out.display().to_string()});
+    out.emit(&result, |_| {
+        format!("已生成《{}》：{}", r.title, a.out.display())
+    })
+}
