@@ -58,6 +58,14 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::stats::unit_grid,
             commands::sync::sync_status,
             commands::sync::sync_now,
+            commands::paperwork::document_kinds,
+            commands::paperwork::make_documents,
+            commands::paperwork::export_ledger,
+            commands::paperwork::monthly_report,
+            commands::paperwork::import_fields,
+            commands::paperwork::import_preview,
+            commands::paperwork::import_apply,
+            commands::paperwork::open_path,
         ])
 }
 

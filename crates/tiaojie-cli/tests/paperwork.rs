@@ -126,10 +126,7 @@ fn documents_export_import_and_the_monthly_report() {
     assert_eq!(fresh.ok(&["case", "list"])["total"], 0);
     let (err, _) = fresh.refused(&["import", "--file", one.to_str().unwrap()]);
     assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .contains("无法读取 Excel"),
+        err["message"].as_str().unwrap().contains("无法读取 Excel"),
         "{err}"
     );
 

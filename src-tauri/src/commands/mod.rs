@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod handover;
+pub mod paperwork;
 pub mod reference;
 pub mod roster;
 pub mod setup;
