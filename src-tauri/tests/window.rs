@@ -117,7 +117,8 @@ async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
     let (url, state) = hub(dir.path()).await;
     let village_code = code(&state, VILLAGE).await;
     let display = Display::get();
-    let driver = TauriDriver::start(&display, &dir.path().join("app.sqlite3"));
+    let db = dir.path().join("app.sqlite3");
+    let driver = TauriDriver::start(&display, &db);
     let d = Driver::start(&driver.url, &app_binary()).await;
     first_run(&d, &url, &village_code, VILLAGE, "青山村调解室", 1).await;
     d.screenshot(&screenshot_path("02-today-empty")).await;
@@ -207,6 +208,17 @@ async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
         "提请上交至双马派出所调解中心",
     )
     .await;
+    // The case file's documents, made from what the case holds so far.
+    d.click("[data-testid=doc-make]").await;
+    d.wait_text("[data-testid=doc-made]", "受理登记表.pdf")
+        .await;
+    d.wait_text("[data-testid=doc-made]", "未生成人民调解协议书")
+        .await;
+    let made = support::output_dir(&db).join("文书").join(&number);
+    for name in ["受理登记表.pdf", "调解记录.pdf", "卷宗封面.pdf"] {
+        let pdf = std::fs::read(made.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(pdf.starts_with(b"%PDF-"), "{name}");
+    }
     d.screenshot(&screenshot_path("05-case-detail")).await;
     d.click("[data-testid=menu-ledger]").await;
     d.wait_any_text("[data-testid=case-row]", &number).await;

@@ -79,6 +79,11 @@ pub struct TauriDriver {
     pub url: String,
 }
 
+/// Where the app run on the ledger `db` saves the files it makes.
+pub fn output_dir(db: &Path) -> std::path::PathBuf {
+    db.with_extension("output")
+}
+
 impl TauriDriver {
     /// The app it starts will use the ledger at `db`.
     pub fn start(display: &Display, db: &Path) -> TauriDriver {
@@ -95,6 +100,8 @@ impl TauriDriver {
             ])
             .env("DISPLAY", &display.name)
             .env("TIAOJIE_DB", db)
+            // Documents and exports go beside the ledger, not into $HOME.
+            .env("TIAOJIE_OUTPUT_DIR", output_dir(db))
             // Software rendering: a virtual display has no GPU.
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .env("LIBGL_ALWAYS_SOFTWARE", "1")

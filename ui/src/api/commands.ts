@@ -11,6 +11,24 @@ import type {
 
 export const SYNC_STATUS_EVENT = 'sync-status'
 
+/** A closed vocabulary entry: stable key, Chinese label. */
+export interface Named { key: string, label: string }
+export interface MadeDocuments { files: string[], skipped: [string, string][], folder: string }
+export interface SavedFile { path: string, count: number }
+/** An Excel file (base64) and the columns the person re-assigned. */
+export interface ImportInput { content: string, mapping: Record<string, string> }
+export interface ImportColumn { column: number, letter: string, header: string, field: string | null }
+export interface ImportRowError { line: number, column: string, message: string }
+export interface ImportPlan {
+  sheet: string
+  header_line: number
+  columns: ImportColumn[]
+  rows: { line: number, values: Record<string, string>, errors: ImportRowError[] }[]
+  errors: ImportRowError[]
+  failed_rows: number
+}
+export interface ImportReport { added: number, existing: number }
+
 export const api = {
   appStatus: () => call<AppStatus>('app_status'),
   setupStandalone: (unit: UnitInput, mediator_name: string) =>
@@ -61,6 +79,17 @@ export const api = {
     call<MediatorSpec[]>('set_mediator_active', { id, active }),
   stats: (filter: StatsFilter) => call<Stats>('stats', { filter }),
   unitGrid: () => call<UnitGridCell[]>('unit_grid'),
+
+  documentKinds: () => call<Named[]>('document_kinds'),
+  makeDocuments: (case_id: Id, kind: string, format: 'pdf' | 'docx', full_numbers: boolean) =>
+    call<MadeDocuments>('make_documents', { case_id, kind, format, full_numbers }),
+  exportLedger: (filter: CaseFilter, full_numbers: boolean) =>
+    call<SavedFile>('export_ledger', { filter, full_numbers }),
+  monthlyReport: (month: string, subtree: boolean) => call<SavedFile>('monthly_report', { month, subtree }),
+  importFields: () => call<Named[]>('import_fields'),
+  importPreview: (input: ImportInput) => call<ImportPlan>('import_preview', { input }),
+  importApply: (input: ImportInput) => call<ImportReport>('import_apply', { input }),
+  openPath: (path: string) => call<void>('open_path', { path }),
 
   syncStatus: () => call<SyncStatus>('sync_status'),
   syncNow: () => call<SyncStatus>('sync_now'),
