@@ -425,3 +425,30 @@ mod tests {
         assert_ne!(t.get(DocKind::Agreement).unwrap().title, "告知书（某县）");
     }
 }
+
+#[cfg(test)]
+mod readme {
+    /// The template guide a county reads lists every value and list there is.
+    #[test]
+    fn the_template_guide_names_every_placeholder() {
+        let guide = include_str!("../../../assets/templates/README.md");
+        for (key, _) in crate::context::VALUES {
+            assert!(
+                guide.contains(&format!("`{{{key}}}`")),
+                "README lacks {{{key}}}"
+            );
+        }
+        for (list, items) in crate::context::LISTS {
+            assert!(
+                guide.contains(&format!("`{list}`")),
+                "README lacks list {list}"
+            );
+            for i in *items {
+                assert!(
+                    guide.contains(&format!("`{{{i}}}`")),
+                    "README lacks {{{i}}}"
+                );
+            }
+        }
+    }
+}

@@ -184,10 +184,14 @@ pub fn monthly_report<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     month: String,
+    unit: Option<String>,
     subtree: bool,
 ) -> CmdResult<Saved> {
     let ledger = state.ledger()?;
-    let unit = ledger.device()?.unit_code;
+    let unit = match unit {
+        Some(u) => u,
+        None => ledger.device()?.unit_code,
+    };
     let r = tiaojie_docs::report::monthly_report(&ledger, &unit, subtree, &month)?;
     let bytes = tiaojie_docs::report::report_xlsx(&r)?;
     let path = output_dir(&app)?.join(format!("{}.xlsx", file_safe(&r.title)));

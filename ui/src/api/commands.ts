@@ -85,7 +85,8 @@ export const api = {
     call<MadeDocuments>('make_documents', { case_id, kind, format, full_numbers }),
   exportLedger: (filter: CaseFilter, full_numbers: boolean) =>
     call<SavedFile>('export_ledger', { filter, full_numbers }),
-  monthlyReport: (month: string, subtree: boolean) => call<SavedFile>('monthly_report', { month, subtree }),
+  monthlyReport: (month: string, unit: string | null, subtree: boolean) =>
+    call<SavedFile>('monthly_report', { month, unit, subtree }),
   importFields: () => call<Named[]>('import_fields'),
   importPreview: (input: ImportInput) => call<ImportPlan>('import_preview', { input }),
   importApply: (input: ImportInput) => call<ImportReport>('import_apply', { input }),
