@@ -220,6 +220,9 @@ async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
         assert!(pdf.starts_with(b"%PDF-"), "{name}");
     }
     d.screenshot(&screenshot_path("05-case-detail")).await;
+    d.script("document.querySelector('[data-testid=doc-made]').scrollIntoView({block: 'center'})")
+        .await;
+    d.screenshot(&screenshot_path("05b-case-documents")).await;
     d.click("[data-testid=menu-ledger]").await;
     d.wait_any_text("[data-testid=case-row]", &number).await;
     d.screenshot(&screenshot_path("06-ledger")).await;
