@@ -16,6 +16,8 @@ pub enum CliError {
     },
     /// The machine failed (writing a file, creating a directory).
     Io(String),
+    /// The ledger's records are not what was written (a broken hash chain).
+    Integrity(String),
     /// The hub, the network or the sync refused; `exit` says whose fault.
     Remote {
         code: String,
@@ -69,6 +71,7 @@ impl CliError {
             CliError::Ledger(e) => e.code(),
             CliError::Input { code, .. } => code,
             CliError::Io(_) => "io",
+            CliError::Integrity(_) => "chain_broken",
             CliError::Remote { code, .. } => code,
         }
     }
@@ -77,7 +80,7 @@ impl CliError {
         match self {
             CliError::Ledger(e) => e.field(),
             CliError::Input { field, .. } => field.as_deref(),
-            CliError::Io(_) | CliError::Remote { .. } => None,
+            CliError::Io(_) | CliError::Integrity(_) | CliError::Remote { .. } => None,
         }
     }
 
@@ -87,7 +90,7 @@ impl CliError {
             CliError::Ledger(e) if e.is_user_error() => 2,
             CliError::Input { .. } => 2,
             CliError::Remote { exit, .. } => *exit,
-            CliError::Ledger(_) | CliError::Io(_) => 1,
+            CliError::Ledger(_) | CliError::Io(_) | CliError::Integrity(_) => 1,
         }
     }
 }
@@ -98,6 +101,7 @@ impl fmt::Display for CliError {
             CliError::Ledger(e) => write!(f, "{e}"),
             CliError::Input { message, .. } => f.write_str(message),
             CliError::Io(message) => f.write_str(message),
+            CliError::Integrity(message) => f.write_str(message),
             CliError::Remote { message, .. } => f.write_str(message),
         }
     }

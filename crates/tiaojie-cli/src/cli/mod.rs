@@ -70,6 +70,8 @@ pub enum Command {
     Import(ImportArgs),
     /// 月报（Excel）：本单位或含下级单位
     Report(ReportArgs),
+    /// 检查本机台账的哈希链：每条记录都在、未被改动、顺序未变
+    Verify,
     /// 事件的导出与导入（在两本台账之间传递）
     #[command(subcommand)]
     Events(EventsCommand),

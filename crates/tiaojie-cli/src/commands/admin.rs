@@ -250,3 +250,22 @@ pub fn events(ledger: &mut Ledger, command: EventsCommand, out: Output) -> CliRe
         }
     }
 }
+
+/// Walks the device's hash chain; a break is reported with its position and
+/// exits 1 (the records, not the person's input, are wrong).
+pub fn verify(ledger: &Ledger, out: Output) -> CliResult<()> {
+    let report = ledger.verify_chain()?;
+    if let Some(b) = &report.broken {
+        return Err(CliError::Integrity(format!(
+            "台账哈希链在第 {} 条记录处断开：{}（此前 {} 条完好）",
+            b.seq, b.message, report.checked
+        )));
+    }
+    out.emit(&report, |r| {
+        format!(
+            "台账完好：本机 {} 条记录的哈希链完整，最新哈希 {}",
+            r.checked,
+            &r.head[..16]
+        )
+    })
+}

@@ -66,6 +66,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Export(args) => docs::export(ledger, args, out),
         Command::Import(args) => docs::import(ledger, args, out),
         Command::Report(args) => docs::report(ledger, args, out),
+        Command::Verify => admin::verify(ledger, out),
         Command::Events(c) => admin::events(ledger, c, out),
         Command::Demo => demo::run(ledger, &path, out),
         Command::Sync(args) => sync::run(ledger, args, out),

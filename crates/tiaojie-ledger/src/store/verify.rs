@@ -1,0 +1,175 @@
+//! Checking this device's hash chain: every own event, in sequence order, is
+//! there, says it is the event at its place, and links to the one before.
+//! A changed, removed or moved event is named by its position.
+
+use super::Ledger;
+use crate::chain;
+use crate::error::Result;
+use crate::event::Event;
+use rusqlite::params;
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakKind {
+    /// An event of the sequence is not in the log.
+    Missing,
+    /// The event's bytes are not what was linked when it was written.
+    Modified,
+    /// The event at this place says it belongs at another.
+    Reordered,
+    /// The events are consistent but the device's record of its latest
+    /// link or sequence number is not.
+    Head,
+}
+
+/// The first broken link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainBreak {
+    /// The sequence number (position) where the chain breaks.
+    pub seq: i64,
+    pub event_id: Option<Uuid>,
+    pub kind: BreakKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    pub device: Uuid,
+    /// Events checked before the break (all of them when intact).
+    pub checked: u64,
+    /// The link after the last good event.
+    pub head: String,
+    pub broken: Option<ChainBreak>,
+}
+
+impl ChainReport {
+    pub fn intact(&self) -> bool {
+        self.broken.is_none()
+    }
+}
+
+impl Ledger {
+    /// Walks this device's own events from the first and stops at the first
+    /// broken link.
+    pub fn verify_chain(&self) -> Result<ChainReport> {
+        let device = self.device()?;
+        let (next_seq, last_link): (i64, String) = self.conn().query_row(
+            "SELECT next_seq, last_link FROM device WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT seq, id, raw, link FROM events WHERE device = ?1 ORDER BY seq")?;
+        let mut rows = stmt.query(params![device.device_id.to_string()])?;
+        let mut link = chain::GENESIS;
+        let mut expected = 1i64;
+        let mut checked = 0u64;
+        let report = |checked, link: &chain::Link, broken| ChainReport {
+            device: device.device_id,
+            checked,
+            head: chain::to_hex(link),
+            broken,
+        };
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let id: String = r.get(1)?;
+            let raw: String = r.get(2)?;
+            let stored: Option<String> = r.get(3)?;
+            let event_id = Uuid::parse_str(&id).ok();
+            let brk = |kind, message: String| ChainBreak {
+                seq,
+                event_id,
+                kind,
+                message,
+            };
+            if seq != expected {
+                return Ok(report(
+                    checked,
+                    &link,
+                    Some(ChainBreak {
+                        seq: expected,
+                        event_id: None,
+                        kind: BreakKind::Missing,
+                        message: format!("第 {expected} 条事件缺失（下一条是第 {seq} 条）"),
+                    }),
+                ));
+            }
+            let parsed: Option<Event> = serde_json::from_str(&raw).ok();
+            match parsed {
+                None => {
+                    return Ok(report(
+                        checked,
+                        &link,
+                        Some(brk(
+                            BreakKind::Modified,
+                            format!("第 {seq} 条事件的内容已无法读取"),
+                        )),
+                    ));
+                }
+                Some(ev) if ev.device != device.device_id || ev.seq != seq => {
+                    return Ok(report(
+                        checked,
+                        &link,
+                        Some(brk(
+                            BreakKind::Reordered,
+                            format!("第 {seq} 条位置上是本应在第 {} 条的事件", ev.seq),
+                        )),
+                    ));
+                }
+                Some(ev) if Some(ev.id) != event_id => {
+                    return Ok(report(
+                        checked,
+                        &link,
+                        Some(brk(
+                            BreakKind::Modified,
+                            format!("第 {seq} 条事件的编号与内容不符"),
+                        )),
+                    ));
+                }
+                Some(_) => {}
+            }
+            let next = chain::next(&link, raw.as_bytes());
+            if stored.as_deref() != Some(chain::to_hex(&next).as_str()) {
+                return Ok(report(
+                    checked,
+                    &link,
+                    Some(brk(
+                        BreakKind::Modified,
+                        format!("第 {seq} 条事件与写入时的内容不同（哈希链在此断开）"),
+                    )),
+                ));
+            }
+            link = next;
+            checked += 1;
+            expected += 1;
+        }
+        if expected != next_seq {
+            return Ok(report(
+                checked,
+                &link,
+                Some(ChainBreak {
+                    seq: expected,
+                    event_id: None,
+                    kind: BreakKind::Missing,
+                    message: format!("第 {expected} 条至第 {} 条事件缺失", next_seq - 1),
+                }),
+            ));
+        }
+        if last_link != chain::to_hex(&link) {
+            return Ok(report(
+                checked,
+                &link,
+                Some(ChainBreak {
+                    seq: expected - 1,
+                    event_id: None,
+                    kind: BreakKind::Head,
+                    message: "本机记录的最新哈希与事件不符".into(),
+                }),
+            ));
+        }
+        Ok(report(checked, &link, None))
+    }
+}
