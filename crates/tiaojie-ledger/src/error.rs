@@ -60,7 +60,7 @@ pub enum LedgerError {
     #[error("台账文件迁移失败：{0}")]
     Migration(#[from] rusqlite_migration::Error),
 
-    #[error("数据库错误：{0}")]
+    #[error("{}", sqlite_message(.0))]
     Sqlite(#[from] rusqlite::Error),
 
     #[error("数据格式错误：{0}")]
@@ -91,6 +91,12 @@ impl LedgerError {
             LedgerError::NotYours(_) => "not_yours",
             LedgerError::EventMismatch(_) => "event_mismatch",
             LedgerError::Migration(_) => "migration",
+            LedgerError::Sqlite(e) if sqlite_code(e) == Some(rusqlite::ErrorCode::DiskFull) => {
+                "disk_full"
+            }
+            LedgerError::Sqlite(e) if sqlite_code(e) == Some(rusqlite::ErrorCode::NotADatabase) => {
+                "not_a_ledger"
+            }
             LedgerError::Sqlite(_) => "database",
             LedgerError::Json(_) => "json",
         }
@@ -132,6 +138,31 @@ impl LedgerError {
             LedgerError::Invalid { field, .. } => Some(field),
             _ => None,
         }
+    }
+}
+
+fn sqlite_code(e: &rusqlite::Error) -> Option<rusqlite::ErrorCode> {
+    e.sqlite_error_code()
+}
+
+/// What a person is told when the database itself fails: the common causes
+/// in words, anything else with SQLite's own text.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    match sqlite_code(e) {
+        Some(rusqlite::ErrorCode::DiskFull) => {
+            "磁盘空间不足（或台账已达到设定的大小上限），本次操作没有保存：请清理磁盘后重试".into()
+        }
+        Some(rusqlite::ErrorCode::ReadOnly) => "台账文件只读，本次操作没有保存".into(),
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
+            "台账正被另一个程序使用，请稍后重试".into()
+        }
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            "这不是台账文件，或文件已损坏、被改动，或口令不正确".into()
+        }
+        Some(rusqlite::ErrorCode::SystemIoFailure) => {
+            "读写台账文件失败（磁盘故障？），本次操作没有保存".into()
+        }
+        _ => format!("数据库错误：{e}"),
     }
 }
 

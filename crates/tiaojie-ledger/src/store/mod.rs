@@ -97,6 +97,29 @@ impl Ledger {
         })
     }
 
+    /// How much the ledger holds, in bytes (its pages, wherever SQLite keeps
+    /// them at the moment).
+    pub fn stored_bytes(&self) -> Result<u64> {
+        let bytes: i64 = self.conn.query_row(
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(bytes.max(0) as u64)
+    }
+
+    /// Keeps the ledger file under `max_bytes` (a quota on a shared disk):
+    /// a change that would grow it past that fails with a disk-full error
+    /// and writes nothing, as a full disk does.
+    pub fn limit_size(&self, max_bytes: u64) -> Result<u64> {
+        let page: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let page = page.max(1) as u64;
+        let pages = (max_bytes / page).clamp(1, i64::MAX as u64);
+        let sql = format!("PRAGMA max_page_count = {pages}");
+        let set: i64 = self.conn.query_row(&sql, [], |r| r.get(0))?;
+        Ok(set as u64 * page)
+    }
+
     /// Names the person at the keyboard; recorded on every event written.
     pub fn set_actor(&mut self, actor: Option<String>) {
         self.actor = actor
