@@ -49,6 +49,10 @@ pub enum LedgerError {
     #[error("{0}")]
     State(String),
 
+    /// The ledger is encrypted and was opened without its key.
+    #[error("{0}")]
+    Locked(String),
+
     /// The record belongs to another unit.
     #[error("{0}")]
     NotYours(String),
@@ -89,6 +93,7 @@ impl LedgerError {
             LedgerError::NotFound { .. } => "not_found",
             LedgerError::State(_) => "invalid_state",
             LedgerError::NotYours(_) => "not_yours",
+            LedgerError::Locked(_) => "locked",
             LedgerError::EventMismatch(_) => "event_mismatch",
             LedgerError::Migration(_) => "migration",
             LedgerError::Sqlite(e) if sqlite_code(e) == Some(rusqlite::ErrorCode::DiskFull) => {
@@ -111,6 +116,7 @@ impl LedgerError {
                 | LedgerError::NotFound { .. }
                 | LedgerError::State(_)
                 | LedgerError::NotYours(_)
+                | LedgerError::Locked(_)
                 | LedgerError::Json(_)
         )
     }

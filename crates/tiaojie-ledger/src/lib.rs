@@ -8,6 +8,7 @@ pub mod error;
 pub mod event;
 pub mod hlc;
 pub mod store;
+pub mod vault;
 
 pub use error::{Entity, LedgerError, Result};
 pub use event::{Event, EventBody};

@@ -57,22 +57,113 @@ pub struct Ledger {
     conn: Connection,
     clock: HlcClock,
     actor: Option<String>,
+    /// The data key of an encrypted ledger (for backups).
+    key: Option<crate::vault::DataKey>,
 }
 
 impl Ledger {
     /// Opens (creating if needed) a ledger file: WAL journal, full fsync on
     /// commit, migrations applied.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        crate::vault::finish_pending(path)?;
+        if crate::vault::is_encrypted(path) {
+            return Err(LedgerError::Locked(
+                "台账已加密，需要输入口令才能打开".into(),
+            ));
+        }
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        Self::setup(conn)
+        Self::setup(conn, None)
+    }
+
+    /// Opens an encrypted ledger file with its data key (from
+    /// `vault::unlock`); a wrong key, or a file that is not this ledger or
+    /// has been changed, is refused before anything is read.
+    pub fn open_encrypted(path: impl AsRef<Path>, key: &crate::vault::DataKey) -> Result<Self> {
+        let path = path.as_ref();
+        crate::vault::finish_pending(path)?;
+        let conn = Connection::open(path)?;
+        apply_key(&conn, key)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Self::setup(conn, Some(key.clone()))
+    }
+
+    /// Whether this ledger's file is encrypted.
+    pub fn encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Writes a consistent copy of the ledger to `dest` (which must not
+    /// exist): encrypted with the same key, its key file beside it, when the
+    /// ledger is encrypted.
+    pub fn backup_to(&self, dest: &Path, passphrase: Option<&str>) -> Result<()> {
+        if dest.exists() {
+            return Err(LedgerError::State(format!(
+                "备份文件已存在：{}",
+                dest.display()
+            )));
+        }
+        match &self.key {
+            Some(key) => {
+                let passphrase = passphrase.ok_or_else(|| {
+                    LedgerError::invalid(
+                        "passphrase",
+                        "加密台账的备份需要口令（用于备份的密钥文件）",
+                    )
+                })?;
+                crate::vault::export(&self.conn, dest, key)?;
+                crate::vault::save_copy(dest, key, passphrase)?;
+            }
+            None => {
+                let target = dest.display().to_string().replace('\'', "''");
+                self.conn.execute(&format!("VACUUM INTO '{target}'"), [])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// SQLite's integrity check and, for an encrypted ledger, SQLCipher's
+    /// check of every page's authentication code: the problems found, none
+    /// when the file is sound.
+    pub fn check_file(&self) -> Result<Vec<String>> {
+        // A page that fails its check makes SQLite's statements fail; that
+        // failure is a finding, not an error of the check.
+        let rows = |sql: &str| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let found = stmt
+                .query_map([], |r| r.get::<_, Option<String>>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(found.into_iter().flatten().collect())
+        };
+        let mut problems = Vec::new();
+        if self.key.is_some() {
+            // The page check reads the main file: everything goes there first.
+            if let Err(e) = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+            {
+                problems.push(format!("无法读取台账的全部页面：{e}"));
+            }
+            match rows("PRAGMA cipher_integrity_check") {
+                Ok(found) => problems.extend(found),
+                Err(e) => problems.push(format!("页面校验失败：{e}")),
+            }
+        }
+        match rows("PRAGMA integrity_check") {
+            Ok(found) => problems.extend(found.into_iter().filter(|r| r != "ok")),
+            Err(e) => problems.push(format!("完整性检查失败：{e}")),
+        }
+        Ok(problems)
     }
 
     pub fn open_in_memory() -> Result<Self> {
-        Self::setup(Connection::open_in_memory()?)
+        Self::setup(Connection::open_in_memory()?, None)
     }
 
-    fn setup(mut conn: Connection) -> Result<Self> {
+    fn setup(mut conn: Connection, key: Option<crate::vault::DataKey>) -> Result<Self> {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -94,6 +185,7 @@ impl Ledger {
             conn,
             clock: HlcClock::seeded(Hlc::from_raw(stored)),
             actor: None,
+            key,
         })
     }
 
@@ -224,6 +316,23 @@ impl Ledger {
     pub fn fingerprint(&self) -> Result<String> {
         fold::fingerprint(&self.conn)
     }
+}
+
+/// Gives SQLCipher the key, then reads the schema: a wrong key fails here.
+pub(crate) fn apply_key(conn: &Connection, key: &crate::vault::DataKey) -> Result<()> {
+    let pragma = key.pragma();
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", pragma.as_str()))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => LedgerError::invalid(
+            "passphrase",
+            "无法打开台账：口令与台账不符，或台账文件已损坏、被改动",
+        ),
+        _ => e.into(),
+    })?;
+    Ok(())
 }
 
 pub(crate) fn parse_uuid(text: &str) -> Result<Uuid> {
