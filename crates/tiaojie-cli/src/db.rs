@@ -3,6 +3,7 @@
 use crate::error::{CliError, CliResult};
 use std::path::{Path, PathBuf};
 use tiaojie_ledger::Ledger;
+use tiaojie_ledger::vault;
 
 /// `tiaojie/ledger.sqlite3` in the user's data directory: %APPDATA% on
 /// Windows, otherwise $XDG_DATA_HOME or ~/.local/share.
@@ -29,7 +30,12 @@ pub fn default_path() -> CliResult<PathBuf> {
 /// Opens the ledger at `path`. Only commands that start a ledger may create
 /// the file; for the others a missing file is a mistake in `--db`, not a
 /// reason to leave an empty ledger behind.
-pub fn open(path: &Path, create: bool, actor: Option<String>) -> CliResult<Ledger> {
+pub fn open(
+    path: &Path,
+    create: bool,
+    encrypt_new: bool,
+    actor: Option<String>,
+) -> CliResult<Ledger> {
     if !path.exists() {
         if !create {
             return Err(CliError::Input {
@@ -46,7 +52,28 @@ pub fn open(path: &Path, create: bool, actor: Option<String>) -> CliResult<Ledge
                 .map_err(|e| CliError::Io(format!("无法创建目录“{}”：{e}", dir.display())))?;
         }
     }
-    let mut ledger = Ledger::open(path)?;
+    let mut ledger = if !path.exists() && encrypt_new {
+        let key = vault::create(path, &passphrase("TIAOJIE_PASSPHRASE")?)?;
+        Ledger::open_encrypted(path, &key)?
+    } else if vault::is_encrypted(path) {
+        let key = vault::unlock(path, &passphrase("TIAOJIE_PASSPHRASE")?)?;
+        Ledger::open_encrypted(path, &key)?
+    } else {
+        Ledger::open(path)?
+    };
     ledger.set_actor(actor);
     Ok(ledger)
+}
+
+/// A passphrase from the environment variable `var` (the command line would
+/// leave it in the shell's history and in the process list).
+pub fn passphrase(var: &str) -> CliResult<String> {
+    match std::env::var(var) {
+        Ok(p) if !p.is_empty() => Ok(p),
+        _ => Err(CliError::Input {
+            code: "locked",
+            message: format!("台账已加密（或要求加密）：请用环境变量 {var} 提供口令"),
+            field: Some("passphrase".into()),
+        }),
+    }
 }

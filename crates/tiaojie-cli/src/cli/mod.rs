@@ -70,8 +70,17 @@ pub enum Command {
     Import(ImportArgs),
     /// 月报（Excel）：本单位或含下级单位
     Report(ReportArgs),
-    /// 检查本机台账的哈希链：每条记录都在、未被改动、顺序未变
+    /// 检查本机台账：文件完好（加密台账逐页校验）、哈希链完整（每条记录都在、未被改动、顺序未变）
     Verify,
+    /// 加密现有的台账文件（口令由环境变量 TIAOJIE_PASSPHRASE 提供）
+    Encrypt,
+    /// 更改台账口令（原口令 TIAOJIE_PASSPHRASE，新口令 TIAOJIE_NEW_PASSPHRASE）
+    Passphrase,
+    /// 备份台账到一个新文件（加密台账的备份同样加密，密钥文件在旁）
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 事件的导出与导入（在两本台账之间传递）
     #[command(subcommand)]
     Events(EventsCommand),
@@ -102,6 +111,9 @@ pub struct InitArgs {
     /// 同一单位多台电脑时的编号，用于案号不重复
     #[arg(long, default_value_t = 0)]
     pub lane: u32,
+    /// 加密台账文件（口令由环境变量 TIAOJIE_PASSPHRASE 提供）
+    #[arg(long)]
+    pub encrypt: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -254,6 +254,13 @@ pub fn events(ledger: &mut Ledger, command: EventsCommand, out: Output) -> CliRe
 /// Walks the device's hash chain; a break is reported with its position and
 /// exits 1 (the records, not the person's input, are wrong).
 pub fn verify(ledger: &Ledger, out: Output) -> CliResult<()> {
+    let problems = ledger.check_file()?;
+    if let Some(first) = problems.first() {
+        return Err(CliError::Integrity(format!(
+            "台账文件已损坏或被改动：{first}（共 {} 处问题）",
+            problems.len()
+        )));
+    }
     let report = ledger.verify_chain()?;
     if let Some(b) = &report.broken {
         return Err(CliError::Integrity(format!(
@@ -268,4 +275,50 @@ pub fn verify(ledger: &Ledger, out: Output) -> CliResult<()> {
             &r.head[..16]
         )
     })
+}
+
+pub fn encrypt(path: &std::path::Path, out: Output) -> CliResult<()> {
+    let pass = crate::db::passphrase("TIAOJIE_PASSPHRASE")?;
+    tiaojie_ledger::vault::encrypt_file(path, &pass)?;
+    let key = tiaojie_ledger::vault::key_path(path);
+    out.emit(&json!({"ok": true, "ledger": path.display().to_string(), "key_file": key.display().to_string()}), |_| {
+        format!(
+            "台账已加密：{}\n密钥文件：{}（须与台账放在一起；没有口令，两者都无法读取）",
+            path.display(),
+            key.display()
+        )
+    })
+}
+
+pub fn change_passphrase(path: &std::path::Path, out: Output) -> CliResult<()> {
+    let old = crate::db::passphrase("TIAOJIE_PASSPHRASE")?;
+    let new = crate::db::passphrase("TIAOJIE_NEW_PASSPHRASE")?;
+    tiaojie_ledger::vault::change_passphrase(path, &old, &new)?;
+    out.emit(&json!({"ok": true}), |_| "口令已更改。".to_string())
+}
+
+pub fn backup(ledger: &Ledger, file: &std::path::Path, out: Output) -> CliResult<()> {
+    let pass = if ledger.encrypted() {
+        Some(crate::db::passphrase("TIAOJIE_PASSPHRASE")?)
+    } else {
+        None
+    };
+    ledger.backup_to(file, pass.as_deref())?;
+    out.emit(
+        &json!({"ok": true, "file": file.display().to_string(), "encrypted": ledger.encrypted()}),
+        |_| {
+            if ledger.encrypted() {
+                format!(
+                    "已备份到 {}（已加密，密钥文件 {}，用同一口令打开）",
+                    file.display(),
+                    tiaojie_ledger::vault::key_path(file).display()
+                )
+            } else {
+                format!(
+                    "已备份到 {}（未加密：建议先运行 tiaojie encrypt）",
+                    file.display()
+                )
+            }
+        },
+    )
 }

@@ -43,6 +43,13 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Some(p) => p,
         None => db::default_path()?,
     };
+    // Commands on the file itself, before it is opened.
+    match &command {
+        Command::Encrypt => return admin::encrypt(&path, out),
+        Command::Passphrase => return admin::change_passphrase(&path, out),
+        _ => {}
+    }
+    let encrypt_new = matches!(&command, Command::Init(a) if a.encrypt);
     // Only the commands that start or fill a ledger may create its file.
     let create = matches!(
         command,
@@ -50,7 +57,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
             | Command::Demo
             | Command::Events(crate::cli::EventsCommand::Import { .. })
     );
-    let mut ledger = db::open(&path, create, cli.actor)?;
+    let mut ledger = db::open(&path, create, encrypt_new, cli.actor)?;
     let ledger = &mut ledger;
     match command {
         Command::Init(args) => admin::init(ledger, args, out),
@@ -67,6 +74,8 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Import(args) => docs::import(ledger, args, out),
         Command::Report(args) => docs::report(ledger, args, out),
         Command::Verify => admin::verify(ledger, out),
+        Command::Backup { out: file } => admin::backup(ledger, &file, out),
+        Command::Encrypt | Command::Passphrase => unreachable!("handled above"),
         Command::Events(c) => admin::events(ledger, c, out),
         Command::Demo => demo::run(ledger, &path, out),
         Command::Sync(args) => sync::run(ledger, args, out),

@@ -130,14 +130,23 @@ impl Db {
 }
 
 pub fn run_in(db: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiaojie"))
-        .arg("--db")
+    run_with(db, args, &[])
+}
+
+/// Runs the binary with extra environment variables (a passphrase, say).
+pub fn run_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tiaojie"));
+    cmd.arg("--db")
         .arg(db)
         .args(args)
         .env_remove("TIAOJIE_DB")
         .env_remove("TIAOJIE_ACTOR")
-        .output()
-        .expect("run tiaojie");
+        .env_remove("TIAOJIE_PASSPHRASE")
+        .env_remove("TIAOJIE_NEW_PASSPHRASE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run tiaojie");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
