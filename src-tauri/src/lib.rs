@@ -18,11 +18,18 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let path = state::ledger_path(app.path().app_data_dir().ok()).map_err(|e| e.message)?;
-            let mut ledger = Ledger::open(&path)?;
-            ledger.set_actor(commands::setup::saved_actor(&ledger));
-            let sync = sync_worker::start(app.handle().clone(), path.clone());
-            reminders::start(app.handle().clone(), path.clone());
-            app.manage(AppState::new(ledger, path, sync));
+            // An encrypted ledger waits for its passphrase (the unlock screen).
+            let ledger = if tiaojie_ledger::vault::is_encrypted(&path) {
+                None
+            } else {
+                let mut l = Ledger::open(&path)?;
+                l.set_actor(commands::setup::saved_actor(&l));
+                Some(l)
+            };
+            let key = state::KeyCell::default();
+            let sync = sync_worker::start(app.handle().clone(), path.clone(), key.clone());
+            reminders::start(app.handle().clone(), path.clone(), key.clone());
+            app.manage(AppState::new(ledger, path, sync, key).map_err(|e| e.message)?);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -31,6 +38,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::setup::setup_enroll,
             commands::setup::enroll_later,
             commands::setup::set_actor,
+            commands::setup::unlock,
+            commands::setup::change_passphrase,
             commands::reference::reference,
             commands::cases::list_cases,
             commands::cases::case_detail,

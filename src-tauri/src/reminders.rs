@@ -54,7 +54,7 @@ pub fn due(
         .collect())
 }
 
-pub fn start<R: Runtime>(app: AppHandle<R>, path: PathBuf) {
+pub fn start<R: Runtime>(app: AppHandle<R>, path: PathBuf, key: crate::state::KeyCell) {
     let _ = std::thread::Builder::new()
         .name("reminders".into())
         .spawn(move || {
@@ -66,7 +66,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>, path: PathBuf) {
                     told.clear();
                     day = today;
                 }
-                if let Ok(ledger) = Ledger::open(&path)
+                if let Ok(ledger) = crate::state::open_ledger(&path, &key)
                     && let Ok(list) = due(&ledger, today, &told)
                 {
                     for r in list {

@@ -3,26 +3,103 @@
 
 use crate::error::{CmdResult, CommandError};
 use crate::sync_worker::SyncHandle;
-use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tiaojie_ledger::Ledger;
+use tiaojie_ledger::vault::{self, DataKey};
+
+/// The data key of an encrypted ledger once unlocked, shared with the
+/// background threads that open the file themselves.
+pub type KeyCell = Arc<Mutex<Option<DataKey>>>;
+
+/// Opens the ledger file with the key if it has been unlocked; an encrypted
+/// ledger not yet unlocked gives the `locked` error.
+pub fn open_ledger(path: &Path, key: &KeyCell) -> tiaojie_ledger::Result<Ledger> {
+    let key = key.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    match key {
+        Some(k) => Ledger::open_encrypted(path, &k),
+        None => Ledger::open(path),
+    }
+}
 
 pub struct AppState {
     ledger: Mutex<Ledger>,
     pub path: PathBuf,
     pub sync: SyncHandle,
+    pub key: KeyCell,
+    locked: AtomicBool,
 }
 
 impl AppState {
-    pub fn new(ledger: Ledger, path: PathBuf, sync: SyncHandle) -> Self {
-        AppState {
+    /// `ledger` is the open ledger, or `None` for an encrypted one that
+    /// waits for its passphrase.
+    pub fn new(
+        ledger: Option<Ledger>,
+        path: PathBuf,
+        sync: SyncHandle,
+        key: KeyCell,
+    ) -> CmdResult<Self> {
+        let locked = ledger.is_none();
+        let ledger = match ledger {
+            Some(l) => l,
+            None => Ledger::open_in_memory()?,
+        };
+        Ok(AppState {
             ledger: Mutex::new(ledger),
             path,
             sync,
+            key,
+            locked: AtomicBool::new(locked),
+        })
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.locked.load(Ordering::SeqCst)
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        vault::is_encrypted(&self.path)
+    }
+
+    /// Opens the encrypted ledger with the person's passphrase.
+    pub fn unlock(&self, passphrase: &str) -> CmdResult<()> {
+        let key = vault::unlock(&self.path, passphrase)?;
+        let mut ledger = Ledger::open_encrypted(&self.path, &key)?;
+        ledger.set_actor(crate::commands::setup::saved_actor(&ledger));
+        *self.key.lock().unwrap_or_else(|p| p.into_inner()) = Some(key);
+        *self.ledger.lock().unwrap_or_else(|p| p.into_inner()) = ledger;
+        self.locked.store(false, Ordering::SeqCst);
+        self.sync.request();
+        Ok(())
+    }
+
+    /// Encrypts the ledger file, before it holds anything (first run).
+    pub fn encrypt(&self, passphrase: &str) -> CmdResult<()> {
+        let mut guard = self.ledger()?;
+        if guard.device().is_ok() || self.is_encrypted() {
+            return Err(CommandError::new(
+                "invalid_state",
+                "台账已经建立，不能在此时加密",
+            ));
         }
+        // The file must not be open while it is replaced.
+        *guard = Ledger::open_in_memory()?;
+        let key = vault::encrypt_file(&self.path, passphrase).inspect_err(|_| {
+            // Back to the plain file, so that the app goes on working.
+            if let Ok(plain) = Ledger::open(&self.path) {
+                *guard = plain;
+            }
+        })?;
+        *guard = Ledger::open_encrypted(&self.path, &key)?;
+        *self.key.lock().unwrap_or_else(|p| p.into_inner()) = Some(key);
+        Ok(())
     }
 
     pub fn ledger(&self) -> CmdResult<MutexGuard<'_, Ledger>> {
+        if self.is_locked() {
+            return Err(CommandError::new("locked", "台账已加密，请先输入口令解锁"));
+        }
         // A panic while holding the lock leaves the ledger as SQLite left it
         // (transactions roll back), so the guard is still good to use.
         Ok(self

@@ -48,7 +48,11 @@ impl SyncHandle {
 }
 
 /// Starts the worker on `path`.
-pub fn start<R: Runtime>(app: AppHandle<R>, path: PathBuf) -> SyncHandle {
+pub fn start<R: Runtime>(
+    app: AppHandle<R>,
+    path: PathBuf,
+    key: crate::state::KeyCell,
+) -> SyncHandle {
     let (trigger, wake) = channel();
     let status = Arc::new(Mutex::new(SyncStatus::default()));
     let handle = SyncHandle {
@@ -57,7 +61,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>, path: PathBuf) -> SyncHandle {
     };
     std::thread::Builder::new()
         .name("sync".into())
-        .spawn(move || run(app, path, status, wake))
+        .spawn(move || run(app, path, key, status, wake))
         .expect("the sync thread starts");
     handle
 }
@@ -78,6 +82,7 @@ fn publish<R: Runtime>(
 fn run<R: Runtime>(
     app: AppHandle<R>,
     path: PathBuf,
+    key: crate::state::KeyCell,
     status: Arc<Mutex<SyncStatus>>,
     wake: Receiver<()>,
 ) {
@@ -92,8 +97,13 @@ fn run<R: Runtime>(
     };
     let mut failures = 0u32;
     loop {
-        let mut ledger = match Ledger::open(&path) {
+        let mut ledger = match crate::state::open_ledger(&path, &key) {
             Ok(l) => l,
+            // Encrypted and not unlocked yet: wait to be asked again.
+            Err(e) if e.code() == "locked" => {
+                let _ = wake.recv_timeout(INTERVAL);
+                continue;
+            }
             Err(e) => {
                 publish(&app, &status, |s| {
                     s.last_error = Some(format!("无法打开台账：{e}"))

@@ -100,11 +100,16 @@ async fn first_run(d: &Driver, url: &str, code: &str, unit: &str, name: &str, le
     d.fill("[data-testid=setup-unit-name]", name).await;
     d.click(&format!("[data-testid=setup-level-{level}]")).await;
     d.fill("[data-testid=setup-mediator-name]", "王秀英").await;
+    // The ledger is encrypted unless the box is cleared.
+    d.fill("[data-testid=setup-passphrase]", PASSPHRASE).await;
+    d.fill("[data-testid=setup-passphrase2]", PASSPHRASE).await;
     d.click("[data-testid=setup-save]").await;
     d.find("[data-testid=today]").await;
     // The first sync brings the unit tree from the hub.
     d.wait_text("[data-testid=sync-state]", "在线").await;
 }
+
+const PASSPHRASE: &str = "青山村调解2026";
 
 fn tomorrow() -> String {
     (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string()
@@ -282,5 +287,31 @@ async fn a_case_from_another_device_appears_after_sync() {
     d.click("[data-testid=menu-stats]").await;
     d.find("[data-testid=unit-grid-cell]").await;
     d.screenshot(&screenshot_path("08-stats")).await;
+    d.quit().await;
+
+    // The ledger file is encrypted: the names are not in it, and the app
+    // opens it again only with the passphrase.
+    for file in ["app.sqlite3", "app.sqlite3-wal"] {
+        if let Ok(bytes) = std::fs::read(dir.path().join(file)) {
+            assert!(
+                !bytes.windows(9).any(|w| w == "赵德亮".as_bytes()),
+                "{file}"
+            );
+        }
+    }
+    let d = Driver::start(&driver.url, &app_binary()).await;
+    d.find("[data-testid=unlock]").await;
+    d.screenshot(&screenshot_path("09-unlock")).await;
+    d.fill("[data-testid=unlock-passphrase]", "青山村调解2025")
+        .await;
+    d.press_enter("[data-testid=unlock-passphrase]").await;
+    d.wait_text("[data-testid=unlock-error]", "口令不正确")
+        .await;
+    d.fill("[data-testid=unlock-passphrase]", PASSPHRASE).await;
+    d.click("[data-testid=unlock-save]").await;
+    d.find("[data-testid=today]").await;
+    d.click("[data-testid=menu-ledger]").await;
+    d.wait_any_text("[data-testid=case-row-link]", &case.number)
+        .await;
     d.quit().await;
 }

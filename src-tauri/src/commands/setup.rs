@@ -22,6 +22,10 @@ pub struct AppStatus {
     pub actor: Option<String>,
     pub hub_url: Option<String>,
     pub data_path: String,
+    /// The ledger file is encrypted.
+    pub encrypted: bool,
+    /// Encrypted and waiting for the passphrase.
+    pub locked: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -61,7 +65,70 @@ fn status(ledger: &Ledger, state: &AppState) -> CmdResult<AppStatus> {
         actor: ledger.sync_value(KEY_ACTOR)?,
         hub_url: engine::enrollment(ledger).ok().map(|e| e.url),
         data_path: state.path.display().to_string(),
+        encrypted: state.is_encrypted(),
+        locked: false,
     })
+}
+
+/// What the window may know of a ledger still locked: that it is.
+fn locked_status(state: &AppState) -> AppStatus {
+    AppStatus {
+        initialized: true,
+        device: None,
+        unit: None,
+        actor: None,
+        hub_url: None,
+        data_path: state.path.display().to_string(),
+        encrypted: true,
+        locked: true,
+    }
+}
+
+/// Encrypts the new ledger with `passphrase` if one is given (first run).
+fn protect(state: &AppState, passphrase: Option<&str>) -> CmdResult<()> {
+    match passphrase.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) if !state.is_encrypted() => state.encrypt(p).map_err(|e| CommandError {
+            field: e.field.clone().or(Some("passphrase".into())),
+            ..e
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Unlocks an encrypted ledger.
+#[tauri::command(rename_all = "snake_case")]
+pub fn unlock(state: State<'_, AppState>, passphrase: String) -> CmdResult<AppStatus> {
+    if state.is_locked() {
+        state.unlock(&passphrase)?;
+    }
+    let ledger = state.ledger()?;
+    status(&ledger, &state)
+}
+
+/// Changes the passphrase of an encrypted ledger, or encrypts a plain one
+/// (when `old` is empty).
+#[tauri::command(rename_all = "snake_case")]
+pub fn change_passphrase(
+    state: State<'_, AppState>,
+    old: String,
+    new: String,
+) -> CmdResult<AppStatus> {
+    if state.is_encrypted() {
+        tiaojie_ledger::vault::change_passphrase(&state.path, &old, &new).map_err(|e| {
+            let wrong = e.to_string().contains("口令不正确");
+            CommandError {
+                field: Some(if wrong { "old" } else { "new" }.into()),
+                ..CommandError::from(e)
+            }
+        })?;
+    } else {
+        return Err(CommandError::new(
+            "invalid_state",
+            "本机台账未加密：请在命令行运行 tiaojie encrypt 加密",
+        ));
+    }
+    let ledger = state.ledger()?;
+    status(&ledger, &state)
 }
 
 /// Sets up the ledger for a unit and names the person using it.
@@ -88,6 +155,9 @@ fn initialise(ledger: &mut Ledger, unit: &UnitInput, mediator_name: &str) -> Cmd
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
+    if state.is_locked() {
+        return Ok(locked_status(&state));
+    }
     let ledger = state.ledger()?;
     status(&ledger, &state)
 }
@@ -97,7 +167,10 @@ pub fn setup_standalone(
     state: State<'_, AppState>,
     unit: UnitInput,
     mediator_name: String,
+    passphrase: Option<String>,
 ) -> CmdResult<AppStatus> {
+    check_setup(&unit, &mediator_name)?;
+    protect(&state, passphrase.as_deref())?;
     let mut ledger = state.ledger()?;
     initialise(&mut ledger, &unit, &mediator_name)?;
     status(&ledger, &state)
@@ -110,7 +183,12 @@ pub async fn setup_enroll(
     code: String,
     unit: UnitInput,
     mediator_name: String,
+    passphrase: Option<String>,
 ) -> CmdResult<AppStatus> {
+    check_setup(&unit, &mediator_name)?;
+    if state.ledger()?.device().is_err() {
+        protect(&state, passphrase.as_deref())?;
+    }
     // The ledger is set up first (the hub checks the code against its unit);
     // a wrong code can be tried again, or enrollment left for later.
     let path = state.path.clone();
@@ -131,10 +209,22 @@ pub async fn setup_enroll(
             Err(_) => initialise(&mut ledger, &unit, &mediator_name)?,
         }
     }
-    enroll(&path, &hub_url, &code).await?;
+    enroll(&path, &state.key, &hub_url, &code).await?;
     state.sync.request();
     let ledger = state.ledger()?;
     status(&ledger, &state)
+}
+
+/// The form's own checks, before anything is written (or encrypted).
+fn check_setup(unit: &UnitInput, mediator_name: &str) -> CmdResult<()> {
+    unit.spec().validate()?;
+    if mediator_name.trim().is_empty() {
+        return Err(CommandError {
+            field: Some("mediator_name".into()),
+            ..CommandError::new("invalid_input", "请填写使用人（调解员）姓名")
+        });
+    }
+    Ok(())
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -143,13 +233,18 @@ pub async fn enroll_later(
     hub_url: String,
     code: String,
 ) -> CmdResult<AppStatus> {
-    enroll(&state.path, &hub_url, &code).await?;
+    enroll(&state.path, &state.key, &hub_url, &code).await?;
     state.sync.request();
     let ledger = state.ledger()?;
     status(&ledger, &state)
 }
 
-async fn enroll(path: &std::path::Path, hub_url: &str, code: &str) -> CmdResult<()> {
+async fn enroll(
+    path: &std::path::Path,
+    key: &crate::state::KeyCell,
+    hub_url: &str,
+    code: &str,
+) -> CmdResult<()> {
     let url = hub_url.trim();
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(CommandError {
@@ -160,7 +255,7 @@ async fn enroll(path: &std::path::Path, hub_url: &str, code: &str) -> CmdResult<
             )
         });
     }
-    let mut own = Ledger::open(path)?;
+    let mut own = crate::state::open_ledger(path, key)?;
     let label = format!("{} 的电脑", own.device()?.unit_code);
     engine::enroll_ledger(&mut own, url, code, &label)
         .await

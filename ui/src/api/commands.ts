@@ -31,10 +31,12 @@ export interface ImportReport { added: number, existing: number }
 
 export const api = {
   appStatus: () => call<AppStatus>('app_status'),
-  setupStandalone: (unit: UnitInput, mediator_name: string) =>
-    call<AppStatus>('setup_standalone', { unit, mediator_name }),
-  setupEnroll: (hub_url: string, code: string, unit: UnitInput, mediator_name: string) =>
-    call<AppStatus>('setup_enroll', { hub_url, code, unit, mediator_name }),
+  setupStandalone: (unit: UnitInput, mediator_name: string, passphrase: string | null) =>
+    call<AppStatus>('setup_standalone', { unit, mediator_name, passphrase }),
+  setupEnroll: (hub_url: string, code: string, unit: UnitInput, mediator_name: string, passphrase: string | null) =>
+    call<AppStatus>('setup_enroll', { hub_url, code, unit, mediator_name, passphrase }),
+  unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
+  changePassphrase: (old: string, next: string) => call<AppStatus>('change_passphrase', { old, new: next }),
   enrollLater: (hub_url: string, code: string) => call<AppStatus>('enroll_later', { hub_url, code }),
   setActor: (name: string) => call<AppStatus>('set_actor', { name }),
 

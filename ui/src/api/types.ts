@@ -147,6 +147,10 @@ export interface AppStatus {
   actor: string | null
   hub_url: string | null
   data_path: string
+  /** The ledger file is encrypted. */
+  encrypted: boolean
+  /** Encrypted and waiting for the passphrase. */
+  locked: boolean
 }
 
 // ---- the ledger list (store/queries.rs) ---------------------------------

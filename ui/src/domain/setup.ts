@@ -51,3 +51,10 @@ export function hubUrlProblem(url: string): string | null {
     return `地址“${u}”不对，应以 http:// 或 https:// 开头，如 http://192.168.1.10:8600`
   }
 }
+
+/** A passphrase of at least 6 characters, typed the same twice. */
+export function passphraseProblems(p: string, again: string): { passphrase?: string, passphrase2?: string } {
+  if ([...p].length < 6) return { passphrase: '口令至少 6 个字符' }
+  if (p !== again) return { passphrase2: '两次输入的口令不一致' }
+  return {}
+}
