@@ -255,15 +255,7 @@ fn column_of(field: &str) -> String {
         .unwrap_or_else(|| field.to_string())
 }
 
-/// Reads `xlsx` and plans its import into `ledger`: finds the header row
-/// (the first of the first 20 rows naming at least three known columns),
-/// maps the columns (`mapping` overrides a guess: header → field, or
-/// `None` to ignore the column), and checks every row.
-pub fn plan_import(
-    ledger: &Ledger,
-    xlsx: &[u8],
-    mapping: &BTreeMap<String, Option<Field>>,
-) -> Result<ImportPlan> {
+fn read_first_sheet(xlsx: &[u8]) -> Result<(String, calamine::Range<Data>)> {
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(xlsx.to_vec()))
         .map_err(|e| DocsError::invalid("file", format!("无法读取 Excel 文件：{e}")))?;
     let sheet = book
@@ -274,6 +266,27 @@ pub fn plan_import(
     let range = book
         .worksheet_range(&sheet)
         .map_err(|e| DocsError::invalid("file", format!("无法读取工作表“{sheet}”：{e}")))?;
+    Ok((sheet, range))
+}
+
+/// Reads `xlsx` and plans its import into `ledger`: finds the header row
+/// (the first of the first 20 rows naming at least three known columns),
+/// maps the columns (`mapping` overrides a guess: header → field, or
+/// `None` to ignore the column), and checks every row.
+pub fn plan_import(
+    ledger: &Ledger,
+    xlsx: &[u8],
+    mapping: &BTreeMap<String, Option<Field>>,
+) -> Result<ImportPlan> {
+    // A damaged file must not take the app down with it: should the reader
+    // panic on some corner of the format, that is one more unreadable file.
+    let read = std::panic::catch_unwind(|| read_first_sheet(xlsx)).unwrap_or_else(|_| {
+        Err(DocsError::invalid(
+            "file",
+            "无法读取 Excel 文件：文件已损坏",
+        ))
+    });
+    let (sheet, range) = read?;
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let rows: Vec<Vec<String>> = range
         .rows()
