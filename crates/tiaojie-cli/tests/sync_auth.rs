@@ -357,3 +357,101 @@ async fn the_hub_refuses_what_it_must() {
     .refused(403, "forbidden");
     assert_eq!(hub_event_count(&hub).await, after_upload);
 }
+
+/// Guessing enrollment codes costs time: past the limit per address the
+/// hub answers 429 with Retry-After.
+#[tokio::test]
+async fn enrollment_guesses_are_rate_limited() {
+    let hub = Hub::start_with_config(
+        Backend::Sqlite,
+        Some("[limits]\nauth_per_minute = 5\nlimit_loopback = true\n"),
+    );
+    hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let body = serde_json::json!({
+            "code": format!("AAAA-BBBB-{i:04}"),
+            "public_key": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            "label": "猜测",
+        });
+        let r = http
+            .post(format!("{}/v1/enroll", hub.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let retry = r.headers().get("retry-after").cloned();
+        let status = r.status().as_u16();
+        if status == 429 {
+            assert!(retry.is_some(), "429 without Retry-After");
+            let v: Value = r.json().await.unwrap();
+            assert_eq!(v["error"]["code"], "too_many_requests");
+            assert!(
+                v["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("请求过于频繁")
+            );
+        }
+        statuses.push(status);
+    }
+    assert!(statuses[..5].iter().all(|s| *s != 429), "{statuses:?}");
+    assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
+    // The sync routes are not limited by address.
+    let health = http
+        .get(format!("{}/healthz", hub.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+}
+
+/// The hub's log, at info level, through uploads, a quarantined event and
+/// refused requests that carry names and ID numbers: none of them is in it.
+#[tokio::test]
+async fn the_hub_log_keeps_no_personal_data() {
+    let hub = Hub::start_logged();
+    hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
+    hub.add_unit(STATION, "青山派出所调解中心", 2, Some(DISTRICT));
+    hub.add_unit(&village_code(0), "青山村调解室", 1, Some(STATION));
+    let mut a = device(&hub, &village_code(0), 1).await;
+    work(&mut a, 5);
+    sync_until_done(&mut a, &hub.url).await;
+    let as_a = Caller::new(&hub, &a).await;
+    // An event the hub cannot read, with a name and an ID number in it.
+    let acked = as_a
+        .get(&format!("/v1/devices/{}/head", id_of(&a)))
+        .await
+        .json()["acked_seq"]
+        .as_i64()
+        .unwrap();
+    work(&mut a, 1);
+    let bad = batch(&a, &key_of(&a), acked, |event| {
+        event["seq"] = serde_json::json!("欧阳青松430302198001010012");
+    });
+    let r = as_a.post("/v1/batches", bad, BATCH).await;
+    assert!(r.status >= 200, "{}", r.status);
+    // A malformed request with the same values.
+    as_a.post(
+        "/v1/enroll",
+        "{\"code\": \"欧阳青松\", \"public_key\": 430302198001010012}".into(),
+        "application/json",
+    )
+    .await;
+    drop(as_a);
+    let log = std::fs::read_to_string(hub.log.as_ref().unwrap()).unwrap();
+    assert!(
+        log.contains("batch stored"),
+        "the log is not being written:\n{log}"
+    );
+    for secret in [
+        "欧阳青松",
+        "430302198001010012",
+        "张0",
+        "13800138000",
+        "排水沟",
+    ] {
+        assert!(!log.contains(secret), "{secret} in the hub's log:\n{log}");
+    }
+}

@@ -24,6 +24,8 @@ pub struct LimitsConfig {
     pub feed_page_events: Option<u32>,
     pub feed_page_bytes: Option<usize>,
     pub token_ttl_secs: Option<u64>,
+    pub auth_per_minute: Option<u32>,
+    pub limit_loopback: Option<bool>,
 }
 
 fn default_listen() -> String {
@@ -60,6 +62,8 @@ impl ServerConfig {
             feed_page_events: self.limits.feed_page_events.unwrap_or(d.feed_page_events),
             feed_page_bytes: self.limits.feed_page_bytes.unwrap_or(d.feed_page_bytes),
             token_ttl_secs: self.limits.token_ttl_secs.unwrap_or(d.token_ttl_secs),
+            auth_per_minute: self.limits.auth_per_minute.unwrap_or(d.auth_per_minute),
+            limit_loopback: self.limits.limit_loopback.unwrap_or(d.limit_loopback),
         }
     }
 }

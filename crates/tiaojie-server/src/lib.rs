@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod ratelimit;
 pub mod routes;
 pub mod serve;
 pub mod state;

@@ -23,6 +23,7 @@ pub async fn state(store: Arc<dyn HubStore>, limits: Limits) -> Result<AppState>
         hub_key: hub_key(identity.signing_seed),
         identity,
         store,
+        auth_limiter: Arc::new(crate::ratelimit::RateLimiter::new(limits.auth_per_minute)),
         limits,
     };
     state.store.ensure_device(&hub_device(&state)).await?;
@@ -40,9 +41,12 @@ pub async fn run(config: ServerConfig) -> Result<()> {
     let addr = listener.local_addr()?;
     println!("listening on {addr}");
     tracing::info!(%addr, hub = %state.identity.hub_id, "hub started");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
     tracing::info!("hub stopped");
     Ok(())
 }

@@ -12,6 +12,12 @@ pub struct Limits {
     pub feed_page_events: u32,
     pub feed_page_bytes: usize,
     pub token_ttl_secs: u64,
+    /// Enrollment and sign-in requests per client address per minute.
+    pub auth_per_minute: u32,
+    /// Whether requests from the hub's own machine are limited too (off:
+    /// the administrator's tools and the hub's own tests run there; behind
+    /// a reverse proxy on the same machine, turn it on).
+    pub limit_loopback: bool,
 }
 
 impl Default for Limits {
@@ -21,6 +27,8 @@ impl Default for Limits {
             feed_page_events: 2_000,
             feed_page_bytes: 2 * 1024 * 1024,
             token_ttl_secs: 3_600,
+            auth_per_minute: 30,
+            limit_loopback: false,
         }
     }
 }
@@ -32,4 +40,5 @@ pub struct AppState {
     /// The key the hub signs its own events with.
     pub hub_key: DeviceKey,
     pub limits: Limits,
+    pub auth_limiter: Arc<crate::ratelimit::RateLimiter>,
 }

@@ -29,6 +29,8 @@ pub struct Hub {
     pub database: String,
     listen: String,
     schema: Option<String>,
+    /// Where the hub's log (RUST_LOG=info) goes, when kept.
+    pub log: Option<std::path::PathBuf>,
     _dir: TempDir,
 }
 
@@ -79,8 +81,19 @@ impl Hub {
             database,
             listen: "127.0.0.1:0".into(),
             schema,
+            log: None,
             _dir: dir,
         };
+        hub.spawn();
+        hub
+    }
+
+    /// A hub on SQLite whose log, at info level, is kept in a file.
+    pub fn start_logged() -> Hub {
+        let mut hub = Hub::start(Backend::Sqlite);
+        hub.kill9();
+        hub.log = Some(hub._dir.path().join("hub.log"));
+        hub.listen = "127.0.0.1:0".into();
         hub.spawn();
         hub
     }
@@ -94,6 +107,7 @@ impl Hub {
             database: self.database.clone(),
             listen: "127.0.0.1:0".into(),
             schema: None,
+            log: None,
             _dir: tempfile::tempdir().unwrap(),
         };
         other.spawn();
@@ -112,10 +126,25 @@ impl Hub {
         if let Some(config) = &self.config {
             command.arg("--config").arg(config);
         }
+        let stderr = match &self.log {
+            Some(path) => {
+                command.env("RUST_LOG", "info");
+                Stdio::from(
+                    std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(path)
+                        .unwrap(),
+                )
+            }
+            None => {
+                command.env("RUST_LOG", "warn");
+                Stdio::inherit()
+            }
+        };
         let mut child = command
-            .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start the hub");
         let stdout = child.stdout.take().unwrap();

@@ -14,11 +14,18 @@ use tower_http::trace::TraceLayer;
 
 pub fn app(state: AppState) -> Router {
     let limit = state.limits.max_body_bytes;
-    Router::new()
-        .route("/healthz", get(health))
+    // Enrollment and sign-in are limited per client address.
+    let auth = Router::new()
         .route("/v1/enroll", post(enroll::enroll))
         .route("/v1/auth/challenge", get(enroll::challenge))
         .route("/v1/auth", post(enroll::auth))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::ratelimit::limit_auth,
+        ));
+    Router::new()
+        .route("/healthz", get(health))
+        .merge(auth)
         .route("/v1/devices/{id}/head", get(sync::head))
         .route("/v1/devices/{id}/events", get(sync::device_events))
         .route("/v1/batches", post(sync::upload))
