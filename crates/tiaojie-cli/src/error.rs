@@ -119,7 +119,7 @@ impl From<tiaojie_sync::SyncError> for CliError {
         let exit = match &e {
             SyncError::Ledger(inner) => return CliError::Ledger(clone_ledger_error(inner, &e)),
             SyncError::Hub { status, .. } if (400..500).contains(status) => 2,
-            SyncError::NotEnrolled | SyncError::ChainMismatch { .. } => 2,
+            SyncError::NotEnrolled | SyncError::ChainMismatch { .. } | SyncError::Insecure(_) => 2,
             _ => 1,
         };
         CliError::Remote {

@@ -52,7 +52,10 @@ impl Caller {
         let token = client.authenticate().await.unwrap().token;
         Caller {
             base: hub.url.clone(),
-            http: reqwest::Client::new(),
+            http: {
+                tiaojie_sync::client::tls_init();
+                reqwest::Client::new()
+            },
             token,
         }
     }
@@ -367,6 +370,7 @@ async fn enrollment_guesses_are_rate_limited() {
         Some("[limits]\nauth_per_minute = 5\nlimit_loopback = true\n"),
     );
     hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
+    tiaojie_sync::client::tls_init();
     let http = reqwest::Client::new();
     let mut statuses = Vec::new();
     for i in 0..8 {

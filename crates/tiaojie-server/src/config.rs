@@ -15,6 +15,16 @@ pub struct ServerConfig {
     pub database: String,
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// HTTPS: the hub's certificate (PEM, with its chain) and private key.
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -42,6 +52,7 @@ impl Default for ServerConfig {
             listen: default_listen(),
             database: default_database(),
             limits: LimitsConfig::default(),
+            tls: None,
         }
     }
 }

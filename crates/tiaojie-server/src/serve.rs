@@ -39,14 +39,41 @@ pub async fn run(config: ServerConfig) -> Result<()> {
         .await
         .map_err(|e| ServerError::Config(format!("无法监听 {}：{e}", config.listen)))?;
     let addr = listener.local_addr()?;
-    println!("listening on {addr}");
-    tracing::info!(%addr, hub = %state.identity.hub_id, "hub started");
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await?;
+    let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    match &config.tls {
+        None => {
+            println!("listening on {addr}");
+            tracing::info!(%addr, hub = %state.identity.hub_id, tls = false, "hub started");
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown())
+                .await?;
+        }
+        Some(tls) => {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let rustls_config =
+                axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+                    .await
+                    .map_err(|e| {
+                        ServerError::Config(format!(
+                            "无法读取证书 {} 或私钥 {}：{e}",
+                            tls.cert.display(),
+                            tls.key.display()
+                        ))
+                    })?;
+            let handle = axum_server::Handle::new();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
+                shutdown().await;
+                stopper.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+            });
+            println!("listening on {addr} (https)");
+            tracing::info!(%addr, hub = %state.identity.hub_id, tls = true, "hub started");
+            axum_server::from_tcp_rustls(listener.into_std()?, rustls_config)?
+                .handle(handle)
+                .serve(service)
+                .await?;
+        }
+    }
     tracing::info!("hub stopped");
     Ok(())
 }

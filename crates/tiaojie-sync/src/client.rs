@@ -25,6 +25,21 @@ pub struct HubClient {
 }
 
 fn network(e: reqwest::Error) -> SyncError {
+    // A certificate the device does not trust is not a network fault to
+    // retry: it is a hub that is not the county's (or a clock far off).
+    let mut cause: Option<&dyn std::error::Error> = Some(&e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if text.contains("certificate")
+            || text.contains("Certificate")
+            || text.contains("UnknownIssuer")
+        {
+            return SyncError::Insecure(format!(
+                "同步中心的证书不受信任（不是所配置的证书机构签发的，或已过期、与地址不符）：{text}"
+            ));
+        }
+        cause = c.source();
+    }
     SyncError::Network(if e.is_timeout() {
         "等待同步中心应答超时".into()
     } else if e.is_connect() {
@@ -65,17 +80,87 @@ async fn check(resp: reqwest::Response) -> Result<reqwest::Response> {
     }
 }
 
+/// Makes rustls use the ring provider; done once, before any client.
+pub fn tls_init() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// How a device reaches its hub: the county's CA to trust (instead of the
+/// public ones) when it runs its own, and whether plain HTTP to another
+/// machine is allowed (a village LAN with no certificate, by decision).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transport {
+    pub ca_pem: Option<String>,
+    pub allow_http: bool,
+}
+
+/// Refuses a hub address that would send personal data in the clear: plain
+/// HTTP is for this machine only, unless explicitly allowed.
+pub fn check_url(base: &str, allow_http: bool) -> Result<()> {
+    let b = base.trim();
+    if b.starts_with("https://") {
+        return Ok(());
+    }
+    let Some(rest) = b.strip_prefix("http://") else {
+        return Err(SyncError::Insecure(format!(
+            "同步中心地址“{b}”应以 https:// 开头"
+        )));
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host),
+    };
+    let local = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if local || allow_http {
+        Ok(())
+    } else {
+        Err(SyncError::Insecure(format!(
+            "同步中心地址“{b}”不加密，当事人信息会以明文经过网络：请使用 https://，或在确认是内部网络后明确允许不加密的连接"
+        )))
+    }
+}
+
 pub fn http_client(timeout: Duration) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+    http_client_with(timeout, &Transport::default())
+}
+
+pub fn http_client_with(timeout: Duration, t: &Transport) -> Result<reqwest::Client> {
+    tls_init();
+    let mut b = reqwest::Client::builder()
         .timeout(timeout)
-        .connect_timeout(Duration::from_secs(15))
-        .build()
-        .map_err(network)
+        .connect_timeout(Duration::from_secs(15));
+    if let Some(pem) = &t.ca_pem {
+        let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+            .map_err(|e| SyncError::Insecure(format!("证书文件无法读取：{e}")))?;
+        if certs.is_empty() {
+            return Err(SyncError::Insecure("证书文件中没有证书".into()));
+        }
+        // The county's CA only: a certificate from anyone else is refused.
+        b = b.tls_certs_only(certs);
+    }
+    b.build().map_err(network)
 }
 
 /// Enrolls a device with a one-time code.
 pub async fn enroll(base: &str, request: &EnrollRequest) -> Result<EnrollResponse> {
-    let http = http_client(DEFAULT_TIMEOUT)?;
+    enroll_with(base, request, &Transport::default()).await
+}
+
+/// Enrolls over the given transport.
+pub async fn enroll_with(
+    base: &str,
+    request: &EnrollRequest,
+    t: &Transport,
+) -> Result<EnrollResponse> {
+    check_url(base, t.allow_http)?;
+    let http = http_client_with(DEFAULT_TIMEOUT, t)?;
     let resp = http
         .post(format!("{}/v1/enroll", base.trim_end_matches('/')))
         .json(request)
@@ -88,6 +173,7 @@ pub async fn enroll(base: &str, request: &EnrollRequest) -> Result<EnrollRespons
 /// Uploads a batch with no token: the batch's signature is its credential
 /// (a bundle carried to a machine that is not enrolled).
 pub async fn upload_signed(base: &str, batch: Vec<u8>) -> Result<BatchAck> {
+    check_url(base, false)?;
     let http = http_client(DEFAULT_TIMEOUT)?;
     let resp = http
         .post(format!("{}/v1/batches", base.trim_end_matches('/')))
@@ -101,9 +187,20 @@ pub async fn upload_signed(base: &str, batch: Vec<u8>) -> Result<BatchAck> {
 
 impl HubClient {
     pub fn new(base: &str, device_id: Uuid, key: DeviceKey, timeout: Duration) -> Result<Self> {
+        Self::with_transport(base, device_id, key, timeout, &Transport::default())
+    }
+
+    pub fn with_transport(
+        base: &str,
+        device_id: Uuid,
+        key: DeviceKey,
+        timeout: Duration,
+        t: &Transport,
+    ) -> Result<Self> {
+        check_url(base, t.allow_http)?;
         Ok(HubClient {
             base: base.trim_end_matches('/').to_string(),
-            http: http_client(timeout)?,
+            http: http_client_with(timeout, t)?,
             device_id,
             key,
             token: None,
@@ -225,5 +322,32 @@ impl HubClient {
         let path = format!("/v1/devices/{}/events?after={after_seq}", self.device_id);
         let bytes = self.get(&path).await?.bytes().await.map_err(network)?;
         crate::frame::decode_feed(&bytes)
+    }
+}
+
+#[cfg(test)]
+mod transport_tests {
+    use super::check_url;
+
+    #[test]
+    fn plain_http_only_to_this_machine_unless_allowed() {
+        for ok in [
+            "https://hub.example:8600",
+            "http://127.0.0.1:8600",
+            "http://localhost:1",
+            "http://[::1]:80/x",
+        ] {
+            assert!(check_url(ok, false).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://192.168.1.10:8600",
+            "http://hub.county.gov.cn",
+            "ftp://x",
+            "192.168.1.10:8600",
+        ] {
+            let e = check_url(bad, false).unwrap_err();
+            assert_eq!(e.code(), "insecure", "{bad}");
+        }
+        assert!(check_url("http://192.168.1.10:8600", true).is_ok());
     }
 }

@@ -4,7 +4,7 @@
 //! the hub acknowledges only what it committed, and a feed page and its
 //! cursor are saved in one local transaction.
 
-use crate::client::{HubClient, enroll};
+use crate::client::HubClient;
 use crate::error::{Result, SyncError};
 use crate::frame;
 use crate::keys::DeviceKey;
@@ -106,12 +106,24 @@ pub fn enrollment(ledger: &Ledger) -> Result<Enrollment> {
 
 pub fn client(ledger: &Ledger) -> Result<HubClient> {
     let e = enrollment(ledger)?;
-    HubClient::new(
+    HubClient::with_transport(
         &e.url,
         ledger.device()?.device_id,
         e.key,
         crate::client::DEFAULT_TIMEOUT,
+        &transport(ledger)?,
     )
+}
+
+const KEY_CA: &str = "hub.ca_pem";
+const KEY_ALLOW_HTTP: &str = "hub.allow_http";
+
+/// The transport settings saved when this ledger enrolled.
+pub fn transport(ledger: &Ledger) -> Result<crate::client::Transport> {
+    Ok(crate::client::Transport {
+        ca_pem: ledger.sync_value(KEY_CA)?.filter(|p| !p.is_empty()),
+        allow_http: ledger.sync_value(KEY_ALLOW_HTTP)?.as_deref() == Some("1"),
+    })
 }
 
 /// Enrolls this ledger's device with the hub at `url` using a one-time code;
@@ -121,6 +133,25 @@ pub async fn enroll_ledger(
     url: &str,
     code: &str,
     label: &str,
+) -> Result<EnrollResponse> {
+    enroll_ledger_with(
+        ledger,
+        url,
+        code,
+        label,
+        &crate::client::Transport::default(),
+    )
+    .await
+}
+
+/// As `enroll_ledger`, over `transport` (a county CA, plain HTTP allowed),
+/// which is kept for every later sync.
+pub async fn enroll_ledger_with(
+    ledger: &mut Ledger,
+    url: &str,
+    code: &str,
+    label: &str,
+    transport: &crate::client::Transport,
 ) -> Result<EnrollResponse> {
     let device = ledger.device()?;
     if ledger.sync_value(KEY_URL)?.is_some() {
@@ -138,8 +169,13 @@ pub async fn enroll_ledger(
         unit_code: device.unit_code.clone(),
         label: label.to_string(),
     };
-    let response = enroll(url, &request).await?;
+    let response = crate::client::enroll_with(url, &request, transport).await?;
     ledger.set_sync_values(&[
+        (KEY_CA, transport.ca_pem.clone().unwrap_or_default()),
+        (
+            KEY_ALLOW_HTTP,
+            if transport.allow_http { "1" } else { "0" }.to_string(),
+        ),
         (KEY_URL, url.trim_end_matches('/').to_string()),
         (KEY_HUB_ID, response.hub_id.to_string()),
         (KEY_DEVICE_KEY, key.secret_text()),

@@ -30,6 +30,10 @@ pub enum SyncError {
     #[error("尚未注册到同步中心，请先输入中心地址和注册码")]
     NotEnrolled,
 
+    /// A hub address or certificate that would not protect the data.
+    #[error("{0}")]
+    Insecure(String),
+
     #[error(transparent)]
     Ledger(#[from] tiaojie_ledger::LedgerError),
 
@@ -49,6 +53,7 @@ impl SyncError {
             SyncError::Hub { code, .. } => code,
             SyncError::Network(_) => "network",
             SyncError::NotEnrolled => "not_enrolled",
+            SyncError::Insecure(_) => "insecure",
             SyncError::Ledger(e) => e.code(),
             SyncError::Json(_) => "json",
             SyncError::Io(_) => "io",

@@ -184,6 +184,7 @@ pub async fn setup_enroll(
     unit: UnitInput,
     mediator_name: String,
     passphrase: Option<String>,
+    transport: Option<TransportInput>,
 ) -> CmdResult<AppStatus> {
     check_setup(&unit, &mediator_name)?;
     if state.ledger()?.device().is_err() {
@@ -209,10 +210,19 @@ pub async fn setup_enroll(
             Err(_) => initialise(&mut ledger, &unit, &mediator_name)?,
         }
     }
-    enroll(&path, &state.key, &hub_url, &code).await?;
+    enroll(&path, &state.key, &hub_url, &code, transport).await?;
     state.sync.request();
     let ledger = state.ledger()?;
     status(&ledger, &state)
+}
+
+/// How to reach the hub: a county CA's certificate (PEM text) to trust, and
+/// whether plain HTTP on the local network is allowed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TransportInput {
+    pub ca_pem: Option<String>,
+    pub allow_http: bool,
 }
 
 /// The form's own checks, before anything is written (or encrypted).
@@ -232,8 +242,9 @@ pub async fn enroll_later(
     state: State<'_, AppState>,
     hub_url: String,
     code: String,
+    transport: Option<TransportInput>,
 ) -> CmdResult<AppStatus> {
-    enroll(&state.path, &state.key, &hub_url, &code).await?;
+    enroll(&state.path, &state.key, &hub_url, &code, transport).await?;
     state.sync.request();
     let ledger = state.ledger()?;
     status(&ledger, &state)
@@ -244,7 +255,13 @@ async fn enroll(
     key: &crate::state::KeyCell,
     hub_url: &str,
     code: &str,
+    transport: Option<TransportInput>,
 ) -> CmdResult<()> {
+    let t = transport.unwrap_or_default();
+    let transport = tiaojie_sync::client::Transport {
+        ca_pem: t.ca_pem.filter(|p| !p.trim().is_empty()),
+        allow_http: t.allow_http,
+    };
     let url = hub_url.trim();
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(CommandError {
@@ -257,13 +274,13 @@ async fn enroll(
     }
     let mut own = crate::state::open_ledger(path, key)?;
     let label = format!("{} 的电脑", own.device()?.unit_code);
-    engine::enroll_ledger(&mut own, url, code, &label)
+    engine::enroll_ledger_with(&mut own, url, code, &label, &transport)
         .await
         .map_err(|e| {
             // Point the form at the box to correct.
             let field = match e.code() {
                 "not_found" | "conflict" | "gone" | "bad_request" => Some("code"),
-                "network" => Some("hub_url"),
+                "network" | "insecure" => Some("hub_url"),
                 _ => None,
             };
             CommandError {

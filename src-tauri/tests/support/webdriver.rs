@@ -41,6 +41,7 @@ impl Driver {
         // A fresh connection for every command: a kept-alive one that the
         // driver closes just as the next command goes out fails with "error
         // sending request" (seen in CI, once, on a screenshot).
+        tiaojie_sync::client::tls_init();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(120))
             .pool_max_idle_per_host(0)

@@ -11,6 +11,8 @@ import type {
 
 export const SYNC_STATUS_EVENT = 'sync-status'
 
+/** A county CA to trust, and whether plain HTTP on the LAN is allowed. */
+export interface HubTransportInput { ca_pem: string | null, allow_http: boolean }
 /** A closed vocabulary entry: stable key, Chinese label. */
 export interface Named { key: string, label: string }
 export interface MadeDocuments { files: string[], skipped: [string, string][], folder: string }
@@ -33,11 +35,13 @@ export const api = {
   appStatus: () => call<AppStatus>('app_status'),
   setupStandalone: (unit: UnitInput, mediator_name: string, passphrase: string | null) =>
     call<AppStatus>('setup_standalone', { unit, mediator_name, passphrase }),
-  setupEnroll: (hub_url: string, code: string, unit: UnitInput, mediator_name: string, passphrase: string | null) =>
-    call<AppStatus>('setup_enroll', { hub_url, code, unit, mediator_name, passphrase }),
+  setupEnroll: (hub_url: string, code: string, unit: UnitInput, mediator_name: string, passphrase: string | null,
+    transport: HubTransportInput) =>
+    call<AppStatus>('setup_enroll', { hub_url, code, unit, mediator_name, passphrase, transport }),
   unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
   changePassphrase: (old: string, next: string) => call<AppStatus>('change_passphrase', { old, new: next }),
-  enrollLater: (hub_url: string, code: string) => call<AppStatus>('enroll_later', { hub_url, code }),
+  enrollLater: (hub_url: string, code: string, transport: HubTransportInput) =>
+    call<AppStatus>('enroll_later', { hub_url, code, transport }),
   setActor: (name: string) => call<AppStatus>('set_actor', { name }),
 
   reference: () => call<Reference>('reference'),

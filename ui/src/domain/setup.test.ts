@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { defaultShortName, hubUrlProblem, passphraseProblems, unitCodeProblem } from './setup'
+import { defaultShortName, hubTransportProblem, hubUrlProblem, isPlainRemote, passphraseProblems, unitCodeProblem } from './setup'
 
 it('checks unit codes, hub addresses and short names like the ledger', () => {
   expect(unitCodeProblem('430302001001')).toBeNull()
@@ -18,4 +18,15 @@ it('wants a passphrase of six characters, typed the same twice', () => {
     expect(passphraseProblems('青山村调解', '青山村调解').passphrase).toContain('至少 6 个字符')
     expect(passphraseProblems('青山村调解室', '青山村调解')).toEqual({ passphrase2: '两次输入的口令不一致' })
   expect(passphraseProblems('青山村调解室', '青山村调解室')).toEqual({})
+})
+
+it('asks before plain HTTP leaves this machine', () => {
+  expect(isPlainRemote('http://192.168.1.10:8600')).toBe(true)
+  expect(isPlainRemote('http://127.0.0.1:8600')).toBe(false)
+  expect(isPlainRemote('http://localhost:8600')).toBe(false)
+  expect(isPlainRemote('https://hub.example:8600')).toBe(false)
+  expect(hubTransportProblem('http://192.168.1.10:8600', false)).toContain('不加密')
+  expect(hubTransportProblem('http://192.168.1.10:8600', true)).toBeNull()
+  expect(hubTransportProblem('https://hub.example', false)).toBeNull()
+  expect(hubTransportProblem('', true)).toBe('请填写同步中心地址')
 })

@@ -38,7 +38,7 @@ export function defaultShortName(name: string): string {
 }
 
 // (A constant, not template text: vue-tsc misreads "//" inside static attributes.)
-export const HUB_URL_EXAMPLE = '如 http://192.168.1.10:8600'
+export const HUB_URL_EXAMPLE = '如 https://hub.qingshan.gov.cn:8600'
 
 export function hubUrlProblem(url: string): string | null {
   const u = url.trim()
@@ -57,4 +57,23 @@ export function passphraseProblems(p: string, again: string): { passphrase?: str
   if ([...p].length < 6) return { passphrase: '口令至少 6 个字符' }
   if (p !== again) return { passphrase2: '两次输入的口令不一致' }
   return {}
+}
+
+/** Plain HTTP to another machine: personal data would cross the network in the clear. */
+export function isPlainRemote(url: string): boolean {
+  try {
+    const u = new URL(url.trim())
+    if (u.protocol !== 'http:') return false
+    const host = u.hostname.replace(/^\[|\]$/g, '')
+    return !(host === 'localhost' || host === '::1' || /^127\./.test(host))
+  } catch {
+    return false
+  }
+}
+
+/** The hub address, and whether plain HTTP has been allowed for it. */
+export function hubTransportProblem(url: string, allowHttp: boolean): string | null {
+  return hubUrlProblem(url) ?? (isPlainRemote(url) && !allowHttp
+    ? '这个地址不加密（http://），当事人信息会以明文经过网络：请使用 https://，或确认是内部网络后勾选“允许不加密的连接”'
+    : null)
 }

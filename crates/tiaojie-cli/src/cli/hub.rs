@@ -90,7 +90,7 @@ pub struct SyncArgs {
 pub enum SyncCommand {
     /// 用注册码把本机注册到同步中心
     Enroll {
-        /// 同步中心地址，如 http://192.168.1.10:8600
+        /// 同步中心地址，如 https://hub.qingshan.gov.cn:8600
         #[arg(long)]
         hub: String,
         #[arg(long)]
@@ -98,6 +98,12 @@ pub enum SyncCommand {
         /// 设备名称（默认：单位名称加主机名）
         #[arg(long)]
         label: Option<String>,
+        /// 本县（区）自建证书机构的证书（PEM）：只信任它签发的中心证书
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+        /// 允许不加密的 http:// 连接（仅在确认是内部网络时使用）
+        #[arg(long)]
+        allow_http: bool,
     },
     /// 同步一次（不带子命令的 `tiaojie sync` 也是如此）
     Once,

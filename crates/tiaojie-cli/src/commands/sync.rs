@@ -54,11 +54,25 @@ pub fn run(ledger: &mut Ledger, args: SyncArgs, out: Output) -> CliResult<()> {
             };
             import_bundle(&file, &hub, out)
         }
-        SyncCommand::Enroll { hub, code, label } => {
+        SyncCommand::Enroll {
+            hub,
+            code,
+            label,
+            ca,
+            allow_http,
+        } => {
             let device = ledger.device()?;
             let label = label.unwrap_or_else(|| format!("{} 的电脑", device.unit_code));
-            let response =
-                runtime()?.block_on(engine::enroll_ledger(ledger, &hub, &code, &label))?;
+            let ca_pem = match &ca {
+                Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+                    CliError::input("ca", format!("无法读取证书文件“{}”：{e}", path.display()))
+                })?),
+                None => None,
+            };
+            let transport = tiaojie_sync::client::Transport { ca_pem, allow_http };
+            let response = runtime()?.block_on(engine::enroll_ledger_with(
+                ledger, &hub, &code, &label, &transport,
+            ))?;
             out.emit(&response, |r| {
                 format!(
                     "已注册到同步中心：本机属于 {}（{}）\n",

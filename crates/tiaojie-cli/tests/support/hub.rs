@@ -160,10 +160,23 @@ impl Hub {
         let line = rx
             .recv_timeout(Duration::from_secs(60))
             .expect("the hub did not start within a minute");
-        let addr = line
+        let rest = line
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line: {line}"));
-        self.url = format!("http://{addr}");
+        let addr = rest.split_whitespace().next().unwrap_or_default();
+        let scheme = if rest.ends_with("(https)") {
+            "https"
+        } else {
+            "http"
+        };
+        // A certificate names a host, not an address.
+        self.url = match scheme {
+            "https" => format!(
+                "https://localhost:{}",
+                addr.rsplit(':').next().unwrap_or_default()
+            ),
+            _ => format!("http://{addr}"),
+        };
         // Restarts come back on the same port.
         self.listen = addr.to_string();
         self.child = Some(child);
