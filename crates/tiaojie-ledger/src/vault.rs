@@ -42,6 +42,12 @@ impl DataKey {
         Ok(DataKey(k))
     }
 
+    /// Opens an encrypted SQLite database on `conn` (any SQLCipher file made
+    /// with this key: a ledger, the hub's store); a wrong key is refused here.
+    pub fn apply_to(&self, conn: &rusqlite::Connection) -> Result<()> {
+        crate::store::apply_key(conn, self)
+    }
+
     /// The `PRAGMA key` value: a raw key, so SQLCipher runs no KDF of its own.
     pub(crate) fn pragma(&self) -> Zeroizing<String> {
         Zeroizing::new(format!("x'{}'", hex::encode(self.0)))

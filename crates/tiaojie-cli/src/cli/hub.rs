@@ -37,6 +37,8 @@ pub enum AdminCommand {
     Device(DeviceCommand),
     /// 被隔离（未接收）的事件及原因
     Quarantine,
+    /// 加密同步中心的 SQLite 数据库（先停止中心；口令由环境变量 TIAOJIE_HUB_PASSPHRASE 提供，启动中心时同样需要）
+    EncryptDb,
 }
 
 #[derive(Debug, Subcommand)]

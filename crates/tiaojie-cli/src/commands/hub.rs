@@ -43,6 +43,9 @@ pub fn server(args: ServerArgs) -> CliResult<()> {
 }
 
 pub fn admin(args: AdminArgs, out: Output) -> CliResult<()> {
+    if matches!(args.command, AdminCommand::EncryptDb) {
+        return encrypt_db(&args.database, out);
+    }
     runtime()?.block_on(async move {
         let store = serve::open_store(&args.database).await?;
         let state = serve::state(store, Limits::default()).await?;
@@ -114,6 +117,7 @@ pub fn admin(args: AdminArgs, out: Output) -> CliResult<()> {
                     rows.iter().map(|q| format!("{} 第{}条：{}\n", q.device_id, q.seq, q.reason)).collect()
                 })?;
             }
+            AdminCommand::EncryptDb => unreachable!("handled before the store is opened"),
         }
         Ok::<(), CliError>(())
     })
@@ -148,4 +152,31 @@ fn qr_text(content: &str) -> String {
         y += 2;
     }
     out
+}
+
+/// Encrypts the hub's SQLite file in place (the hub must be stopped).
+fn encrypt_db(database: &str, out: Output) -> CliResult<()> {
+    let path = match tiaojie_server::config::Database::parse(database)? {
+        tiaojie_server::config::Database::Sqlite(p) => p,
+        tiaojie_server::config::Database::Postgres(_) => {
+            return Err(CliError::input(
+                "database",
+                "PostgreSQL 数据库请使用数据库自身的加密（加密卷）和 TLS 连接，见 docs/security.md",
+            ));
+        }
+    };
+    let pass = crate::db::passphrase(tiaojie_server::store::sqlite::PASSPHRASE_VAR)?;
+    tiaojie_ledger::vault::encrypt_file(&path, &pass)?;
+    let key = tiaojie_ledger::vault::key_path(&path);
+    out.emit(
+        &json!({"ok": true, "database": path.display().to_string(), "key_file": key.display().to_string()}),
+        |_| {
+            format!(
+                "同步中心数据库已加密：{}\n密钥文件：{}（启动中心时需设置 {}）",
+                path.display(),
+                key.display(),
+                tiaojie_server::store::sqlite::PASSPHRASE_VAR
+            )
+        },
+    )
 }

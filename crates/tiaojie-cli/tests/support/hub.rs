@@ -31,6 +31,8 @@ pub struct Hub {
     schema: Option<String>,
     /// Where the hub's log (RUST_LOG=info) goes, when kept.
     pub log: Option<std::path::PathBuf>,
+    /// Environment for the hub and its admin commands (a passphrase).
+    pub env: Vec<(String, String)>,
     _dir: TempDir,
 }
 
@@ -82,6 +84,7 @@ impl Hub {
             listen: "127.0.0.1:0".into(),
             schema,
             log: None,
+            env: Vec::new(),
             _dir: dir,
         };
         hub.spawn();
@@ -108,6 +111,7 @@ impl Hub {
             listen: "127.0.0.1:0".into(),
             schema: None,
             log: None,
+            env: self.env.clone(),
             _dir: tempfile::tempdir().unwrap(),
         };
         other.spawn();
@@ -116,6 +120,7 @@ impl Hub {
 
     fn spawn(&mut self) {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tiaojie"));
+        command.env_remove("TIAOJIE_HUB_PASSPHRASE");
         command.args([
             "server",
             "--listen",
@@ -125,6 +130,9 @@ impl Hub {
         ]);
         if let Some(config) = &self.config {
             command.arg("--config").arg(config);
+        }
+        for (k, v) in &self.env {
+            command.env(k, v);
         }
         let stderr = match &self.log {
             Some(path) => {
@@ -212,12 +220,16 @@ impl Hub {
     }
 
     pub fn admin_run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_tiaojie"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tiaojie"));
+        command
             .arg("--json")
             .args(["admin", "--database", &self.database])
             .args(args)
-            .output()
-            .expect("run tiaojie admin");
+            .env_remove("TIAOJIE_HUB_PASSPHRASE");
+        for (k, v) in &self.env {
+            command.env(k, v);
+        }
+        let out = command.output().expect("run tiaojie admin");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).unwrap(),

@@ -6,7 +6,7 @@ mod feed;
 mod ingest;
 mod records;
 
-use crate::error::Result;
+use crate::error::{Result, ServerError};
 use crate::store::{
     DeviceRecord, EnrollCode, FeedPage, FeedRequest, HubIdentity, HubStore, IncomingBatch,
     QuarantineRow,
@@ -31,11 +31,31 @@ pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
 }
 
+/// Where an encrypted hub database's passphrase comes from.
+pub const PASSPHRASE_VAR: &str = "TIAOJIE_HUB_PASSPHRASE";
+
 impl SqliteStore {
     /// Opens (creating if needed) a hub database: WAL journal, full fsync
     /// on commit, migrations applied.
+    /// Opens the hub's database file; an encrypted one (with its key file
+    /// beside it) takes its passphrase from `TIAOJIE_HUB_PASSPHRASE`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
         let conn = Connection::open(path)?;
+        if tiaojie_ledger::vault::is_encrypted(path) {
+            let passphrase = std::env::var(PASSPHRASE_VAR)
+                .ok()
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| {
+                    ServerError::Config(format!(
+                        "同步中心的数据库 {} 已加密：请用环境变量 {PASSPHRASE_VAR} 提供口令",
+                        path.display()
+                    ))
+                })?;
+            tiaojie_ledger::vault::unlock(path, &passphrase)
+                .and_then(|k| k.apply_to(&conn))
+                .map_err(|e| ServerError::Config(format!("无法打开同步中心的数据库：{e}")))?;
+        }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         Self::setup(conn)
     }
