@@ -77,3 +77,15 @@ pub fn passphrase(var: &str) -> CliResult<String> {
         }),
     }
 }
+
+/// A user's PIN from the environment variable `var`.
+pub fn pin(var: &str) -> CliResult<String> {
+    match std::env::var(var) {
+        Ok(p) if !p.is_empty() => Ok(p),
+        _ => Err(CliError::Input {
+            code: "locked",
+            message: format!("请用环境变量 {var} 提供 PIN"),
+            field: Some("pin".into()),
+        }),
+    }
+}

@@ -11,8 +11,13 @@ pub enum CaseCommand {
     Add(Box<CaseAddArgs>),
     /// 台账列表
     List(CaseListArgs),
-    /// 查看一件案件的全部情况
-    Show { case: String },
+    /// 查看一件案件的全部情况（身份证号和电话默认脱敏）
+    Show {
+        case: String,
+        /// 显示完整身份证号和电话（需要权限，记入访问记录）
+        #[arg(long)]
+        full_numbers: bool,
+    },
     /// 评定或调整预警等级
     Grade {
         case: String,

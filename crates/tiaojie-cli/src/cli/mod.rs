@@ -33,6 +33,10 @@ pub struct Cli {
     #[arg(long = "as", global = true, env = "TIAOJIE_ACTOR", value_name = "NAME")]
     pub actor: Option<String>,
 
+    /// 本机用户（设有用户时需要；PIN 由环境变量 TIAOJIE_PIN 提供）
+    #[arg(long, global = true, env = "TIAOJIE_USER", value_name = "NAME")]
+    pub user: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -70,6 +74,14 @@ pub enum Command {
     Import(ImportArgs),
     /// 月报（Excel）：本单位或含下级单位
     Report(ReportArgs),
+    /// 本机用户与权限（第一位用户须为管理员或单位负责人）
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 访问记录：谁在何时查看了完整号码、导出了什么
+    AccessLog {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// 检查本机台账：文件完好（加密台账逐页校验）、哈希链完整（每条记录都在、未被改动、顺序未变）
     Verify,
     /// 加密现有的台账文件（口令由环境变量 TIAOJIE_PASSPHRASE 提供）
@@ -92,6 +104,20 @@ pub enum Command {
     Server(ServerArgs),
     /// 管理同步中心：单位、注册码、设备
     Admin(AdminArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// 添加用户（PIN 由环境变量 TIAOJIE_NEW_PIN 提供）
+    Add {
+        #[arg(long)]
+        name: String,
+        /// 调解员、单位负责人、上级督导、系统管理员
+        #[arg(long)]
+        role: String,
+    },
+    /// 列出用户
+    List,
 }
 
 #[derive(Debug, Args)]

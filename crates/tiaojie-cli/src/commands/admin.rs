@@ -322,3 +322,63 @@ pub fn backup(ledger: &Ledger, file: &std::path::Path, out: Output) -> CliResult
         },
     )
 }
+
+pub fn user(
+    ledger: &Ledger,
+    session: Option<&tiaojie_ledger::store::users::Session>,
+    c: crate::cli::UserCommand,
+    out: Output,
+) -> CliResult<()> {
+    match c {
+        crate::cli::UserCommand::Add { name, role } => {
+            let role = tiaojie_ledger::domain::roles::Role::parse(&role, "role")?;
+            let pin = crate::db::pin("TIAOJIE_NEW_PIN")?;
+            ledger.add_user(session, &name, role, &pin)?;
+            out.emit(
+                &json!({"ok": true, "name": name.trim(), "role": role}),
+                |_| format!("已添加用户：{}（{}）", name.trim(), role.label()),
+            )
+        }
+        crate::cli::UserCommand::List => {
+            if ledger.has_users()? {
+                ledger.require(
+                    session,
+                    tiaojie_ledger::domain::roles::Permission::ManageUsers,
+                )?;
+            }
+            let users = ledger.users()?;
+            out.emit(&users, |u| {
+                if u.is_empty() {
+                    return "尚未设置用户（单用户模式：任何人都可进行全部操作）".into();
+                }
+                u.iter()
+                    .map(|x| {
+                        format!(
+                            "{}　{}{}\n",
+                            x.name,
+                            x.role_name,
+                            if x.active { "" } else { "（已停用）" }
+                        )
+                    })
+                    .collect()
+            })
+        }
+    }
+}
+
+pub fn access_log(
+    ledger: &Ledger,
+    session: Option<&tiaojie_ledger::store::users::Session>,
+    limit: u32,
+    out: Output,
+) -> CliResult<()> {
+    let entries = ledger.access_log(session, limit)?;
+    out.emit(&entries, |e| {
+        if e.is_empty() {
+            return "没有访问记录".into();
+        }
+        e.iter()
+            .map(|x| format!("{}　{}　{}　{}\n", x.at, x.user, x.action, x.target))
+            .collect()
+    })
+}

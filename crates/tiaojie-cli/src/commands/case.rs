@@ -25,7 +25,7 @@ pub fn run(ledger: &mut Ledger, command: CaseCommand, out: Output) -> CliResult<
             )
         }
         List(args) => super::report::list(ledger, args, out),
-        Show { case } => super::show::show(ledger, &case, out),
+        Show { case, full_numbers } => super::show::show(ledger, None, &case, full_numbers, out),
         Grade {
             case,
             grade,

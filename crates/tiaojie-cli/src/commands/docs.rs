@@ -39,8 +39,37 @@ fn write(path: &Path, bytes: &[u8]) -> CliResult<()> {
         .map_err(|e| CliError::Io(format!("无法写入“{}”：{e}", path.display())))
 }
 
-pub fn doc(ledger: &Ledger, a: DocArgs, out: Output) -> CliResult<()> {
+type Session = tiaojie_ledger::store::users::Session;
+use tiaojie_ledger::domain::roles::Permission;
+
+/// Full numbers need their own permission, and are logged.
+fn full_numbers_allowed(
+    ledger: &Ledger,
+    session: Option<&Session>,
+    full: bool,
+    target: &str,
+) -> CliResult<()> {
+    if full {
+        ledger.require_logged(
+            session,
+            Permission::ViewFullNumbers,
+            "view_full_numbers",
+            target,
+        )?;
+    }
+    Ok(())
+}
+
+pub fn doc(ledger: &Ledger, session: Option<&Session>, a: DocArgs, out: Output) -> CliResult<()> {
     let case = ledger.resolve_case(&a.case)?;
+    let target = ledger.case_row(case)?.number;
+    full_numbers_allowed(ledger, session, a.full_numbers, &target)?;
+    ledger.require_logged(
+        session,
+        Permission::Export,
+        "document",
+        &format!("{target} {}", a.kind),
+    )?;
     let format = Format::parse(&a.format)?;
     let templates = match &a.templates {
         Some(dir) => Templates::with_overrides(dir)?,
@@ -117,8 +146,16 @@ pub fn doc(ledger: &Ledger, a: DocArgs, out: Output) -> CliResult<()> {
     })
 }
 
-pub fn export(ledger: &Ledger, a: ExportArgs, out: Output) -> CliResult<()> {
+pub fn export(
+    ledger: &Ledger,
+    session: Option<&Session>,
+    a: ExportArgs,
+    out: Output,
+) -> CliResult<()> {
     let filter = super::report::filter_of(ledger, a.filter)?;
+    let what = tiaojie_docs::xlsx::describe_filter(&filter);
+    full_numbers_allowed(ledger, session, a.full_numbers, &what)?;
+    ledger.require_logged(session, Permission::Export, "export_ledger", &what)?;
     let bytes = tiaojie_docs::xlsx::export_ledger(ledger, &filter, privacy(a.full_numbers))?;
     let count = ledger.list_cases(&filter)?.total;
     write(&a.out, &bytes)?;
@@ -210,7 +247,13 @@ pub fn import(ledger: &mut Ledger, a: ImportArgs, out: Output) -> CliResult<()> 
     })
 }
 
-pub fn report(ledger: &Ledger, a: ReportArgs, out: Output) -> CliResult<()> {
+pub fn report(
+    ledger: &Ledger,
+    session: Option<&Session>,
+    a: ReportArgs,
+    out: Output,
+) -> CliResult<()> {
+    ledger.require_logged(session, Permission::Export, "monthly_report", &a.month)?;
     let unit = match &a.unit {
         Some(u) => unit_code(ledger, u)?,
         None => my_unit(ledger)?,

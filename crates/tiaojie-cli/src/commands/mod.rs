@@ -59,20 +59,31 @@ pub fn run(cli: Cli) -> CliResult<()> {
     );
     let mut ledger = db::open(&path, create, encrypt_new, cli.actor)?;
     let ledger = &mut ledger;
+    let session = match &cli.user {
+        Some(name) => Some(ledger.sign_in(name, &db::pin("TIAOJIE_PIN")?)?),
+        None => None,
+    };
+    gate(ledger, session.as_ref(), &command)?;
+    let session = session.as_ref();
     match command {
         Command::Init(args) => admin::init(ledger, args, out),
         Command::Unit(c) => admin::unit(ledger, c, out),
         Command::Mediator(c) => admin::mediator(ledger, c, out),
+        Command::Case(crate::cli::CaseCommand::Show { case, full_numbers }) => {
+            show::show(ledger, session, &case, full_numbers, out)
+        }
         Command::Case(c) => case::run(ledger, c, out),
         Command::Due(args) => report::due(ledger, args, out),
         Command::Today(args) => report::todo(ledger, args, out),
         Command::Screening(c) => admin::screening(ledger, c, out),
         Command::Scheme(c) => admin::scheme(ledger, c, out),
         Command::Stats(args) => report::stats(ledger, args, out),
-        Command::Doc(args) => docs::doc(ledger, args, out),
-        Command::Export(args) => docs::export(ledger, args, out),
+        Command::Doc(args) => docs::doc(ledger, session, args, out),
+        Command::Export(args) => docs::export(ledger, session, args, out),
         Command::Import(args) => docs::import(ledger, args, out),
-        Command::Report(args) => docs::report(ledger, args, out),
+        Command::Report(args) => docs::report(ledger, session, args, out),
+        Command::User(c) => admin::user(ledger, session, c, out),
+        Command::AccessLog { limit } => admin::access_log(ledger, session, limit, out),
         Command::Verify => admin::verify(ledger, out),
         Command::Backup { out: file } => admin::backup(ledger, &file, out),
         Command::Encrypt | Command::Passphrase => unreachable!("handled above"),
@@ -81,6 +92,44 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Sync(args) => sync::run(ledger, args, out),
         Command::Server(_) | Command::Admin(_) => unreachable!("handled above"),
     }
+}
+
+/// What a command needs the signed-in user's role to allow (nothing in
+/// single-user mode, before any user is set up).
+fn gate(
+    ledger: &Ledger,
+    session: Option<&tiaojie_ledger::store::users::Session>,
+    command: &Command,
+) -> CliResult<()> {
+    use crate::cli::{CaseCommand, EventsCommand, MediatorCommand, UnitCommand};
+    use tiaojie_ledger::domain::roles::Permission::*;
+    let need = match command {
+        Command::Case(CaseCommand::Accept { .. } | CaseCommand::Return { .. }) => {
+            Some(AcceptEscalation)
+        }
+        Command::Case(_)
+        | Command::Due(_)
+        | Command::Today(_)
+        | Command::Screening(_)
+        | Command::Stats(_)
+        | Command::Import(_) => Some(HandleCases),
+        Command::Mediator(MediatorCommand::List { .. }) => None,
+        Command::Mediator(_) | Command::Unit(UnitCommand::Add(_)) | Command::Scheme(_) => {
+            Some(ChangeRoster)
+        }
+        Command::Doc(_) | Command::Export(_) | Command::Report(_) | Command::Backup { .. } => {
+            Some(Export)
+        }
+        Command::Events(EventsCommand::Export { .. }) => Some(Export),
+        Command::Events(EventsCommand::Import { .. }) => Some(HandleCases),
+        Command::AccessLog { .. } => Some(ManageUsers),
+        // Adding users checks for itself (the first one needs no one).
+        _ => None,
+    };
+    if let Some(p) = need {
+        ledger.require(session, p)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn date(text: &str, field: &str) -> CliResult<NaiveDate> {

@@ -12,9 +12,39 @@ use tiaojie_ledger::domain::labels::{
 };
 use tiaojie_ledger::store::CaseDetail;
 
-pub fn show(ledger: &Ledger, key: &str, out: Output) -> CliResult<()> {
+pub fn show(
+    ledger: &Ledger,
+    session: Option<&tiaojie_ledger::store::users::Session>,
+    key: &str,
+    full_numbers: bool,
+    out: Output,
+) -> CliResult<()> {
     let id = ledger.resolve_case(key)?;
-    let detail = ledger.case_detail(id)?;
+    let mut detail = ledger.case_detail(id)?;
+    if full_numbers {
+        ledger.require_logged(
+            session,
+            tiaojie_ledger::domain::roles::Permission::ViewFullNumbers,
+            "view_full_numbers",
+            &detail.row.number,
+        )?;
+    } else {
+        // Masked unless asked for, and allowed.
+        for p in &mut detail.party_records {
+            for (key, mask) in [
+                (
+                    "id_number",
+                    tiaojie_docs::mask::mask_id_number as fn(&str) -> String,
+                ),
+                ("phone", tiaojie_docs::mask::mask_phone),
+            ] {
+                if let Some(Value::String(v)) = p.get(key) {
+                    let masked = mask(v);
+                    p.insert(key.to_string(), Value::String(masked));
+                }
+            }
+        }
+    }
     let units: Vec<(String, String)> = ledger
         .units()?
         .into_iter()

@@ -3,5 +3,6 @@
 pub mod identity;
 pub mod intake;
 pub mod labels;
+pub mod roles;
 pub mod scheme;
 pub mod unit;

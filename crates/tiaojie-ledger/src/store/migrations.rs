@@ -3,7 +3,10 @@
 
 use rusqlite_migration::{M, Migrations};
 
-const STEPS: &[M<'static>] = &[M::up(include_str!("../../migrations/0001_ledger.sql"))];
+const STEPS: &[M<'static>] = &[
+    M::up(include_str!("../../migrations/0001_ledger.sql")),
+    M::up(include_str!("../../migrations/0002_users.sql")),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::from_slice(STEPS)

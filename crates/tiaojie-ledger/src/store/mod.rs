@@ -15,6 +15,7 @@ mod rebase;
 pub mod sheet;
 mod stats;
 mod todo;
+pub mod users;
 pub mod verify;
 
 pub use actions::{AgreementInput, CaseRef, FollowUpInput, MediatorInput, SessionInput, today};
