@@ -29,6 +29,8 @@ pub struct AppState {
     pub sync: SyncHandle,
     pub key: KeyCell,
     locked: AtomicBool,
+    /// The signed-in user, once the ledger has users.
+    pub session: Mutex<Option<tiaojie_ledger::store::users::Session>>,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
             sync,
             key,
             locked: AtomicBool::new(locked),
+            session: Mutex::new(None),
         })
     }
 
@@ -94,6 +97,24 @@ impl AppState {
         *guard = Ledger::open_encrypted(&self.path, &key)?;
         *self.key.lock().unwrap_or_else(|p| p.into_inner()) = Some(key);
         Ok(())
+    }
+
+    pub fn session(&self) -> Option<tiaojie_ledger::store::users::Session> {
+        self.session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The ledger, for a command that needs `p` of the signed-in user's role
+    /// (single-user mode, before any user exists, allows everything).
+    pub fn ledger_for(
+        &self,
+        p: tiaojie_ledger::domain::roles::Permission,
+    ) -> CmdResult<MutexGuard<'_, Ledger>> {
+        let ledger = self.ledger()?;
+        ledger.require(self.session().as_ref(), p)?;
+        Ok(ledger)
     }
 
     pub fn ledger(&self) -> CmdResult<MutexGuard<'_, Ledger>> {

@@ -184,6 +184,20 @@ async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
     d.wait_text("[data-testid=case-number]", &number).await;
     d.wait_text("[data-testid=case-applicants]", "张三").await;
     d.wait_text("[data-testid=case-respondents]", "李四").await;
+    // Numbers are masked on screen until asked for.
+    d.wait_text("[data-testid=case-parties]", "1101**********002X")
+        .await;
+    assert!(
+        !d.text("[data-testid=case-parties]")
+            .await
+            .contains("11010519491231002X")
+    );
+    d.click("[data-testid=case-reveal]").await;
+    d.wait_text("[data-testid=case-parties]", "11010519491231002X")
+        .await;
+    d.wait_text("[data-testid=case-parties]", "13800138000")
+        .await;
+    d.click("[data-testid=case-mask]").await;
     d.click("[data-testid=case-action-session]").await;
     d.fill("[data-testid=dialog-session-place]", "青山村调解室")
         .await;
@@ -313,5 +327,32 @@ async fn a_case_from_another_device_appears_after_sync() {
     d.click("[data-testid=menu-ledger]").await;
     d.wait_any_text("[data-testid=case-row-link]", &case.number)
         .await;
+    d.quit().await;
+
+    // The unit sets up users: the next start asks who is signing in.
+    {
+        let path = dir.path().join("app.sqlite3");
+        let key = tiaojie_ledger::vault::unlock(&path, PASSPHRASE).unwrap();
+        let l = Ledger::open_encrypted(&path, &key).unwrap();
+        l.add_user(
+            None,
+            "李主任",
+            tiaojie_ledger::domain::roles::Role::Officer,
+            "2468",
+        )
+        .unwrap();
+    }
+    let d = Driver::start(&driver.url, &app_binary()).await;
+    d.fill("[data-testid=unlock-passphrase]", PASSPHRASE).await;
+    d.press_enter("[data-testid=unlock-passphrase]").await;
+    d.find("[data-testid=sign-in]").await;
+    d.fill("[data-testid=sign-in-pin]", "1111").await;
+    d.press_enter("[data-testid=sign-in-pin]").await;
+    d.wait_text("[data-testid=sign-in-error]", "PIN 不正确")
+        .await;
+    d.screenshot(&screenshot_path("10-sign-in")).await;
+    d.fill("[data-testid=sign-in-pin]", "2468").await;
+    d.click("[data-testid=sign-in-save]").await;
+    d.find("[data-testid=today]").await;
     d.quit().await;
 }

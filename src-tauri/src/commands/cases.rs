@@ -6,23 +6,67 @@ use chrono::NaiveDate;
 use tauri::State;
 use tiaojie_ledger::domain::intake::CaseIntake;
 use tiaojie_ledger::domain::labels::ClosingOutcome;
+use tiaojie_ledger::domain::roles::Permission;
 use tiaojie_ledger::store::queries::{CaseFilter, CaseRow, Page};
 use tiaojie_ledger::store::{AgreementInput, CaseDetail, CaseRef, FollowUpInput, SessionInput};
 use uuid::Uuid;
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn list_cases(state: State<'_, AppState>, filter: CaseFilter) -> CmdResult<Page<CaseRow>> {
-    Ok(state.ledger()?.list_cases(&filter)?)
+    Ok(state
+        .ledger_for(Permission::HandleCases)?
+        .list_cases(&filter)?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn case_detail(state: State<'_, AppState>, case_id: Uuid) -> CmdResult<CaseDetail> {
-    Ok(state.ledger()?.case_detail(case_id)?)
+    let ledger = state.ledger_for(Permission::HandleCases)?;
+    let mut d = ledger.case_detail(case_id)?;
+    mask_parties(&mut d.party_records);
+    Ok(d)
+}
+
+/// ID and phone numbers as the screen shows them by default.
+pub fn mask_parties(parties: &mut [serde_json::Map<String, serde_json::Value>]) {
+    for p in parties {
+        for (key, mask) in [
+            (
+                "id_number",
+                tiaojie_docs::mask::mask_id_number as fn(&str) -> String,
+            ),
+            ("phone", tiaojie_docs::mask::mask_phone),
+        ] {
+            if let Some(serde_json::Value::String(v)) = p.get(key) {
+                let masked = mask(v);
+                p.insert(key.to_string(), serde_json::Value::String(masked));
+            }
+        }
+    }
+}
+
+/// The parties with their numbers in full, for a user allowed to see them;
+/// written to the access log.
+#[tauri::command(rename_all = "snake_case")]
+pub fn reveal_numbers(
+    state: State<'_, AppState>,
+    case_id: Uuid,
+) -> CmdResult<Vec<serde_json::Map<String, serde_json::Value>>> {
+    let ledger = state.ledger()?;
+    let d = ledger.case_detail(case_id)?;
+    ledger.require_logged(
+        state.session().as_ref(),
+        Permission::ViewFullNumbers,
+        "view_full_numbers",
+        &d.row.number,
+    )?;
+    Ok(d.party_records)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn open_case(state: State<'_, AppState>, intake: CaseIntake) -> CmdResult<CaseRef> {
-    let created = state.ledger()?.open_case(&intake)?;
+    let created = state
+        .ledger_for(Permission::HandleCases)?
+        .open_case(&intake)?;
     state.sync.request();
     Ok(created)
 }
@@ -33,10 +77,12 @@ pub fn act(
     case_id: Uuid,
     action: impl FnOnce(&mut tiaojie_ledger::Ledger) -> tiaojie_ledger::Result<()>,
 ) -> CmdResult<CaseDetail> {
-    let mut ledger = state.ledger()?;
+    let mut ledger = state.ledger_for(Permission::HandleCases)?;
     action(&mut ledger)?;
     state.sync.request();
-    Ok(ledger.case_detail(case_id)?)
+    let mut d = ledger.case_detail(case_id)?;
+    mask_parties(&mut d.party_records);
+    Ok(d)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -29,6 +29,8 @@ pub fn accept_escalation(
     note: String,
     on: Option<NaiveDate>,
 ) -> CmdResult<CaseDetail> {
+    // Checked, and released before `act` takes the ledger again.
+    drop(state.ledger_for(tiaojie_ledger::domain::roles::Permission::AcceptEscalation)?);
     act(&state, case_id, |l| l.accept_escalation(case_id, &note, on))
 }
 
@@ -39,6 +41,8 @@ pub fn return_escalation(
     reason: String,
     on: Option<NaiveDate>,
 ) -> CmdResult<CaseDetail> {
+    // Checked, and released before `act` takes the ledger again.
+    drop(state.ledger_for(tiaojie_ledger::domain::roles::Permission::AcceptEscalation)?);
     act(&state, case_id, |l| {
         l.return_escalation(case_id, &reason, on)
     })

@@ -12,6 +12,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use tiaojie_docs::font::FontSource;
 use tiaojie_docs::import::{Field, ImportPlan, ImportReport, apply_import, plan_import};
 use tiaojie_docs::{DocKind, DocsError, Format, Privacy, Templates, render_case_document};
+use tiaojie_ledger::domain::roles::Permission;
 use tiaojie_ledger::store::queries::CaseFilter;
 use uuid::Uuid;
 
@@ -114,8 +115,20 @@ pub fn make_documents<R: Runtime>(
     let format = Format::parse(&format)?;
     let templates = templates()?;
     let fonts = FontSource::from_env();
-    let ledger = state.ledger()?;
+    let ledger = state.ledger_for(Permission::Export)?;
     let number = ledger.case_row(case_id)?.number;
+    let session = state.session();
+    if full_numbers {
+        ledger.require_logged(
+            session.as_ref(),
+            Permission::ViewFullNumbers,
+            "view_full_numbers",
+            &number,
+        )?;
+    }
+    if let Some(s) = &session {
+        ledger.log_access(s, "document", &format!("{number} {kind}"))?;
+    }
     let folder = output_dir(&app)?.join("文书").join(file_safe(&number));
     let kinds: Vec<DocKind> = if kind == "all" {
         DocKind::ALL.to_vec()
@@ -167,7 +180,20 @@ pub fn export_ledger<R: Runtime>(
     filter: CaseFilter,
     full_numbers: bool,
 ) -> CmdResult<Saved> {
-    let ledger = state.ledger()?;
+    let ledger = state.ledger_for(Permission::Export)?;
+    let what = tiaojie_docs::xlsx::describe_filter(&filter);
+    let session = state.session();
+    if full_numbers {
+        ledger.require_logged(
+            session.as_ref(),
+            Permission::ViewFullNumbers,
+            "view_full_numbers",
+            &what,
+        )?;
+    }
+    if let Some(s) = &session {
+        ledger.log_access(s, "export_ledger", &what)?;
+    }
     let bytes = tiaojie_docs::xlsx::export_ledger(&ledger, &filter, privacy(full_numbers))?;
     let count = ledger.list_cases(&filter)?.total;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
@@ -187,7 +213,10 @@ pub fn monthly_report<R: Runtime>(
     unit: Option<String>,
     subtree: bool,
 ) -> CmdResult<Saved> {
-    let ledger = state.ledger()?;
+    let ledger = state.ledger_for(Permission::Export)?;
+    if let Some(s) = &state.session() {
+        ledger.log_access(s, "monthly_report", &month)?;
+    }
     let unit = match unit {
         Some(u) => u,
         None => ledger.device()?.unit_code,
@@ -260,7 +289,7 @@ pub fn import_preview(state: State<'_, AppState>, input: ImportInput) -> CmdResu
 #[tauri::command(rename_all = "snake_case")]
 pub fn import_apply(state: State<'_, AppState>, input: ImportInput) -> CmdResult<ImportReport> {
     let (bytes, mapping) = decode(&input)?;
-    let mut ledger = state.ledger()?;
+    let mut ledger = state.ledger_for(Permission::HandleCases)?;
     let plan = plan_import(&ledger, &bytes, &mapping)?;
     let report = apply_import(&mut ledger, &plan)?;
     state.sync.request();

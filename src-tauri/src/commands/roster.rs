@@ -32,7 +32,7 @@ pub fn add_mediator(
     state: State<'_, AppState>,
     input: MediatorInput,
 ) -> CmdResult<Vec<MediatorSpec>> {
-    let mut ledger = state.ledger()?;
+    let mut ledger = state.ledger_for(tiaojie_ledger::domain::roles::Permission::ChangeRoster)?;
     ledger.add_mediator(input)?;
     state.sync.request();
     Ok(ledger.mediators(None)?)

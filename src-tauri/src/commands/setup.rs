@@ -26,6 +26,11 @@ pub struct AppStatus {
     pub encrypted: bool,
     /// Encrypted and waiting for the passphrase.
     pub locked: bool,
+    /// The ledger has users and none is signed in.
+    pub needs_sign_in: bool,
+    pub user: Option<tiaojie_ledger::store::users::Session>,
+    /// The names to choose from on the sign-in screen.
+    pub users: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -67,7 +72,31 @@ fn status(ledger: &Ledger, state: &AppState) -> CmdResult<AppStatus> {
         data_path: state.path.display().to_string(),
         encrypted: state.is_encrypted(),
         locked: false,
+        needs_sign_in: ledger.has_users()? && state.session().is_none(),
+        user: state.session(),
+        users: ledger
+            .users()?
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| u.name)
+            .collect(),
     })
+}
+
+/// Signs a user in with their PIN (a ledger with users).
+#[tauri::command(rename_all = "snake_case")]
+pub fn sign_in(state: State<'_, AppState>, name: String, pin: String) -> CmdResult<AppStatus> {
+    let ledger = state.ledger()?;
+    let session = ledger.sign_in(&name, &pin)?;
+    *state.session.lock().unwrap_or_else(|p| p.into_inner()) = Some(session);
+    status(&ledger, &state)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn sign_out(state: State<'_, AppState>) -> CmdResult<AppStatus> {
+    *state.session.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    let ledger = state.ledger()?;
+    status(&ledger, &state)
 }
 
 /// What the window may know of a ledger still locked: that it is.
@@ -81,6 +110,9 @@ fn locked_status(state: &AppState) -> AppStatus {
         data_path: state.path.display().to_string(),
         encrypted: true,
         locked: true,
+        needs_sign_in: false,
+        user: None,
+        users: Vec::new(),
     }
 }
 

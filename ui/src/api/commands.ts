@@ -6,7 +6,7 @@ import type {
   AgreementInput, AppStatus, CaseDetail, CaseFilter, CaseIntake, CaseRef,
   ClosingOutcomeKey, DepartmentKey, FollowUpInput, Id, IsoDate, MediatorInput,
   MediatorSpec, Page, CaseRow, Reference, SessionInput, Stats, StatsFilter,
-  SyncStatus, Today, UnitGridCell, UnitInput, UnitRow,
+  SyncStatus, Today, UnitGridCell, UnitInput, UnitRow, PartyRecord,
 } from './types'
 
 export const SYNC_STATUS_EVENT = 'sync-status'
@@ -39,6 +39,9 @@ export const api = {
     transport: HubTransportInput) =>
     call<AppStatus>('setup_enroll', { hub_url, code, unit, mediator_name, passphrase, transport }),
   unlock: (passphrase: string) => call<AppStatus>('unlock', { passphrase }),
+  signIn: (name: string, pin: string) => call<AppStatus>('sign_in', { name, pin }),
+  signOut: () => call<AppStatus>('sign_out'),
+  revealNumbers: (case_id: Id) => call<PartyRecord[]>('reveal_numbers', { case_id }),
   changePassphrase: (old: string, next: string) => call<AppStatus>('change_passphrase', { old, new: next }),
   enrollLater: (hub_url: string, code: string, transport: HubTransportInput) =>
     call<AppStatus>('enroll_later', { hub_url, code, transport }),

@@ -151,6 +151,10 @@ export interface AppStatus {
   encrypted: boolean
   /** Encrypted and waiting for the passphrase. */
   locked: boolean
+  /** The ledger has users and none is signed in. */
+  needs_sign_in: boolean
+  user: { name: string, role: string } | null
+  users: string[]
 }
 
 // ---- the ledger list (store/queries.rs) ---------------------------------

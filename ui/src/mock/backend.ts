@@ -14,7 +14,7 @@ let status: AppStatus = {
   initialized: !fresh,
   device: { device_id: '0192f3a4-5b6c-7d8e-9f00-112233445566', unit_code: ME, lane: 0, next_seq: 42 },
   unit: units.find((u) => u.code === ME) ?? null,
-  actor: '王秀英', hub_url: 'http://192.168.1.10:8600', data_path: '/home/user/.local/share/tiaojie/ledger.sqlite3', encrypted: true, locked: false,
+  actor: '王秀英', hub_url: 'http://192.168.1.10:8600', data_path: '/home/user/.local/share/tiaojie/ledger.sqlite3', encrypted: true, locked: false, needs_sign_in: false, user: null, users: [],
 }
 let sync: SyncStatus = {
   enrolled: true, hub_url: status.hub_url, online: true, syncing: false, pending: 3,
