@@ -10,7 +10,10 @@ use std::collections::BTreeSet;
 use support::*;
 use tiaojie_ledger::domain::roles::{Permission, Role};
 
-fn as_user(db: &Db, user: Option<(&str, &str)>, args: &[&str]) -> Run {
+/// A user's name and PIN.
+type Login<'a> = Option<(&'a str, &'a str)>;
+
+fn as_user(db: &Db, user: Login<'_>, args: &[&str]) -> Run {
     let mut all = vec!["--json"];
     let mut env = vec![];
     if let Some((name, pin)) = user {
@@ -192,7 +195,7 @@ fn no_role_is_allowed_more_than_it_should_be() {
             vec![Permission::ManageUsers],
         ),
     ];
-    let mut callers: Vec<(String, Option<Role>, Option<(&str, &str)>)> = vec![
+    let mut callers: Vec<(String, Option<Role>, Login<'_>)> = vec![
         ("（未登录）".into(), None, None),
         ("刘管理".into(), Some(Role::Admin), Some(admin)),
     ];
