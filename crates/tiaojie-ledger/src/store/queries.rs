@@ -301,8 +301,14 @@ impl Ledger {
             format!("WHERE {}", clauses.join(" AND "))
         };
         let from = "FROM cases c LEFT JOIN units u ON u.code = c.unit LEFT JOIN grades g ON g.key = c.grade";
+        // The count needs the joins only to filter by level.
+        let count_from = if f.level.is_some() {
+            from
+        } else {
+            "FROM cases c"
+        };
         let total: i64 = self.conn().query_row(
-            &format!("SELECT count(*) {from} {filter}"),
+            &format!("SELECT count(*) {count_from} {filter}"),
             params_from_iter(args.iter()),
             |r| r.get(0),
         )?;
