@@ -43,6 +43,22 @@ pub fn mask_phone(phone: &str) -> String {
     keep_ends(phone, 3, 4)
 }
 
+/// Masks the `id_number` and `phone` of parties as the ledger returns them
+/// (`CaseDetail::party_records`), for a screen or a printout.
+pub fn mask_party_records(parties: &mut [serde_json::Map<String, serde_json::Value>]) {
+    for p in parties {
+        for (key, mask) in [
+            ("id_number", mask_id_number as fn(&str) -> String),
+            ("phone", mask_phone),
+        ] {
+            if let Some(serde_json::Value::String(v)) = p.get(key) {
+                let masked = mask(v);
+                p.insert(key.to_string(), serde_json::Value::String(masked));
+            }
+        }
+    }
+}
+
 fn keep_ends(text: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = text.trim().chars().collect();
     if chars.is_empty() {

@@ -28,20 +28,7 @@ pub fn case_detail(state: State<'_, AppState>, case_id: Uuid) -> CmdResult<CaseD
 
 /// ID and phone numbers as the screen shows them by default.
 pub fn mask_parties(parties: &mut [serde_json::Map<String, serde_json::Value>]) {
-    for p in parties {
-        for (key, mask) in [
-            (
-                "id_number",
-                tiaojie_docs::mask::mask_id_number as fn(&str) -> String,
-            ),
-            ("phone", tiaojie_docs::mask::mask_phone),
-        ] {
-            if let Some(serde_json::Value::String(v)) = p.get(key) {
-                let masked = mask(v);
-                p.insert(key.to_string(), serde_json::Value::String(masked));
-            }
-        }
-    }
+    tiaojie_docs::mask::mask_party_records(parties);
 }
 
 /// The parties with their numbers in full, for a user allowed to see them;

@@ -30,20 +30,7 @@ pub fn show(
         )?;
     } else {
         // Masked unless asked for, and allowed.
-        for p in &mut detail.party_records {
-            for (key, mask) in [
-                (
-                    "id_number",
-                    tiaojie_docs::mask::mask_id_number as fn(&str) -> String,
-                ),
-                ("phone", tiaojie_docs::mask::mask_phone),
-            ] {
-                if let Some(Value::String(v)) = p.get(key) {
-                    let masked = mask(v);
-                    p.insert(key.to_string(), Value::String(masked));
-                }
-            }
-        }
+        tiaojie_docs::mask::mask_party_records(&mut detail.party_records);
     }
     let units: Vec<(String, String)> = ledger
         .units()?

@@ -62,6 +62,17 @@ pub struct MediatorInput {
     pub specialties: Vec<String>,
 }
 
+/// The short name a unit's case numbers carry.
+pub(super) fn unit_short_name(conn: &rusqlite::Connection, code: &str) -> Result<String> {
+    conn.query_row(
+        "SELECT short_name FROM units WHERE code = ?1",
+        [code],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| LedgerError::not_found(Entity::Unit, code))
+}
+
 pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
@@ -173,15 +184,7 @@ impl Ledger {
             Some(m) => Some(self.resolve_mediator(m)?),
             None => None,
         };
-        let short_name: String = self
-            .conn()
-            .query_row(
-                "SELECT short_name FROM units WHERE code = ?1",
-                [&device.unit_code],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| LedgerError::not_found(Entity::Unit, &device.unit_code))?;
+        let short_name = unit_short_name(self.conn(), &device.unit_code)?;
         let year = intake_checked.received_on.year();
         let number = CaseNumber {
             short_name,

@@ -4,7 +4,7 @@
 use super::apply_case::next_number_seq;
 use super::{Ledger, log, parse_uuid};
 use crate::domain::intake::CaseIntake;
-use crate::error::{Entity, LedgerError, Result};
+use crate::error::Result;
 use crate::event::{CaseNumber, EventBody};
 use chrono::Datelike;
 use rusqlite::OptionalExtension;
@@ -57,15 +57,7 @@ impl Ledger {
         let today = super::actions::today();
         let device = self.device()?;
         let scheme = self.scheme()?;
-        let short_name: String = self
-            .conn()
-            .query_row(
-                "SELECT short_name FROM units WHERE code = ?1",
-                [&device.unit_code],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| LedgerError::not_found(Entity::Unit, &device.unit_code))?;
+        let short_name = super::actions::unit_short_name(self.conn(), &device.unit_code)?;
         // Check every row before writing any, so that the first error is not
         // the only one a person hears about when they fix the file.
         let mut checked = Vec::with_capacity(items.len());
