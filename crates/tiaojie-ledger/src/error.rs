@@ -102,6 +102,11 @@ impl LedgerError {
             LedgerError::Sqlite(e) if sqlite_code(e) == Some(rusqlite::ErrorCode::NotADatabase) => {
                 "not_a_ledger"
             }
+            LedgerError::Sqlite(e)
+                if sqlite_code(e) == Some(rusqlite::ErrorCode::SystemIoFailure) =>
+            {
+                "io_failure"
+            }
             LedgerError::Sqlite(_) => "database",
             LedgerError::Json(_) => "json",
         }
