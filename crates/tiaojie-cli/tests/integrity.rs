@@ -154,3 +154,58 @@ fn a_plain_ledger_is_encrypted_by_the_command() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("已经加密"));
 }
+
+/// A chain rewritten consistently from the first event on passes the
+/// chain walk, but not the hub's signed checkpoint.
+#[test]
+fn a_consistently_rewritten_chain_is_caught_by_the_hubs_checkpoint() {
+    use support::hub::{Backend, Hub};
+    let hub = Hub::start(Backend::Sqlite);
+    hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
+    hub.add_unit(STATION, "青山派出所调解中心", 2, Some(DISTRICT));
+    hub.add_unit(VILLAGE, "青山村调解室", 1, Some(STATION));
+    let village = village();
+    let code = hub.enroll_code(VILLAGE);
+    village.ok(&["sync", "enroll", "--hub", &hub.url, "--code", &code]);
+    open_case(&village);
+    village.ok(&["sync"]);
+    village.ok(&["verify"]);
+
+    // Rewrite every own event's text and every link after it, so that the
+    // chain is whole again: only the hub's word says otherwise.
+    let c = rusqlite::Connection::open(&village.path).unwrap();
+    c.execute_batch("DROP TRIGGER events_no_update;").unwrap();
+    let device: String = c
+        .query_row("SELECT device_id FROM device", [], |r| r.get(0))
+        .unwrap();
+    let rows: Vec<(i64, String)> = c
+        .prepare("SELECT seq, raw FROM events WHERE device = ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([&device], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut link = tiaojie_ledger::chain::GENESIS;
+    for (seq, raw) in rows {
+        let raw = raw.replace("排水沟", "灌溉渠");
+        link = tiaojie_ledger::chain::next(&link, raw.as_bytes());
+        c.execute(
+            "UPDATE events SET raw = ?1, link = ?2 WHERE device = ?3 AND seq = ?4",
+            rusqlite::params![raw, tiaojie_ledger::chain::to_hex(&link), device, seq],
+        )
+        .unwrap();
+    }
+    c.execute(
+        "UPDATE device SET last_link = ?1",
+        [tiaojie_ledger::chain::to_hex(&link)],
+    )
+    .unwrap();
+    drop(c);
+    let r = village.run(&["--json", "verify"]);
+    assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("与同步中心") && r.stderr.contains("整体改写"),
+        "{}",
+        r.stderr
+    );
+}

@@ -116,6 +116,53 @@ pub fn client(ledger: &Ledger) -> Result<HubClient> {
 }
 
 const KEY_CA: &str = "hub.ca_pem";
+const KEY_HUB_PUBLIC: &str = "hub.public_key";
+const KEY_CHECKPOINT: &str = "hub.checkpoint";
+
+/// What the hub's last checkpoint says of this ledger's chain.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CheckpointCheck {
+    pub seq: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The ledger's chain reaches the link the hub signed, at that sequence.
+    pub matches: bool,
+}
+
+/// Checks this ledger's chain against the last checkpoint the hub signed:
+/// `None` before any (or for a hub that signs none).
+pub fn verify_checkpoint(ledger: &Ledger) -> Result<Option<CheckpointCheck>> {
+    let Some(text) = ledger.sync_value(KEY_CHECKPOINT)?.filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let cp: crate::wire::Checkpoint = serde_json::from_str(&text)?;
+    let public = ledger
+        .sync_value(KEY_HUB_PUBLIC)?
+        .ok_or_else(|| SyncError::Malformed("缺少同步中心的公钥，无法核对签收记录".into()))?;
+    let signature = hex::decode(&cp.signature)
+        .map_err(|_| SyncError::BadSignature("签收记录的签名格式不对".into()))?;
+    crate::keys::verify(&public, &cp.message(), &signature)?;
+    let mine = ledger.own_link(cp.seq)?;
+    Ok(Some(CheckpointCheck {
+        seq: cp.seq,
+        at: cp.at,
+        matches: mine.as_deref() == Some(cp.link.as_str()),
+    }))
+}
+
+/// Keeps a checkpoint from an acknowledgement, if it is the hub's and ours.
+fn checkpoint_value(
+    ledger: &Ledger,
+    ack: &crate::wire::BatchAck,
+    me: uuid::Uuid,
+) -> Option<String> {
+    let cp = ack.checkpoint.as_ref()?;
+    let public = ledger.sync_value(KEY_HUB_PUBLIC).ok()??;
+    let signature = hex::decode(&cp.signature).ok()?;
+    if cp.device_id != me || crate::keys::verify(&public, &cp.message(), &signature).is_err() {
+        return None;
+    }
+    serde_json::to_string(cp).ok()
+}
 const KEY_ALLOW_HTTP: &str = "hub.allow_http";
 
 /// The transport settings saved when this ledger enrolled.
@@ -178,6 +225,10 @@ pub async fn enroll_ledger_with(
         ),
         (KEY_URL, url.trim_end_matches('/').to_string()),
         (KEY_HUB_ID, response.hub_id.to_string()),
+        (
+            KEY_HUB_PUBLIC,
+            response.hub_public_key.clone().unwrap_or_default(),
+        ),
         (KEY_DEVICE_KEY, key.secret_text()),
     ])?;
     Ok(response)
@@ -261,10 +312,15 @@ async fn upload(
         let ack = client.upload(batch).await?;
         report.progress.events_up += ack.acked_seq.saturating_sub(acked) as u64;
         report.progress.bytes_up += sent;
+        let checkpoint = checkpoint_value(ledger, &ack, me.device_id);
         report.quarantined.extend(ack.quarantined);
         acked = ack.acked_seq;
         prev_hex = ack.last_hash;
-        ledger.set_sync_values(&[(KEY_ACKED, acked.to_string())])?;
+        let mut values = vec![(KEY_ACKED, acked.to_string())];
+        if let Some(cp) = checkpoint {
+            values.push((KEY_CHECKPOINT, cp));
+        }
+        ledger.set_sync_values(&values)?;
         report.progress.pending_up = (local_max - acked).max(0) as u64;
         on_progress(&report.progress);
     }

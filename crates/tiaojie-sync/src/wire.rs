@@ -32,6 +32,9 @@ pub struct EnrollResponse {
     pub device_id: Uuid,
     pub unit: UnitSpec,
     pub hub_id: Uuid,
+    /// The key the hub signs its checkpoints with (base64 Ed25519).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_public_key: Option<String>,
 }
 
 /// GET /v1/auth/challenge. On the wire.
@@ -119,6 +122,37 @@ pub struct BatchAck {
     /// Events the hub already had.
     pub duplicates: u32,
     pub quarantined: Vec<Quarantined>,
+    /// The hub's signed word on what it holds of this device's chain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Checkpoint>,
+}
+
+/// A hub's signature over "device D's chain reaches link L at sequence S",
+/// kept by the device: a ledger whose chain was later rewritten, however
+/// consistently, no longer matches it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub hub_id: Uuid,
+    pub device_id: Uuid,
+    pub seq: i64,
+    pub link: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Ed25519 over `Checkpoint::message`, hex.
+    pub signature: String,
+}
+
+impl Checkpoint {
+    pub fn message(&self) -> Vec<u8> {
+        format!(
+            "tiaojie-checkpoint-v1\n{}\n{}\n{}\n{}\n{}",
+            self.hub_id,
+            self.device_id,
+            self.seq,
+            self.link,
+            self.at.to_rfc3339()
+        )
+        .into_bytes()
+    }
 }
 
 /// Header of a feed page. On the wire.

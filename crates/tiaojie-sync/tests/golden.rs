@@ -80,6 +80,7 @@ fn wire_enroll_response() {
             device_id: DEVICE_A,
             unit: fixtures::village_unit(),
             hub_id: HUB,
+            hub_public_key: None,
         },
     );
 }
@@ -164,6 +165,7 @@ fn wire_batch_ack() {
                     reason: "事件格式错误".into(),
                 },
             ],
+            checkpoint: None,
         },
     );
 }

@@ -268,6 +268,17 @@ pub fn verify(ledger: &Ledger, out: Output) -> CliResult<()> {
             b.seq, b.message, report.checked
         )));
     }
+    // A chain rewritten from end to end is whole in itself: the hub's
+    // signed checkpoint says what it was.
+    if let Some(cp) = tiaojie_sync::engine::verify_checkpoint(ledger)?
+        && !cp.matches
+    {
+        return Err(CliError::Integrity(format!(
+            "本机第 {} 条及以前的记录与同步中心 {} 签收的不一致：台账被整体改写过",
+            cp.seq,
+            cp.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
+        )));
+    }
     out.emit(&report, |r| {
         format!(
             "台账完好：本机 {} 条记录的哈希链完整，最新哈希 {}",

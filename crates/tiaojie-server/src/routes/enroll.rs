@@ -59,6 +59,7 @@ pub async fn enroll(
         device_id: device.id,
         unit,
         hub_id: state.identity.hub_id,
+        hub_public_key: Some(state.hub_key.public_text()),
     }))
 }
 

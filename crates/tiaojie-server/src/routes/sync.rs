@@ -69,7 +69,18 @@ pub async fn upload(
     }
     let batch = frame::decode_batch(&body, &origin.public_key)?;
     let incoming = classify(&batch, &origin, state.identity.hub_id);
-    let ack = state.store.ingest(&incoming).await?;
+    let mut ack = state.store.ingest(&incoming).await?;
+    // The hub's signed word on the chain it now holds for this device.
+    let mut checkpoint = tiaojie_sync::wire::Checkpoint {
+        hub_id: state.identity.hub_id,
+        device_id: ack.device_id,
+        seq: ack.acked_seq,
+        link: ack.last_hash.clone(),
+        at: chrono::Utc::now(),
+        signature: String::new(),
+    };
+    checkpoint.signature = hex::encode(state.hub_key.sign(&checkpoint.message()));
+    ack.checkpoint = Some(checkpoint);
     tracing::info!(
         device = %origin.id,
         carrier = ?carrier.map(|c| c.id),

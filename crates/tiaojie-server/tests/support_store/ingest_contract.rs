@@ -34,6 +34,7 @@ pub async fn uploads_are_stored_and_replays_change_nothing(db: &Db) {
         stored,
         duplicates,
         quarantined: vec![],
+        checkpoint: None,
     };
     assert_eq!(chain.upload(&*store, 1, 3, hub).await, ack(3, 3, 0));
     assert_eq!(chain.upload(&*store, 2, 7, hub).await, ack(7, 4, 2));

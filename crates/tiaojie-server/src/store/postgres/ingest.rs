@@ -164,6 +164,7 @@ pub(super) async fn ingest(
         stored: 0,
         duplicates: split.duplicates,
         quarantined: Vec::new(),
+        checkpoint: None,
     };
     let Some(last) = split.fresh.last() else {
         return Ok(ack);

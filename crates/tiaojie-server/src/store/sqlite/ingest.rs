@@ -133,6 +133,7 @@ pub(super) fn ingest(
         stored: 0,
         duplicates: split.duplicates,
         quarantined: Vec::new(),
+        checkpoint: None,
     };
     let Some(last) = split.fresh.last() else {
         return Ok(ack);
