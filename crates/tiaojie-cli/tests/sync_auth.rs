@@ -459,3 +459,33 @@ async fn the_hub_log_keeps_no_personal_data() {
         assert!(!log.contains(secret), "{secret} in the hub's log:\n{log}");
     }
 }
+
+/// A client that starts a request and stalls is answered 408 when the
+/// request timeout runs out, and the hub goes on serving others.
+#[tokio::test]
+async fn a_stalled_request_times_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let hub = Hub::start_with_config(
+        Backend::Sqlite,
+        Some("[limits]\nrequest_timeout_secs = 1\n"),
+    );
+    let addr = hub.url.trim_start_matches("http://").to_string();
+    let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    s.write_all(
+        b"POST /v1/batches HTTP/1.1\r\nHost: hub\r\nContent-Type: application/x-tiaojie-batch\r\nContent-Length: 1000\r\n\r\nTJB1",
+    )
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(20), s.read(&mut answer))
+        .await
+        .expect("no answer within 20 s")
+        .unwrap();
+    let text = String::from_utf8_lossy(&answer[..n]);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+    tiaojie_sync::client::tls_init();
+    let health = reqwest::get(format!("{}/healthz", hub.url)).await.unwrap();
+    assert_eq!(health.status(), 200);
+}

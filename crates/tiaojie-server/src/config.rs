@@ -36,6 +36,7 @@ pub struct LimitsConfig {
     pub token_ttl_secs: Option<u64>,
     pub auth_per_minute: Option<u32>,
     pub limit_loopback: Option<bool>,
+    pub request_timeout_secs: Option<u64>,
 }
 
 fn default_listen() -> String {
@@ -75,6 +76,10 @@ impl ServerConfig {
             token_ttl_secs: self.limits.token_ttl_secs.unwrap_or(d.token_ttl_secs),
             auth_per_minute: self.limits.auth_per_minute.unwrap_or(d.auth_per_minute),
             limit_loopback: self.limits.limit_loopback.unwrap_or(d.limit_loopback),
+            request_timeout_secs: self
+                .limits
+                .request_timeout_secs
+                .unwrap_or(d.request_timeout_secs),
         }
     }
 }

@@ -12,6 +12,9 @@ pub struct Limits {
     pub feed_page_events: u32,
     pub feed_page_bytes: usize,
     pub token_ttl_secs: u64,
+    /// Longest a request may take, body included (a 256 kbit/s link moves
+    /// an 8 MiB batch in about 4 minutes).
+    pub request_timeout_secs: u64,
     /// Enrollment and sign-in requests per client address per minute.
     pub auth_per_minute: u32,
     /// Whether requests from the hub's own machine are limited too (off:
@@ -27,6 +30,7 @@ impl Default for Limits {
             feed_page_events: 2_000,
             feed_page_bytes: 2 * 1024 * 1024,
             token_ttl_secs: 3_600,
+            request_timeout_secs: 600,
             auth_per_minute: 30,
             limit_loopback: false,
         }

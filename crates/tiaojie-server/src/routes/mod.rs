@@ -32,6 +32,11 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/feed", get(sync::feed))
         .fallback(|| async { ServerError::NotFound("没有这个接口".into()) })
         .layer(DefaultBodyLimit::max(limit))
+        // A connection that trickles or stalls does not hold a worker forever.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(state.limits.request_timeout_secs.max(1)),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
