@@ -16,12 +16,7 @@ const EVENTS: i64 = 10_000;
 /// A ledger file with exactly `EVENTS` events of its own.
 fn ledger_file(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("ledger.sqlite3");
-    let mut l = Ledger::open(&path).unwrap();
-    l.init(
-        tiaojie_ledger::domain::unit::UnitSpec::new(VILLAGE_A, "青山村调解室", None, 1, None),
-        0,
-    )
-    .unwrap();
+    let mut l = village_file(&path);
     let have = l.device().unwrap().next_seq - 1;
     // Each imported row is two events (opened, graded).
     let rows = (EVENTS - have) / 2;

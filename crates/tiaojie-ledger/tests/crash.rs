@@ -23,11 +23,7 @@ const KILLS: u32 = 200;
 fn writer(path: &str) {
     let mut l = Ledger::open(path).unwrap();
     if l.device().is_err() {
-        l.init(
-            tiaojie_ledger::domain::unit::UnitSpec::new(VILLAGE_A, "青山村调解室", None, 1, None),
-            0,
-        )
-        .unwrap();
+        l.init(unit_alone(VILLAGE_A), 0).unwrap();
     }
     let out = std::io::stdout();
     let mut n = 0u64;

@@ -45,11 +45,7 @@ fn planted(i: usize) -> (String, String) {
 fn encrypted_ledger(path: &Path) -> Ledger {
     let key = vault::create(path, PASS).unwrap();
     let mut l = Ledger::open_encrypted(path, &key).unwrap();
-    l.init(
-        tiaojie_ledger::domain::unit::UnitSpec::new(VILLAGE_A, "青山村调解室", None, 1, None),
-        0,
-    )
-    .unwrap();
+    l.init(unit_alone(VILLAGE_A), 0).unwrap();
     l
 }
 
@@ -189,12 +185,7 @@ fn a_plain_ledger_is_encrypted_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite3");
     {
-        let mut l = Ledger::open(&path).unwrap();
-        l.init(
-            tiaojie_ledger::domain::unit::UnitSpec::new(VILLAGE_A, "青山村调解室", None, 1, None),
-            0,
-        )
-        .unwrap();
+        let mut l = village_file(&path);
         l.open_case(&intake("欧阳青松", "李四", day(3, 2))).unwrap();
     }
     assert!(contains(&std::fs::read(&path).unwrap(), b"SQLite format 3"));

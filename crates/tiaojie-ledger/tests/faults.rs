@@ -12,12 +12,7 @@ use tiaojie_ledger::store::queries::CaseFilter;
 fn a_full_disk_refuses_the_write_keeps_nothing_of_it_and_the_ledger_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite3");
-    let mut l = Ledger::open(&path).unwrap();
-    l.init(
-        tiaojie_ledger::domain::unit::UnitSpec::new(VILLAGE_A, "青山村调解室", None, 1, None),
-        0,
-    )
-    .unwrap();
+    let mut l = village_file(&path);
     let size = l.stored_bytes().unwrap() + 64 * 1024;
     l.limit_size(size).unwrap();
     let mut written = 0u32;

@@ -348,12 +348,7 @@ fn a_file_ledger_reopens_with_its_clock_and_sequence() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite3");
     let (device_id, last) = {
-        let mut l = tiaojie_ledger::Ledger::open(&path).unwrap();
-        l.init(
-            tiaojie_ledger::domain::unit::UnitSpec::new(VILLAGE_A, "青山村调解室", None, 1, None),
-            0,
-        )
-        .unwrap();
+        let mut l = village_file(&path);
         l.open_case(&intake("张三", "李四", day(3, 2))).unwrap();
         let evs = l.events().unwrap();
         (l.device().unwrap().device_id, evs.last().unwrap().clone())

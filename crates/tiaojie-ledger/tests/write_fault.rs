@@ -43,12 +43,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite3");
     {
-        let mut l = Ledger::open(&path).unwrap();
-        l.init(
-            tiaojie_ledger::domain::unit::UnitSpec::new(VILLAGE_A, "青山村调解室", None, 1, None),
-            0,
-        )
-        .unwrap();
+        let mut l = village_file(&path);
         l.open_case(&intake("欧阳", "李四", day(3, 1))).unwrap();
     }
     let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);

@@ -37,6 +37,20 @@ fn unit(code: &str) -> UnitSpec {
     }
 }
 
+/// A ledger file at `path` for village A, alone (no unit tree).
+pub fn village_file(path: &std::path::Path) -> Ledger {
+    let mut l = Ledger::open(path).unwrap();
+    l.init(unit_alone(VILLAGE_A), 0).unwrap();
+    l
+}
+
+/// `code`'s unit with no parent, as a device's first event registers it.
+pub fn unit_alone(code: &str) -> UnitSpec {
+    let mut u = unit(code);
+    u.parent = None;
+    u
+}
+
 /// A device of `code` whose ledger knows the whole tree.
 pub fn device(code: &str) -> Ledger {
     let mut l = Ledger::open_in_memory().unwrap();
