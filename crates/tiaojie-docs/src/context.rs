@@ -7,7 +7,10 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use tiaojie_ledger::Ledger;
-use tiaojie_ledger::domain::labels::{AgreementForm, ClosingOutcome, Gender, SessionResult, Side};
+use tiaojie_ledger::domain::labels::{
+    AgreementForm, ClosingOutcome, Gender, MediationType, Satisfaction, SessionResult, Side,
+    printed,
+};
 use uuid::Uuid;
 
 /// The values every template may use, with what they are (for the
@@ -179,14 +182,6 @@ fn text(m: &Map<String, Value>, k: &str) -> String {
     }
 }
 
-fn labelled<T: Copy>(
-    raw: String,
-    parse: fn(&str, &str) -> tiaojie_ledger::Result<T>,
-    show: fn(T) -> &'static str,
-) -> String {
-    parse(&raw, "").map(|v| show(v).to_string()).unwrap_or(raw)
-}
-
 /// Everything about `case_id` a document may print, with personal numbers
 /// masked unless `privacy` allows them in full.
 pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<Context> {
@@ -203,11 +198,7 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     put("source", d.row.source.clone());
     put(
         "mediation_type",
-        labelled(
-            d.mediation_type.clone(),
-            tiaojie_ledger::domain::labels::MediationType::parse,
-            tiaojie_ledger::domain::labels::MediationType::label,
-        ),
+        printed::<MediationType>(&d.mediation_type),
     );
     put("facts", d.facts.clone());
     put("requests", d.requests.clone());
@@ -237,15 +228,9 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     for (i, p) in d.party_records.iter().enumerate() {
         let mut item = Item::new();
         item.insert("index".into(), (i + 1).to_string());
-        item.insert(
-            "side".into(),
-            labelled(text(p, "side"), Side::parse, Side::label),
-        );
+        item.insert("side".into(), printed::<Side>(&text(p, "side")));
         item.insert("name".into(), text(p, "name"));
-        item.insert(
-            "gender".into(),
-            labelled(text(p, "gender"), Gender::parse, Gender::label),
-        );
+        item.insert("gender".into(), printed::<Gender>(&text(p, "gender")));
         item.insert("ethnicity".into(), text(p, "ethnicity"));
         item.insert("birth_date".into(), date_text(p.get("birth_date")));
         item.insert("age".into(), text(p, "age"));
@@ -298,11 +283,7 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
             item.insert("summary".into(), text(s, "summary"));
             item.insert(
                 "result".into(),
-                labelled(
-                    text(s, "result"),
-                    SessionResult::parse,
-                    SessionResult::label,
-                ),
+                printed::<SessionResult>(&text(s, "result")),
             );
             item
         })
@@ -325,10 +306,7 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     let mut terms = Vec::new();
     match &d.agreement {
         Some(a) => {
-            put(
-                "agreement_form",
-                labelled(a.form.clone(), AgreementForm::parse, AgreementForm::label),
-            );
+            put("agreement_form", printed::<AgreementForm>(&a.form));
             put("agreement_on", chinese_date(a.on));
             put(
                 "agreement_amount",
@@ -370,11 +348,7 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
             item.insert("performance".into(), text(f, "performance"));
             item.insert(
                 "satisfaction".into(),
-                labelled(
-                    text(f, "satisfaction"),
-                    tiaojie_ledger::domain::labels::Satisfaction::parse,
-                    tiaojie_ledger::domain::labels::Satisfaction::label,
-                ),
+                printed::<Satisfaction>(&text(f, "satisfaction")),
             );
             item.insert(
                 "lawsuit".into(),
@@ -394,7 +368,7 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
         "closing_outcome",
         d.closing_outcome
             .clone()
-            .map(|o| labelled(o, ClosingOutcome::parse, ClosingOutcome::label))
+            .map(|o| printed::<ClosingOutcome>(&o))
             .unwrap_or_default(),
     );
     put("filed_on", chinese_date(d.row.closed_on.unwrap_or(today)));

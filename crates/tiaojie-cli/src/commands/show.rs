@@ -8,7 +8,7 @@ use std::fmt::Write;
 use tiaojie_ledger::Ledger;
 use tiaojie_ledger::domain::labels::{
     AgreementForm, ClosingOutcome, Department, Gender, MediationType, Satisfaction, SessionResult,
-    Side,
+    Side, printed,
 };
 use tiaojie_ledger::store::CaseDetail;
 
@@ -70,18 +70,6 @@ fn truthy(row: &Map<String, Value>, key: &str) -> bool {
         || row.get(key).and_then(Value::as_i64).is_some_and(|n| n != 0)
 }
 
-/// The Chinese label of a stored key, or the key itself.
-fn label<T: Copy>(
-    key: &str,
-    parse: fn(&str, &str) -> tiaojie_ledger::Result<T>,
-    show: fn(T) -> &'static str,
-) -> String {
-    parse(key, "")
-        .map(show)
-        .map(str::to_string)
-        .unwrap_or_else(|_| key.to_string())
-}
-
 fn text(d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) -> String {
     let r = &d.row;
     let mut s = String::new();
@@ -93,10 +81,7 @@ fn text(d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) -> String {
     }
     let mut status = r.status.clone();
     if let Some(outcome) = &d.closing_outcome {
-        status = format!(
-            "{status}（{}）",
-            label(outcome, ClosingOutcome::parse, ClosingOutcome::label)
-        );
+        status = format!("{status}（{}）", printed::<ClosingOutcome>(outcome));
     }
     if r.escalation_pending {
         status.push_str("，上交待上级受理");
@@ -114,11 +99,7 @@ fn text(d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) -> String {
         r.received_on,
         r.dispute_type,
         r.source,
-        label(
-            &d.mediation_type,
-            MediationType::parse,
-            MediationType::label
-        )
+        printed::<MediationType>(&d.mediation_type)
     );
     if let Some(m) = &d.mediator {
         let _ = writeln!(s, "承办调解员：{m}");
@@ -128,13 +109,10 @@ fn text(d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) -> String {
     }
     let _ = writeln!(s, "\n当事人：");
     for p in &d.party_records {
-        let mut parts = vec![
-            label(&cell(p, "side"), Side::parse, Side::label),
-            cell(p, "name"),
-        ];
+        let mut parts = vec![printed::<Side>(&cell(p, "side")), cell(p, "name")];
         let gender = cell(p, "gender");
         if !gender.is_empty() {
-            parts.push(label(&gender, Gender::parse, Gender::label));
+            parts.push(printed::<Gender>(&gender));
         }
         for (key, title) in [
             ("ethnicity", ""),
@@ -255,11 +233,7 @@ fn sections(s: &mut String, d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) 
             s,
             "\n移送：{} 移送{}（{}）：{}，限 {} 前反馈（{outcome}）",
             cell(rf, "referred_on"),
-            label(
-                &cell(rf, "department"),
-                Department::parse,
-                Department::label
-            ),
+            printed::<Department>(&cell(rf, "department")),
             cell(rf, "receiver"),
             cell(rf, "matter"),
             cell(rf, "deadline")
@@ -272,11 +246,7 @@ fn sections(s: &mut String, d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) 
             d.sessions_held, d.failed_sessions
         );
         for x in &d.sessions {
-            let result = label(
-                &cell(x, "result"),
-                SessionResult::parse,
-                SessionResult::label,
-            );
+            let result = printed::<SessionResult>(&cell(x, "result"));
             let _ = writeln!(
                 s,
                 "  {} 在{}调解，{result}：{}",
@@ -294,7 +264,7 @@ fn sections(s: &mut String, d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) 
         }
     }
     if let Some(a) = &d.agreement {
-        let form = label(&a.form, AgreementForm::parse, AgreementForm::label);
+        let form = printed::<AgreementForm>(&a.form);
         let _ = writeln!(s, "\n{form}（{}），金额 {} 元：", a.on, yuan(a.amount_fen));
         for (i, t) in a.terms.iter().enumerate() {
             let due = t.due.map(|d| format!("（{d} 前履行）")).unwrap_or_default();
@@ -322,7 +292,7 @@ fn sections(s: &mut String, d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) 
             )];
             let sat = cell(f, "satisfaction");
             if !sat.is_empty() {
-                parts.push(label(&sat, Satisfaction::parse, Satisfaction::label));
+                parts.push(printed::<Satisfaction>(&sat));
             }
             for (key, title) in [
                 ("performance", "履行"),

@@ -4,6 +4,20 @@
 
 use crate::error::{LedgerError, Result};
 
+/// A closed vocabulary: stored keys and the words the forms print.
+pub trait Labelled: Sized + Copy {
+    fn parse_key(key: &str) -> Option<Self>;
+    fn printed_label(self) -> &'static str;
+}
+
+/// The printed word for a stored key (or for a label already), or the key
+/// itself when it is not of the vocabulary (a newer device's value).
+pub fn printed<T: Labelled>(key: &str) -> String {
+    T::parse_key(key)
+        .map(|v| v.printed_label().to_string())
+        .unwrap_or_else(|| key.to_string())
+}
+
 macro_rules! labelled {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident = $key:literal / $label:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -32,6 +46,15 @@ macro_rules! labelled {
                     field,
                     format!("{}“{}”不在可选范围内（可选：{}）", $what, t, choices.join("、")),
                 ))
+            }
+        }
+
+        impl Labelled for $name {
+            fn parse_key(key: &str) -> Option<Self> {
+                $name::parse(key, "").ok()
+            }
+            fn printed_label(self) -> &'static str {
+                self.label()
             }
         }
 
@@ -183,6 +206,13 @@ mod tests {
         let err = Source::parse("路上捡的", "source").unwrap_err();
         assert_eq!(err.field(), Some("source"));
         assert!(err.to_string().contains("路上捡的"));
+    }
+
+    #[test]
+    fn printed_words_for_keys_and_unknown_keys_kept() {
+        assert_eq!(printed::<DisputeType>("neighbour"), "邻里");
+        assert_eq!(printed::<DisputeType>("邻里"), "邻里");
+        assert_eq!(printed::<Side>("someday_new"), "someday_new");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! of hand-overs, and the roster.
 
 use super::{Ledger, parse_uuid};
-use crate::domain::labels::{CaseStatus, DisputeType, MediatorRole};
+use crate::domain::labels::{CaseStatus, DisputeType, MediatorRole, printed};
 use crate::domain::scheme::{DueState, Grade, Scheme, due_state, next_visit};
 use crate::domain::unit::{MediatorSpec, UnitSpec};
 use crate::error::{Entity, LedgerError, Result};
@@ -120,9 +120,6 @@ const CASE_COLUMNS: &str = "c.id, c.number, c.unit, u.name, u.level, c.received_
      c.pending_escalation IS NOT NULL, c.closed_on";
 
 fn case_row(r: &Row<'_>) -> rusqlite::Result<(String, CaseRow)> {
-    let label = |key: String, f: fn(&str) -> Option<&'static str>| {
-        f(&key).map(str::to_string).unwrap_or(key)
-    };
     Ok((
         r.get(0)?,
         CaseRow {
@@ -132,17 +129,9 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<(String, CaseRow)> {
             unit_name: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
             level: r.get::<_, Option<u8>>(4)?.unwrap_or(0),
             received_on: r.get(5)?,
-            dispute_type: label(r.get(6)?, |k| {
-                DisputeType::parse(k, "").ok().map(|d| d.label())
-            }),
-            source: label(r.get(7)?, |k| {
-                crate::domain::labels::Source::parse(k, "")
-                    .ok()
-                    .map(|d| d.label())
-            }),
-            status: label(r.get(8)?, |k| {
-                CaseStatus::parse(k, "").ok().map(|d| d.label())
-            }),
+            dispute_type: printed::<DisputeType>(&r.get::<_, String>(6)?),
+            source: printed::<crate::domain::labels::Source>(&r.get::<_, String>(7)?),
+            status: printed::<CaseStatus>(&r.get::<_, String>(8)?),
             grade: r.get(9)?,
             grade_name: r.get(10)?,
             grade_color: r.get(11)?,

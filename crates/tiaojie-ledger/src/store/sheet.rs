@@ -4,7 +4,7 @@
 use super::queries::{CaseFilter, CaseRow};
 use super::{Ledger, parse_uuid};
 use crate::domain::labels::{
-    AgreementForm, ClosingOutcome, Gender, MediationType, SessionResult, Side,
+    AgreementForm, ClosingOutcome, Gender, Labelled, MediationType, SessionResult, Side, printed,
 };
 use crate::error::Result;
 use rusqlite::params_from_iter;
@@ -48,12 +48,9 @@ pub struct SheetRow {
     pub parties: Vec<SheetParty>,
 }
 
-fn label<T: Copy>(
-    key: Option<String>,
-    parse: fn(&str, &str) -> Result<T>,
-    show: fn(T) -> &'static str,
-) -> Option<String> {
-    key.map(|k| parse(&k, "").map(|v| show(v).to_string()).unwrap_or(k))
+/// A stored key, when there is one, as printed.
+fn label<T: Labelled>(key: Option<String>) -> Option<String> {
+    key.map(|k| printed::<T>(&k))
 }
 
 const PAGE: u32 = 1000;
@@ -148,9 +145,9 @@ impl Ledger {
                 Ok((
                     r.get::<_, String>(0)?,
                     SheetParty {
-                        side: label(Some(r.get(1)?), Side::parse, Side::label).unwrap_or_default(),
+                        side: printed::<Side>(&r.get::<_, String>(1)?),
                         name: r.get(2)?,
-                        gender: label(r.get(3)?, Gender::parse, Gender::label),
+                        gender: label::<Gender>(r.get(3)?),
                         ethnicity: r.get(4)?,
                         birth_date: r.get(5)?,
                         age: r.get(6)?,
@@ -186,8 +183,7 @@ impl Ledger {
                     (af, aon, aamount, outcome, last),
                 ) = extra.remove(&id).unwrap_or_default();
                 Ok(SheetRow {
-                    mediation_type: label(Some(mt), MediationType::parse, MediationType::label)
-                        .unwrap_or_default(),
+                    mediation_type: printed::<MediationType>(&mt),
                     facts,
                     requests,
                     amount_fen,
@@ -197,11 +193,11 @@ impl Ledger {
                     key_persons,
                     mediator,
                     sessions,
-                    last_session_result: label(last, SessionResult::parse, SessionResult::label),
-                    agreement_form: label(af, AgreementForm::parse, AgreementForm::label),
+                    last_session_result: label::<SessionResult>(last),
+                    agreement_form: label::<AgreementForm>(af),
                     agreement_on: aon,
                     agreement_amount_fen: aamount,
-                    closing_outcome: label(outcome, ClosingOutcome::parse, ClosingOutcome::label),
+                    closing_outcome: label::<ClosingOutcome>(outcome),
                     parties: parties.remove(&id).unwrap_or_default(),
                     row,
                 })

@@ -2,7 +2,9 @@
 
 use super::Ledger;
 use super::queries::Scope;
-use crate::domain::labels::{CaseStatus, ClosingOutcome, DisputeType, Satisfaction, Source};
+use crate::domain::labels::{
+    CaseStatus, ClosingOutcome, DisputeType, Satisfaction, Source, printed,
+};
 use crate::error::Result;
 use chrono::NaiveDate;
 use rusqlite::params_from_iter;
@@ -141,29 +143,18 @@ impl Ledger {
             closed: n("SELECT count(*) FROM cases c WHERE {filter} AND c.closed_on IS NOT NULL")?
                 as u64,
             by_grade: self.counts("c.grade", from, &cases, grade_label)?,
-            by_type: self.counts("c.dispute_type", from, &cases, |k| {
-                DisputeType::parse(k, "")
-                    .map(|d| d.label().to_string())
-                    .unwrap_or_else(|_| k.into())
-            })?,
-            by_source: self.counts("c.source", from, &cases, |k| {
-                Source::parse(k, "")
-                    .map(|d| d.label().to_string())
-                    .unwrap_or_else(|_| k.into())
-            })?,
-            by_status: self.counts("c.status", from, &cases, |k| {
-                CaseStatus::parse(k, "")
-                    .map(|d| d.label().to_string())
-                    .unwrap_or_else(|_| k.into())
-            })?,
+            by_type: self.counts("c.dispute_type", from, &cases, printed::<DisputeType>)?,
+            by_source: self.counts("c.source", from, &cases, printed::<Source>)?,
+            by_status: self.counts("c.status", from, &cases, printed::<CaseStatus>)?,
             by_level: self.counts("CAST(u.level AS TEXT)", from, &cases, |k| {
                 crate::domain::unit::level_label(k.parse().unwrap_or(0)).to_string()
             })?,
-            by_outcome: self.counts("c.closing_outcome", from, &cases, |k| {
-                ClosingOutcome::parse(k, "")
-                    .map(|d| d.label().to_string())
-                    .unwrap_or_else(|_| k.into())
-            })?,
+            by_outcome: self.counts(
+                "c.closing_outcome",
+                from,
+                &cases,
+                printed::<ClosingOutcome>,
+            )?,
             by_month: self.counts("substr(c.received_on, 1, 7)", from, &cases, str::to_string)?,
             agreements: n(
                 "SELECT count(*) FROM agreements a JOIN cases c ON c.id = a.case_id WHERE {filter}",
@@ -178,11 +169,7 @@ impl Ledger {
                 "f.satisfaction",
                 "FROM followups f JOIN cases c ON c.id = f.case_id",
                 &cases,
-                |k| {
-                    Satisfaction::parse(k, "")
-                        .map(|d| d.label().to_string())
-                        .unwrap_or_else(|_| k.into())
-                },
+                printed::<Satisfaction>,
             )?,
             petition_risk: n("SELECT count(*) FROM cases c WHERE {filter} AND c.petition_risk")?
                 as u64,
