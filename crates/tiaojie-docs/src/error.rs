@@ -15,6 +15,10 @@ pub enum DocsError {
 
     #[error("生成文件失败：{0}")]
     Write(String),
+
+    /// A made file could not be saved (the disk, the folder's rights).
+    #[error("{0}")]
+    Save(String),
 }
 
 impl DocsError {
@@ -30,7 +34,7 @@ impl DocsError {
         match self {
             DocsError::Invalid { .. } => "invalid_input",
             DocsError::Ledger(e) => e.code(),
-            DocsError::Io(_) => "io",
+            DocsError::Io(_) | DocsError::Save(_) => "io",
             DocsError::Write(_) => "write",
         }
     }

@@ -50,6 +50,19 @@ impl Format {
     }
 }
 
+/// Saves a made file: written beside its place, then renamed, so that a
+/// half-written file never carries the name; the folder is made if needed.
+pub fn save_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let failed = |e: std::io::Error| DocsError::Save(format!("无法保存 {}：{e}", path.display()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(failed)
+}
+
 /// Makes one document of a case in the format asked.
 pub fn render_case_document(
     ledger: &tiaojie_ledger::Ledger,

@@ -15,6 +15,10 @@ impl Privacy {
     };
     pub const FULL: Privacy = Privacy { full_numbers: true };
 
+    pub fn new(full_numbers: bool) -> Privacy {
+        Privacy { full_numbers }
+    }
+
     pub fn id_number(self, id: &str) -> String {
         if self.full_numbers {
             id.to_string()

@@ -156,8 +156,14 @@ pub fn describe_filter(f: &CaseFilter) -> String {
     }
 }
 
+/// An exported ledger: the .xlsx file and how many cases it holds.
+pub struct Exported {
+    pub bytes: Vec<u8>,
+    pub cases: usize,
+}
+
 /// The ledger sheet of the cases `filter` selects, as an .xlsx file.
-pub fn export_ledger(ledger: &Ledger, filter: &CaseFilter, privacy: Privacy) -> Result<Vec<u8>> {
+pub fn export_ledger(ledger: &Ledger, filter: &CaseFilter, privacy: Privacy) -> Result<Exported> {
     let rows = ledger.sheet(filter)?;
     let unit = ledger.device().ok().and_then(|d| {
         ledger
@@ -183,7 +189,10 @@ pub fn export_ledger(ledger: &Ledger, filter: &CaseFilter, privacy: Privacy) -> 
     let ws = wb.add_worksheet();
     ws.set_name("台账").map_err(fail)?;
     write_sheet(ws, &title, &note, &rows, privacy).map_err(fail)?;
-    wb.save_to_buffer().map_err(fail)
+    Ok(Exported {
+        bytes: wb.save_to_buffer().map_err(fail)?,
+        cases: rows.len(),
+    })
 }
 
 fn write_sheet(

@@ -15,7 +15,9 @@ use tiaojie_ledger::store::queries::CaseFilter;
 fn sample() -> Vec<u8> {
     let mut l = village();
     full_case(&mut l, "张三", "李四", AgreementForm::Written);
-    tiaojie_docs::xlsx::export_ledger(&l, &CaseFilter::default(), Privacy::FULL).unwrap()
+    tiaojie_docs::xlsx::export_ledger(&l, &CaseFilter::default(), Privacy::FULL)
+        .unwrap()
+        .bytes
 }
 
 proptest! {

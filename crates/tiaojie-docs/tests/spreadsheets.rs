@@ -90,7 +90,7 @@ fn the_export_reads_back_and_imports_into_another_ledger_once() {
     let c = a.open_case(&intake("孙五", "周六", day(4, 9))).unwrap();
     a.grade_case(c.id, "yellow", "可能升级", Some(day(4, 9)))
         .unwrap();
-    let xlsx = export_ledger(&a, &all(&a), Privacy::FULL).unwrap();
+    let xlsx = export_ledger(&a, &all(&a), Privacy::FULL).unwrap().bytes;
     std::fs::write(output_dir("spreadsheets").join("ledger.xlsx"), &xlsx).unwrap();
 
     let rows = read(&xlsx);
@@ -155,7 +155,11 @@ fn the_export_masks_numbers_and_keeps_the_filter() {
         grades: vec!["yellow".into()],
         ..Default::default()
     };
-    let rows = read(&export_ledger(&a, &only_yellow, Privacy::MASKED).unwrap());
+    let rows = read(
+        &export_ledger(&a, &only_yellow, Privacy::MASKED)
+            .unwrap()
+            .bytes,
+    );
     let data = &rows[HEADER_ROW as usize + 1..];
     assert_eq!(data.len(), 1);
     assert_eq!(data[0][col("申请人")], "孙五");
@@ -163,7 +167,9 @@ fn the_export_masks_numbers_and_keeps_the_filter() {
     assert!(data[0][col("当事人身份证号")].starts_with("4303**********"));
     assert!(data[0][col("当事人联系电话")].contains("138****5678"));
     // A masked export cannot be imported as if it were the real numbers.
-    let xlsx = export_ledger(&a, &only_yellow, Privacy::MASKED).unwrap();
+    let xlsx = export_ledger(&a, &only_yellow, Privacy::MASKED)
+        .unwrap()
+        .bytes;
     let plan = plan_import(&village(), &xlsx, &BTreeMap::new()).unwrap();
     assert_eq!(plan.failed_rows, 1);
     assert!(

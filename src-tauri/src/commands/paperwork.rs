@@ -53,18 +53,6 @@ fn file_safe(name: &str) -> String {
         .collect()
 }
 
-fn save(path: &Path, bytes: &[u8]) -> CmdResult<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            CommandError::new("io", format!("无法创建文件夹 {}：{e}", dir.display()))
-        })?;
-    }
-    let tmp = path.with_extension("part");
-    std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| CommandError::new("io", format!("无法保存 {}：{e}", path.display())))
-}
-
 fn templates() -> CmdResult<Templates> {
     Ok(match std::env::var_os("TIAOJIE_TEMPLATES") {
         Some(dir) => Templates::with_overrides(Path::new(&dir))?,
@@ -72,21 +60,18 @@ fn templates() -> CmdResult<Templates> {
     })
 }
 
-fn privacy(full: bool) -> Privacy {
-    if full { Privacy::FULL } else { Privacy::MASKED }
-}
-
+/// A closed vocabulary entry as the UI lists it: stable key, Chinese label.
 #[derive(Debug, Clone, Serialize)]
-pub struct DocKindInfo {
+pub struct Named {
     pub key: &'static str,
     pub label: &'static str,
 }
 
 #[tauri::command]
-pub fn document_kinds() -> Vec<DocKindInfo> {
+pub fn document_kinds() -> Vec<Named> {
     DocKind::ALL
         .iter()
-        .map(|k| DocKindInfo {
+        .map(|k| Named {
             key: k.key(),
             label: k.label(),
         })
@@ -147,12 +132,12 @@ pub fn make_documents<R: Runtime>(
             k,
             case_id,
             format,
-            privacy(full_numbers),
+            Privacy::new(full_numbers),
             &fonts,
         ) {
             Ok(bytes) => {
                 let path = folder.join(format!("{}.{}", k.label(), format.extension()));
-                save(&path, &bytes)?;
+                tiaojie_docs::save_file(&path, &bytes)?;
                 made.files.push(path.display().to_string());
             }
             Err(DocsError::Invalid { message, field })
@@ -194,14 +179,13 @@ pub fn export_ledger<R: Runtime>(
     if let Some(s) = &session {
         ledger.log_access(s, "export_ledger", &what)?;
     }
-    let bytes = tiaojie_docs::xlsx::export_ledger(&ledger, &filter, privacy(full_numbers))?;
-    let count = ledger.list_cases(&filter)?.total;
+    let exported = tiaojie_docs::xlsx::export_ledger(&ledger, &filter, Privacy::new(full_numbers))?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
     let path = output_dir(&app)?.join(format!("台账-{stamp}.xlsx"));
-    save(&path, &bytes)?;
+    tiaojie_docs::save_file(&path, &exported.bytes)?;
     Ok(Saved {
         path: path.display().to_string(),
-        count,
+        count: exported.cases as u64,
     })
 }
 
@@ -224,7 +208,7 @@ pub fn monthly_report<R: Runtime>(
     let r = tiaojie_docs::report::monthly_report(&ledger, &unit, subtree, &month)?;
     let bytes = tiaojie_docs::report::report_xlsx(&r)?;
     let path = output_dir(&app)?.join(format!("{}.xlsx", file_safe(&r.title)));
-    save(&path, &bytes)?;
+    tiaojie_docs::save_file(&path, &bytes)?;
     Ok(Saved {
         path: path.display().to_string(),
         count: r.total.total,
@@ -259,17 +243,11 @@ fn decode(input: &ImportInput) -> CmdResult<(Vec<u8>, Mapping)> {
     Ok((bytes, mapping))
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct FieldInfo {
-    pub key: &'static str,
-    pub label: &'static str,
-}
-
 #[tauri::command]
-pub fn import_fields() -> Vec<FieldInfo> {
+pub fn import_fields() -> Vec<Named> {
     Field::ALL
         .iter()
-        .map(|f| FieldInfo {
+        .map(|f| Named {
             key: f.key(),
             label: f.label(),
         })

@@ -6,7 +6,6 @@ use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::path::Path;
 use tiaojie_docs::font::FontSource;
 use tiaojie_docs::import::{Field, apply_import, plan_import};
 use tiaojie_docs::{DocKind, DocsError, Format, Privacy, Templates, render_case_document};
@@ -18,25 +17,9 @@ impl From<DocsError> for CliError {
             DocsError::Ledger(l) => CliError::Ledger(l),
             DocsError::Invalid { field, message } => CliError::input(field, message),
             DocsError::Io(e) => CliError::Io(format!("读写文件失败：{e}")),
-            DocsError::Write(m) => CliError::Io(m),
+            DocsError::Write(m) | DocsError::Save(m) => CliError::Io(m),
         }
     }
-}
-
-fn privacy(full: bool) -> Privacy {
-    if full { Privacy::FULL } else { Privacy::MASKED }
-}
-
-fn write(path: &Path, bytes: &[u8]) -> CliResult<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::Io(format!("无法创建文件夹“{}”：{e}", dir.display())))?;
-    }
-    // Written beside, then renamed: a half-written file never has the name.
-    let tmp = path.with_extension("part");
-    std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| CliError::Io(format!("无法写入“{}”：{e}", path.display())))
 }
 
 type Session = tiaojie_ledger::store::users::Session;
@@ -89,7 +72,7 @@ pub fn doc(ledger: &Ledger, session: Option<&Session>, a: DocArgs, out: Output) 
                 kind,
                 case,
                 format,
-                privacy(a.full_numbers),
+                Privacy::new(a.full_numbers),
                 &fonts,
             ) {
                 Ok(bytes) => {
@@ -100,7 +83,7 @@ pub fn doc(ledger: &Ledger, session: Option<&Session>, a: DocArgs, out: Output) 
                         format.extension()
                     );
                     let path = a.out.join(name);
-                    write(&path, &bytes)?;
+                    tiaojie_docs::save_file(&path, &bytes)?;
                     made.push(path.display().to_string());
                 }
                 Err(DocsError::Invalid { message, field })
@@ -136,10 +119,10 @@ pub fn doc(ledger: &Ledger, session: Option<&Session>, a: DocArgs, out: Output) 
         kind,
         case,
         format,
-        privacy(a.full_numbers),
+        Privacy::new(a.full_numbers),
         &fonts,
     )?;
-    write(&a.out, &bytes)?;
+    tiaojie_docs::save_file(&a.out, &bytes)?;
     let result = json!({"ok": true, "case": number, "kind": kind.key(), "file": a.out.display().to_string(), "bytes": bytes.len()});
     out.emit(&result, |_| {
         format!("已生成{}（{}）：{}", kind.label(), number, a.out.display())
@@ -156,9 +139,10 @@ pub fn export(
     let what = tiaojie_docs::xlsx::describe_filter(&filter);
     full_numbers_allowed(ledger, session, a.full_numbers, &what)?;
     ledger.require_logged(session, Permission::Export, "export_ledger", &what)?;
-    let bytes = tiaojie_docs::xlsx::export_ledger(ledger, &filter, privacy(a.full_numbers))?;
-    let count = ledger.list_cases(&filter)?.total;
-    write(&a.out, &bytes)?;
+    let exported =
+        tiaojie_docs::xlsx::export_ledger(ledger, &filter, Privacy::new(a.full_numbers))?;
+    let count = exported.cases;
+    tiaojie_docs::save_file(&a.out, &exported.bytes)?;
     let result = json!({"ok": true, "cases": count, "file": a.out.display().to_string()});
     out.emit(&result, |_| {
         format!(
@@ -260,7 +244,7 @@ pub fn report(
     };
     let r = tiaojie_docs::report::monthly_report(ledger, &unit, a.subtree, &a.month)?;
     let bytes = tiaojie_docs::report::report_xlsx(&r)?;
-    write(&a.out, &bytes)?;
+    tiaojie_docs::save_file(&a.out, &bytes)?;
     let result = json!({"ok": true, "title": r.title, "cases": r.total.total, "file": a.out.display().to_string()});
     out.emit(&result, |_| {
         format!("已生成《{}》：{}", r.title, a.out.display())
