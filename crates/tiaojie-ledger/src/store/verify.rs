@@ -78,98 +78,86 @@ impl Ledger {
             let id: String = r.get(1)?;
             let raw: String = r.get(2)?;
             let stored: Option<String> = r.get(3)?;
-            let event_id = Uuid::parse_str(&id).ok();
-            let brk = |kind, message: String| ChainBreak {
-                seq,
-                event_id,
-                kind,
-                message,
-            };
             if seq != expected {
-                return Ok(report(
-                    checked,
-                    &link,
-                    Some(ChainBreak {
-                        seq: expected,
-                        event_id: None,
-                        kind: BreakKind::Missing,
-                        message: format!("第 {expected} 条事件缺失（下一条是第 {seq} 条）"),
-                    }),
-                ));
+                let message = format!("第 {expected} 条事件缺失（下一条是第 {seq} 条）");
+                return Ok(report(checked, &link, Some(gap(expected, message))));
             }
-            let parsed: Option<Event> = serde_json::from_str(&raw).ok();
-            match parsed {
-                None => {
-                    return Ok(report(
-                        checked,
-                        &link,
-                        Some(brk(
-                            BreakKind::Modified,
-                            format!("第 {seq} 条事件的内容已无法读取"),
-                        )),
-                    ));
-                }
-                Some(ev) if ev.device != device.device_id || ev.seq != seq => {
-                    return Ok(report(
-                        checked,
-                        &link,
-                        Some(brk(
-                            BreakKind::Reordered,
-                            format!("第 {seq} 条位置上是本应在第 {} 条的事件", ev.seq),
-                        )),
-                    ));
-                }
-                Some(ev) if Some(ev.id) != event_id => {
-                    return Ok(report(
-                        checked,
-                        &link,
-                        Some(brk(
-                            BreakKind::Modified,
-                            format!("第 {seq} 条事件的编号与内容不符"),
-                        )),
-                    ));
-                }
-                Some(_) => {}
+            match next_link(&link, seq, &id, &raw, stored.as_deref(), device.device_id) {
+                Ok(next) => link = next,
+                Err(b) => return Ok(report(checked, &link, Some(b))),
             }
-            let next = chain::next(&link, raw.as_bytes());
-            if stored.as_deref() != Some(chain::to_hex(&next).as_str()) {
-                return Ok(report(
-                    checked,
-                    &link,
-                    Some(brk(
-                        BreakKind::Modified,
-                        format!("第 {seq} 条事件与写入时的内容不同（哈希链在此断开）"),
-                    )),
-                ));
-            }
-            link = next;
             checked += 1;
             expected += 1;
         }
-        if expected != next_seq {
-            return Ok(report(
-                checked,
-                &link,
-                Some(ChainBreak {
-                    seq: expected,
-                    event_id: None,
-                    kind: BreakKind::Missing,
-                    message: format!("第 {expected} 条至第 {} 条事件缺失", next_seq - 1),
-                }),
-            ));
-        }
-        if last_link != chain::to_hex(&link) {
-            return Ok(report(
-                checked,
-                &link,
-                Some(ChainBreak {
-                    seq: expected - 1,
-                    event_id: None,
-                    kind: BreakKind::Head,
-                    message: "本机记录的最新哈希与事件不符".into(),
-                }),
-            ));
-        }
-        Ok(report(checked, &link, None))
+        let broken = if expected != next_seq {
+            Some(gap(
+                expected,
+                format!("第 {expected} 条至第 {} 条事件缺失", next_seq - 1),
+            ))
+        } else if last_link != chain::to_hex(&link) {
+            Some(ChainBreak {
+                seq: expected - 1,
+                event_id: None,
+                kind: BreakKind::Head,
+                message: "本机记录的最新哈希与事件不符".into(),
+            })
+        } else {
+            None
+        };
+        Ok(report(checked, &link, broken))
     }
+}
+
+fn gap(seq: i64, message: String) -> ChainBreak {
+    ChainBreak {
+        seq,
+        event_id: None,
+        kind: BreakKind::Missing,
+        message,
+    }
+}
+
+/// The link after event `seq` if it is the event written at that place,
+/// else where and how it is not.
+fn next_link(
+    link: &chain::Link,
+    seq: i64,
+    id: &str,
+    raw: &str,
+    stored: Option<&str>,
+    device: Uuid,
+) -> std::result::Result<chain::Link, ChainBreak> {
+    let event_id = Uuid::parse_str(id).ok();
+    let brk = |kind, message: String| ChainBreak {
+        seq,
+        event_id,
+        kind,
+        message,
+    };
+    let ev: Event = serde_json::from_str(raw).map_err(|_| {
+        brk(
+            BreakKind::Modified,
+            format!("第 {seq} 条事件的内容已无法读取"),
+        )
+    })?;
+    if ev.device != device || ev.seq != seq {
+        return Err(brk(
+            BreakKind::Reordered,
+            format!("第 {seq} 条位置上是本应在第 {} 条的事件", ev.seq),
+        ));
+    }
+    if Some(ev.id) != event_id {
+        return Err(brk(
+            BreakKind::Modified,
+            format!("第 {seq} 条事件的编号与内容不符"),
+        ));
+    }
+    let next = chain::next(link, raw.as_bytes());
+    if stored != Some(chain::to_hex(&next).as_str()) {
+        return Err(brk(
+            BreakKind::Modified,
+            format!("第 {seq} 条事件与写入时的内容不同（哈希链在此断开）"),
+        ));
+    }
+    Ok(next)
 }
