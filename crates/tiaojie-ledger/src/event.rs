@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Version of the event body format written by this build.
-pub const SCHEMA_VERSION: u16 = 1;
+/// Version of the event body format written by this build. 2 added
+/// `case_purged` and `redacted`.
+pub const SCHEMA_VERSION: u16 = 2;
 
 /// One event with its envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +196,23 @@ pub enum EventBody {
         found: u32,
         note: String,
     },
+    /// A closed case past its retention period is removed: its personal
+    /// data leaves every ledger and the hub. Carries nothing personal.
+    CasePurged {
+        case_id: Uuid,
+        on: NaiveDate,
+        /// The retention period the purge applied, in years after closing.
+        retention_years: u32,
+    },
+    /// What is left of an event of a purged case: its place in the log and
+    /// the chain (the stored link is kept), none of its content.
+    Redacted {
+        case_id: Uuid,
+        /// The `case_purged` event that removed the content.
+        purged_by: Uuid,
+        /// The kind the event had.
+        was: String,
+    },
 }
 
 impl EventBody {
@@ -219,6 +237,8 @@ impl EventBody {
             EventBody::FollowUpRecorded { .. } => "follow_up_recorded",
             EventBody::CaseClosed { .. } => "case_closed",
             EventBody::ScreeningReported { .. } => "screening_reported",
+            EventBody::CasePurged { .. } => "case_purged",
+            EventBody::Redacted { .. } => "redacted",
         }
     }
 
@@ -243,7 +263,9 @@ impl EventBody {
             | AgreementMade { case_id, .. }
             | PerformanceRecorded { case_id, .. }
             | FollowUpRecorded { case_id, .. }
-            | CaseClosed { case_id, .. } => Some(*case_id),
+            | CaseClosed { case_id, .. }
+            | CasePurged { case_id, .. }
+            | Redacted { case_id, .. } => Some(*case_id),
         }
     }
 
@@ -333,8 +355,46 @@ impl EventBody {
                     format!("排查 {period_start} 至 {period_end}：发现纠纷{found}件")
                 }
             }
+            CasePurged {
+                on,
+                retention_years,
+                ..
+            } => format!("{on} 保管期限（结案后{retention_years}年）届满，清除个人信息"),
+            Redacted { .. } => "（内容已按保管期限清除）".to_string(),
         }
     }
+}
+
+impl Event {
+    /// The stub that replaces this event when its case is purged: the same
+    /// envelope (id, device, sequence, clock, unit), no actor, no content.
+    pub fn redacted(&self, purged_by: Uuid) -> Option<Event> {
+        let case_id = self.body.case_id()?;
+        if matches!(
+            self.body,
+            EventBody::Redacted { .. } | EventBody::CasePurged { .. }
+        ) {
+            return None;
+        }
+        Some(Event {
+            actor: None,
+            schema: SCHEMA_VERSION,
+            body: EventBody::Redacted {
+                case_id,
+                purged_by,
+                was: self.body.kind().to_string(),
+            },
+            ..self.clone()
+        })
+    }
+}
+
+/// The stored bytes of `raw`'s redacted stub, or None when `raw` is not an
+/// event of a case that can be redacted (already a stub, the purge itself).
+pub fn redact_raw(raw: &[u8], purged_by: Uuid) -> Option<Vec<u8>> {
+    let event: Event = serde_json::from_slice(raw).ok()?;
+    let stub = event.redacted(purged_by)?;
+    serde_json::to_vec(&stub).ok()
 }
 
 /// Display names of the codes events carry; a code without a name shows as

@@ -3,7 +3,7 @@
 //! order they arrived in. An event that breaks a rule at its place in the
 //! order does not take effect; its outcome row keeps the reason.
 
-use super::{apply_admin, apply_case, apply_flow, parse_uuid};
+use super::{apply_admin, apply_case, apply_flow, parse_uuid, purge};
 use crate::domain::scheme::Scheme;
 use crate::error::Result;
 use crate::event::{Event, EventBody};
@@ -30,6 +30,7 @@ const PROJECTION: &[(&str, &str)] = &[
     ("performances", "event_id"),
     ("followups", "id"),
     ("screenings", "id"),
+    ("purged_cases", "case_id"),
 ];
 
 /// Checks an event against the state and makes its change. Errors that a
@@ -55,11 +56,17 @@ pub(crate) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
         | SupportAnswered { .. }
         | CaseReferred { .. }
         | ReferralAnswered { .. } => apply_flow::apply(conn, ev),
+        CasePurged { .. } | Redacted { .. } => purge::apply(conn, ev),
     }
 }
 
 /// Folds one event, keeping a refusal as an outcome instead of an error.
 pub(crate) fn fold_event(conn: &Connection, ev: &Event) -> Result<()> {
+    // An event of a case already purged (an offline laptop's late visit
+    // record) keeps no content either.
+    if purge::stub_if_purged(conn, ev)? {
+        return record_outcome(conn, ev, Some("该案件已按保管期限清除"));
+    }
     conn.execute_batch("SAVEPOINT fold_one")?;
     match apply(conn, ev) {
         Ok(()) => {

@@ -177,7 +177,7 @@ impl Ledger {
                 )
                 .optional()?;
             match existing {
-                Some(stored) if serde_json::from_str::<Event>(&stored)? == **ev => {
+                Some(stored) if same_event(&serde_json::from_str::<Event>(&stored)?, ev) => {
                     report.duplicates += 1
                 }
                 Some(_) => return Err(LedgerError::EventMismatch(ev.id)),
@@ -217,6 +217,12 @@ impl Ledger {
         }
         tx.commit()?;
         self.clock = clock;
+        if fresh
+            .iter()
+            .any(|e| matches!(e.body, EventBody::CasePurged { .. }))
+        {
+            self.scrub_files()?;
+        }
         Ok(report)
     }
 
@@ -274,6 +280,23 @@ impl Ledger {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The same event, or the same event with one side stubbed by a purge
+/// (the hub serves stubs of a purged case's events; this ledger may hold
+/// the content still, or the stub already).
+fn same_event(stored: &Event, incoming: &Event) -> bool {
+    if stored == incoming {
+        return true;
+    }
+    let stub_of = |stub: &Event, other: &Event| match &stub.body {
+        EventBody::Redacted { purged_by, .. } => other.redacted(*purged_by).is_some_and(|s| {
+            (s.id, s.device, s.seq, s.hlc, &s.body)
+                == (stub.id, stub.device, stub.seq, stub.hlc, &stub.body)
+        }),
+        _ => false,
+    };
+    stub_of(stored, incoming) || stub_of(incoming, stored)
 }
 
 fn set_state(conn: &Connection, key: &str, value: &str) -> Result<()> {

@@ -6,6 +6,7 @@ use rusqlite_migration::{M, Migrations};
 const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_ledger.sql")),
     M::up(include_str!("../../migrations/0002_users.sql")),
+    M::up(include_str!("../../migrations/0003_retention.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -10,6 +10,7 @@ mod handover;
 pub mod import;
 mod log;
 mod migrations;
+pub mod purge;
 pub mod queries;
 mod rebase;
 pub mod sheet;
@@ -21,6 +22,7 @@ pub mod verify;
 pub use actions::{AgreementInput, CaseRef, FollowUpInput, MediatorInput, SessionInput, today};
 pub use detail::{Agreement, CaseDetail, HistoryEntry};
 pub use log::OwnEvent;
+pub use purge::{PurgeCandidate, PurgeReport};
 pub use rebase::RebaseReport;
 pub use stats::{Count, Stats, StatsFilter, UnitCell};
 pub use todo::Today;
@@ -167,6 +169,8 @@ impl Ledger {
     fn setup(mut conn: Connection, key: Option<crate::vault::DataKey>) -> Result<Self> {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content (a purged case) is overwritten, not just unlinked.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::migrations().to_latest(&mut conn)?;
         fold::seed_defaults(&conn)?;

@@ -5,9 +5,10 @@
 use super::Ledger;
 use crate::chain;
 use crate::error::Result;
-use crate::event::Event;
+use crate::event::{Event, EventBody};
 use rusqlite::params;
 use serde::Serialize;
+use std::collections::HashSet;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -39,6 +40,10 @@ pub struct ChainReport {
     pub device: Uuid,
     /// Events checked before the break (all of them when intact).
     pub checked: u64,
+    /// Of those, events whose content a purge replaced: their stored link
+    /// is taken as written (a purge event in the log must name their case),
+    /// and the next event must continue from it.
+    pub redacted: u64,
     /// The link after the last good event.
     pub head: String,
     pub broken: Option<ChainBreak>,
@@ -64,12 +69,15 @@ impl Ledger {
             .conn()
             .prepare("SELECT seq, id, raw, link FROM events WHERE device = ?1 ORDER BY seq")?;
         let mut rows = stmt.query(params![device.device_id.to_string()])?;
+        let purges = self.purges()?;
         let mut link = chain::GENESIS;
         let mut expected = 1i64;
         let mut checked = 0u64;
-        let report = |checked, link: &chain::Link, broken| ChainReport {
+        let mut redacted = 0u64;
+        let report = |checked, redacted, link: &chain::Link, broken| ChainReport {
             device: device.device_id,
             checked,
+            redacted,
             head: chain::to_hex(link),
             broken,
         };
@@ -80,11 +88,25 @@ impl Ledger {
             let stored: Option<String> = r.get(3)?;
             if seq != expected {
                 let message = format!("第 {expected} 条事件缺失（下一条是第 {seq} 条）");
-                return Ok(report(checked, &link, Some(gap(expected, message))));
+                return Ok(report(
+                    checked,
+                    redacted,
+                    &link,
+                    Some(gap(expected, message)),
+                ));
             }
-            match next_link(&link, seq, &id, &raw, stored.as_deref(), device.device_id) {
-                Ok(next) => link = next,
-                Err(b) => return Ok(report(checked, &link, Some(b))),
+            let place = Place {
+                seq,
+                id: &id,
+                raw: &raw,
+                stored: stored.as_deref(),
+            };
+            match next_link(&link, &place, device.device_id, &purges) {
+                Ok((next, stub)) => {
+                    link = next;
+                    redacted += u64::from(stub);
+                }
+                Err(b) => return Ok(report(checked, redacted, &link, Some(b))),
             }
             checked += 1;
             expected += 1;
@@ -104,8 +126,35 @@ impl Ledger {
         } else {
             None
         };
-        Ok(report(checked, &link, broken))
+        Ok(report(checked, redacted, &link, broken))
     }
+
+    /// The purge events in the log: their ids and cases.
+    fn purges(&self) -> Result<HashSet<(Uuid, Uuid)>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT raw FROM events WHERE kind = 'case_purged'")?;
+        let raws = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = HashSet::new();
+        for raw in raws {
+            if let Ok(ev) = serde_json::from_str::<Event>(&raw) {
+                if let EventBody::CasePurged { case_id, .. } = ev.body {
+                    out.insert((ev.id, case_id));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One own event as stored.
+struct Place<'a> {
+    seq: i64,
+    id: &'a str,
+    raw: &'a str,
+    stored: Option<&'a str>,
 }
 
 fn gap(seq: i64, message: String) -> ChainBreak {
@@ -117,24 +166,23 @@ fn gap(seq: i64, message: String) -> ChainBreak {
     }
 }
 
-/// The link after event `seq` if it is the event written at that place,
-/// else where and how it is not.
+/// The link after event `seq` if it is the event written at that place
+/// (and whether it is a purge's stub), else where and how it is not.
 fn next_link(
     link: &chain::Link,
-    seq: i64,
-    id: &str,
-    raw: &str,
-    stored: Option<&str>,
+    place: &Place<'_>,
     device: Uuid,
-) -> std::result::Result<chain::Link, ChainBreak> {
-    let event_id = Uuid::parse_str(id).ok();
+    purges: &HashSet<(Uuid, Uuid)>,
+) -> std::result::Result<(chain::Link, bool), ChainBreak> {
+    let seq = place.seq;
+    let event_id = Uuid::parse_str(place.id).ok();
     let brk = |kind, message: String| ChainBreak {
         seq,
         event_id,
         kind,
         message,
     };
-    let ev: Event = serde_json::from_str(raw).map_err(|_| {
+    let ev: Event = serde_json::from_str(place.raw).map_err(|_| {
         brk(
             BreakKind::Modified,
             format!("第 {seq} 条事件的内容已无法读取"),
@@ -152,12 +200,34 @@ fn next_link(
             format!("第 {seq} 条事件的编号与内容不符"),
         ));
     }
-    let next = chain::next(link, raw.as_bytes());
-    if stored != Some(chain::to_hex(&next).as_str()) {
+    if let EventBody::Redacted {
+        case_id, purged_by, ..
+    } = ev.body
+    {
+        // The content is gone; the link written with it stays.
+        if !purges.contains(&(purged_by, case_id)) {
+            return Err(brk(
+                BreakKind::Modified,
+                format!("第 {seq} 条事件的内容被清除，但台账中没有相应的清除记录"),
+            ));
+        }
+        return place
+            .stored
+            .and_then(chain::from_hex)
+            .map(|l| (l, true))
+            .ok_or_else(|| {
+                brk(
+                    BreakKind::Modified,
+                    format!("第 {seq} 条事件已清除内容，且缺少写入时的哈希"),
+                )
+            });
+    }
+    let next = chain::next(link, place.raw.as_bytes());
+    if place.stored != Some(chain::to_hex(&next).as_str()) {
         return Err(brk(
             BreakKind::Modified,
             format!("第 {seq} 条事件与写入时的内容不同（哈希链在此断开）"),
         ));
     }
-    Ok(next)
+    Ok((next, false))
 }
