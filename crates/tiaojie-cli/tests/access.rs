@@ -194,6 +194,11 @@ fn no_role_is_allowed_more_than_it_should_be() {
             vec!["access-log".into()],
             vec![Permission::ManageUsers],
         ),
+        (
+            "purge --list",
+            vec!["purge".into(), "--list".into()],
+            vec![Permission::PurgeCases],
+        ),
     ];
     let mut callers: Vec<(String, Option<Role>, Login<'_>)> = vec![
         ("（未登录）".into(), None, None),

@@ -3,7 +3,7 @@
 //! an event that fails is quarantined with the reason and does not hold up
 //! the ones after it.
 
-use crate::store::{DeviceRecord, IncomingBatch, IncomingEvent, Reach, Verdict};
+use crate::store::{DeviceRecord, IncomingBatch, IncomingEvent, PurgeClaim, Reach, Verdict};
 use tiaojie_ledger::event::SCHEMA_VERSION;
 use tiaojie_ledger::{Event, EventBody};
 use tiaojie_sync::chain;
@@ -104,11 +104,25 @@ fn verdict(bytes: &[u8], seq: i64, origin: &DeviceRecord, from_hub: bool) -> Ver
             )
         }
     };
+    let purge = match &event.body {
+        EventBody::CasePurged {
+            case_id,
+            on,
+            retention_years,
+        } => Some(PurgeClaim {
+            case_id: *case_id,
+            unit: event.unit.clone(),
+            on: *on,
+            retention_years: *retention_years,
+        }),
+        _ => None,
+    };
     Verdict::Accept {
         id: event.id,
         hlc: event.hlc.raw(),
         kind: event.body.kind().to_string(),
         reach,
         unit,
+        purge,
     }
 }

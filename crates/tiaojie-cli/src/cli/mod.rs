@@ -82,6 +82,8 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// 清除保管期限届满的已结案件：删除其中的姓名、证件号等个人信息，同步后上级和同步中心也一并清除（仅系统管理员，不可恢复）
+    Purge(PurgeArgs),
     /// 检查本机台账：文件完好（加密台账逐页校验）、哈希链完整（每条记录都在、未被改动、顺序未变）
     Verify,
     /// 加密现有的台账文件（口令由环境变量 TIAOJIE_PASSPHRASE 提供）
@@ -275,4 +277,23 @@ pub enum EventsCommand {
         #[arg(long)]
         file: PathBuf,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PurgeArgs {
+    /// 保管期限：结案后满多少年可以清除
+    #[arg(long, default_value_t = tiaojie_ledger::store::purge::DEFAULT_RETENTION_YEARS)]
+    pub retention_years: u32,
+    /// 只列出到期的案件，不清除
+    #[arg(long)]
+    pub list: bool,
+    /// 只清除这些案件（编号或 ID，可重复）；不给则清除全部到期案件
+    #[arg(long = "case")]
+    pub cases: Vec<String>,
+    /// 清除日期（YYYY-MM-DD，默认今天）
+    #[arg(long)]
+    pub on: Option<String>,
+    /// 确认清除：清除后无法恢复
+    #[arg(long)]
+    pub yes: bool,
 }

@@ -280,8 +280,12 @@ pub fn verify(ledger: &Ledger, out: Output) -> CliResult<()> {
         )));
     }
     out.emit(&report, |r| {
+        let stubs = match r.redacted {
+            0 => String::new(),
+            n => format!("（其中 {n} 条已按保管期限清除内容，链接保留）"),
+        };
         format!(
-            "台账完好：本机 {} 条记录的哈希链完整，最新哈希 {}",
+            "台账完好：本机 {} 条记录的哈希链完整{stubs}，最新哈希 {}",
             r.checked,
             &r.head[..16]
         )
@@ -391,5 +395,73 @@ pub fn access_log(
         e.iter()
             .map(|x| format!("{}　{}　{}　{}\n", x.at, x.user, x.action, x.target))
             .collect()
+    })
+}
+
+/// Lists the closed cases past their retention period, or purges them
+/// (all of them, or those named) once the person confirms with `--yes`.
+pub fn purge(
+    ledger: &mut Ledger,
+    session: Option<&tiaojie_ledger::store::users::Session>,
+    a: crate::cli::PurgeArgs,
+    out: Output,
+) -> CliResult<()> {
+    let on = opt_date(a.on.as_deref(), "on")?;
+    let day = on.unwrap_or_else(tiaojie_ledger::store::today);
+    let due = ledger.purge_candidates(a.retention_years, day)?;
+    let chosen: Vec<uuid::Uuid> = if a.cases.is_empty() {
+        due.iter().map(|c| c.case_id).collect()
+    } else {
+        a.cases
+            .iter()
+            .map(|k| ledger.resolve_case(k))
+            .collect::<Result<_, _>>()?
+    };
+    if a.list {
+        return out.emit(&due, |d| {
+            if d.is_empty() {
+                return format!("没有结案满{}年的案件", a.retention_years);
+            }
+            let rows: Vec<Vec<String>> = d
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.number.clone(),
+                        c.closed_on.to_string(),
+                        c.expires_on.to_string(),
+                    ]
+                })
+                .collect();
+            table(&["案件编号", "结案日期", "保管期限届满"], &rows)
+        });
+    }
+    if chosen.is_empty() {
+        return out.emit(
+            &json!({"ok": true, "cases": [], "events_redacted": 0}),
+            |_| format!("没有结案满{}年的案件，未清除任何内容", a.retention_years),
+        );
+    }
+    if !a.yes {
+        return Err(CliError::input(
+            "yes",
+            format!(
+                "清除后无法恢复：将清除{}件案件的全部个人信息。请先用 --list 查看，确认后加 --yes",
+                chosen.len()
+            ),
+        ));
+    }
+    let report = ledger.purge_cases(&chosen, a.retention_years, on)?;
+    if let Some(s) = session {
+        for number in &report.cases {
+            ledger.log_access(s, "purge_case", number)?;
+        }
+    }
+    out.emit(&report, |r| {
+        format!(
+            "已清除{}件案件（{}）的个人信息，{}条记录只留下位置；下次同步后，上级和同步中心也会清除",
+            r.cases.len(),
+            r.cases.join("、"),
+            r.events_redacted
+        )
     })
 }

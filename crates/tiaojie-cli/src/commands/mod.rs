@@ -85,6 +85,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::User(c) => admin::user(ledger, session, c, out),
         Command::AccessLog { limit } => admin::access_log(ledger, session, limit, out),
         Command::Verify => admin::verify(ledger, out),
+        Command::Purge(args) => admin::purge(ledger, session, args, out),
         Command::Backup { out: file } => admin::backup(ledger, &file, out),
         Command::Encrypt | Command::Passphrase => unreachable!("handled above"),
         Command::Events(c) => admin::events(ledger, c, out),
@@ -123,6 +124,7 @@ fn gate(
         Command::Events(EventsCommand::Export { .. }) => Some(Export),
         Command::Events(EventsCommand::Import { .. }) => Some(HandleCases),
         Command::AccessLog { .. } => Some(ManageUsers),
+        Command::Purge(_) => Some(PurgeCases),
         // Adding users checks for itself (the first one needs no one).
         _ => None,
     };

@@ -214,6 +214,22 @@ impl Hub {
         self.spawn();
     }
 
+    /// Runs one query on a PostgreSQL hub's schema; its rows, one per line.
+    pub fn sql(&self, query: &str) -> String {
+        let schema = self.schema.as_ref().expect("a PostgreSQL hub");
+        let out = Command::new("psql")
+            .args([&pg_url(), "-v", "ON_ERROR_STOP=1", "-qtA", "-c"])
+            .arg(format!("SET search_path = {schema}; {query}"))
+            .output()
+            .expect("psql must be installed for the PostgreSQL tests");
+        assert!(
+            out.status.success(),
+            "psql {query}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
     /// The hub's SQLite file, for tests that play with time in it.
     pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
         self.database.strip_prefix("sqlite:").map(Into::into)

@@ -31,6 +31,8 @@ pub enum Permission {
     AcceptEscalation,
     /// Add users and read the access log.
     ManageUsers,
+    /// Purge closed cases past their retention period.
+    PurgeCases,
 }
 
 impl Role {
@@ -87,7 +89,7 @@ impl Role {
             Role::Supervisor => {
                 matches!(p, HandleCases | ViewFullNumbers | Export | AcceptEscalation)
             }
-            Role::Admin => matches!(p, ChangeRoster | ManageUsers),
+            Role::Admin => matches!(p, ChangeRoster | ManageUsers | PurgeCases),
         }
     }
 }
@@ -101,6 +103,7 @@ impl Permission {
             Permission::ChangeRoster => "维护调解员名册",
             Permission::AcceptEscalation => "受理或退回上交的案件",
             Permission::ManageUsers => "管理用户、查看访问记录",
+            Permission::PurgeCases => "清除保管期限届满的案件",
         }
     }
 }

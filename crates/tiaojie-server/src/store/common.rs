@@ -3,8 +3,11 @@
 //! what these functions need and write what they decide.
 
 use crate::error::{Result, ServerError};
-use crate::store::{IncomingBatch, IncomingEvent};
+use crate::store::{IncomingBatch, IncomingEvent, PurgeClaim, PurgeFacts};
+use chrono::NaiveDate;
 use std::collections::HashMap;
+use tiaojie_ledger::store::purge;
+use tiaojie_ledger::{Event, EventBody};
 use tiaojie_sync::chain;
 use tiaojie_sync::wire::DeviceHead;
 use uuid::Uuid;
@@ -88,6 +91,57 @@ pub(crate) fn split_at_head<'a>(
         fresh,
     })
 }
+
+/// Why the hub will not carry out a purge, if it will not: the asking unit
+/// must be the case's origin or above it, and the case closed at least the
+/// retention period before the purge's day, which may not be in the future.
+pub(crate) fn purge_refusal(
+    claim: &PurgeClaim,
+    facts: &PurgeFacts,
+    today: NaiveDate,
+) -> Option<String> {
+    if let Err(e) = purge::check_retention(claim.retention_years) {
+        return Some(e.to_string());
+    }
+    if facts.origin_line.is_empty() {
+        return Some("同步中心没有该案件的受理记录，不能清除".into());
+    }
+    if !facts.origin_line.contains(&claim.unit) {
+        return Some(format!(
+            "案件属于单位 {}，单位 {} 不能清除",
+            facts.origin_line[0], claim.unit
+        ));
+    }
+    let Some(closed) = facts.closed_on else {
+        return Some("同步中心没有该案件的结案记录，不能清除".into());
+    };
+    if claim.on > today + chrono::Days::new(1) {
+        return Some(format!("清除日期 {} 晚于今天", claim.on));
+    }
+    let until = purge::expires_on(closed, claim.retention_years);
+    if claim.on < until {
+        return Some(format!(
+            "该案件于 {closed} 结案，保管期限至 {until}，未到期不能清除"
+        ));
+    }
+    None
+}
+
+/// The closing day in a stored `case_closed` event.
+pub(crate) fn closed_on(bytes: &[u8]) -> Option<NaiveDate> {
+    match serde_json::from_slice::<Event>(bytes).ok()?.body {
+        EventBody::CaseClosed { on, .. } => Some(on),
+        _ => None,
+    }
+}
+
+/// Walks up the unit tree from a case's origin unit (both stores).
+pub(crate) const ORIGIN_LINE_SQL: &str = "WITH RECURSIVE up(code, parent, depth) AS (
+        SELECT code, parent, 0 FROM units WHERE code = $1
+        UNION ALL
+        SELECT u.code, u.parent, up.depth + 1 FROM units u JOIN up ON u.code = up.parent
+        WHERE up.depth < 16
+    ) SELECT code FROM up ORDER BY depth";
 
 /// How many feed rows to fetch: one beyond the page, to know whether more wait.
 pub(crate) fn probe_rows(limit: u32) -> i64 {
@@ -182,6 +236,38 @@ mod tests {
         let mut changed = batch(3, "link2", 2);
         changed.events[0].link = "forged".into();
         assert!(refused(&changed).contains("第3条"));
+    }
+
+    #[test]
+    fn a_purge_must_come_from_the_case_line_after_its_period() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let claim = |unit: &str, on, years| PurgeClaim {
+            case_id: Uuid::nil(),
+            unit: unit.into(),
+            on,
+            retention_years: years,
+        };
+        let facts = PurgeFacts {
+            origin_line: vec!["village".into(), "station".into(), "district".into()],
+            closed_on: Some(day(2014, 6, 1)),
+        };
+        let today = day(2026, 12, 3);
+        let ok = |c: &PurgeClaim, f: &PurgeFacts| purge_refusal(c, f, today);
+        assert_eq!(ok(&claim("village", today, 10), &facts), None);
+        assert_eq!(ok(&claim("district", today, 10), &facts), None);
+        assert_eq!(ok(&claim("village", day(2024, 6, 1), 10), &facts), None);
+        let refused = |c: &PurgeClaim, f: &PurgeFacts| ok(c, f).expect("refused");
+        assert!(refused(&claim("other_village", today, 10), &facts).contains("不能清除"));
+        assert!(refused(&claim("village", day(2024, 5, 31), 10), &facts).contains("2024-06-01"));
+        assert!(refused(&claim("village", today, 13), &facts).contains("未到期"));
+        assert!(refused(&claim("village", day(2027, 1, 1), 10), &facts).contains("晚于今天"));
+        assert!(refused(&claim("village", today, 0), &facts).contains("保管期限"));
+        let open = PurgeFacts {
+            closed_on: None,
+            ..facts.clone()
+        };
+        assert!(refused(&claim("village", today, 10), &open).contains("结案"));
+        assert!(refused(&claim("village", today, 10), &PurgeFacts::default()).contains("受理"));
     }
 
     #[test]

@@ -75,11 +75,33 @@ pub enum Verdict {
         reach: Reach,
         /// A unit the hub's own tree takes in (only from the hub's events).
         unit: Option<UnitSpec>,
+        /// A retention purge the store checks and carries out.
+        purge: Option<PurgeClaim>,
     },
     Quarantine {
         id: Option<Uuid>,
         reason: String,
     },
+}
+
+/// A `case_purged` event: the unit that asks, for which case, on what day,
+/// under which retention period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurgeClaim {
+    pub case_id: Uuid,
+    pub unit: String,
+    pub on: chrono::NaiveDate,
+    pub retention_years: u32,
+}
+
+/// What the hub knows of a case a purge names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PurgeFacts {
+    /// The case's origin unit and the units above it, nearest first (empty
+    /// when the hub never saw the case opened).
+    pub origin_line: Vec<String>,
+    /// The day of the case's latest closing the hub holds.
+    pub closed_on: Option<chrono::NaiveDate>,
 }
 
 /// One event of a verified batch.

@@ -19,7 +19,13 @@ use tokio_postgres::NoTls;
 use uuid::Uuid;
 
 /// Numbered migrations, applied in order, each once.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../migrations/postgres/0001_hub.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../migrations/postgres/0001_hub.sql")),
+    (
+        2,
+        include_str!("../../migrations/postgres/0002_retention.sql"),
+    ),
+];
 
 /// Key of the advisory lock held while migrating ("tiaojie" in ASCII).
 const MIGRATION_LOCK: i64 = 0x0074_6961_6f6a_6965;

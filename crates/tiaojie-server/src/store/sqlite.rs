@@ -20,7 +20,10 @@ use tiaojie_ledger::domain::unit::UnitSpec;
 use tiaojie_sync::wire::{BatchAck, DeviceHead};
 use uuid::Uuid;
 
-const STEPS: &[M<'static>] = &[M::up(include_str!("../../migrations/sqlite/0001_hub.sql"))];
+const STEPS: &[M<'static>] = &[
+    M::up(include_str!("../../migrations/sqlite/0001_hub.sql")),
+    M::up(include_str!("../../migrations/sqlite/0002_retention.sql")),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::from_slice(STEPS)
@@ -67,6 +70,8 @@ impl SqliteStore {
     fn setup(mut conn: Connection) -> Result<Self> {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A purged case's bytes are overwritten, not just unlinked.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations().to_latest(&mut conn)?;
         Ok(SqliteStore {

@@ -222,6 +222,7 @@ fn synthetic_batches(
                         kind,
                         reach: reach.clone(),
                         unit: None,
+                        purge: None,
                     };
                     IncomingEvent {
                         seq,

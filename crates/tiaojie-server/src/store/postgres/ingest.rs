@@ -9,7 +9,7 @@
 use super::records::upsert_unit;
 use crate::error::Result;
 use crate::store::common::{self, split_at_head};
-use crate::store::{IncomingBatch, IncomingEvent, Reach, Verdict};
+use crate::store::{IncomingBatch, IncomingEvent, PurgeFacts, Reach, Verdict};
 use chrono::{DateTime, SubsecRound, Utc};
 use deadpool_postgres::Transaction;
 use std::collections::{HashMap, HashSet};
@@ -94,6 +94,76 @@ async fn resolve_reach(
             (Some(origin), Some(*case_id))
         }
     })
+}
+
+async fn purge_facts(tx: &Transaction<'_>, case_id: Uuid) -> Result<PurgeFacts> {
+    let origin: Option<String> = match tx
+        .query_opt(
+            "SELECT origin_unit FROM hub_cases WHERE case_id = $1",
+            &[&case_id],
+        )
+        .await?
+    {
+        Some(r) => Some(r.try_get(0)?),
+        None => None,
+    };
+    let mut origin_line = Vec::new();
+    if let Some(origin) = origin {
+        let above = tx.query(common::ORIGIN_LINE_SQL, &[&origin]).await?;
+        origin_line.push(origin);
+        for r in above.iter().skip(1) {
+            origin_line.push(r.try_get(0)?);
+        }
+    }
+    let closing = tx
+        .query_opt(
+            "SELECT bytes FROM events WHERE case_id = $1 AND kind = 'case_closed'
+             ORDER BY hub_seq DESC LIMIT 1",
+            &[&case_id],
+        )
+        .await?;
+    let closed_on = match closing {
+        Some(r) => common::closed_on(&r.try_get::<_, Vec<u8>>(0)?),
+        None => None,
+    };
+    Ok(PurgeFacts {
+        origin_line,
+        closed_on,
+    })
+}
+
+async fn purged_by(tx: &Transaction<'_>, case_id: Uuid) -> Result<Option<Uuid>> {
+    let stmt = tx
+        .prepare_cached("SELECT purged_by FROM hub_cases WHERE case_id = $1")
+        .await?;
+    Ok(match tx.query_opt(&stmt, &[&case_id]).await? {
+        Some(r) => r.try_get(0)?,
+        None => None,
+    })
+}
+
+/// Replaces the bytes of every stored event of the case (but the purge)
+/// with its stub.
+async fn stub_case(tx: &Transaction<'_>, case_id: Uuid, purge_id: Uuid) -> Result<()> {
+    let rows = tx
+        .query(
+            "SELECT hub_seq, bytes FROM events
+             WHERE case_id = $1 AND kind NOT IN ('redacted', 'case_purged')",
+            &[&case_id],
+        )
+        .await?;
+    for r in rows {
+        let hub_seq: i64 = r.try_get(0)?;
+        let bytes: Vec<u8> = r.try_get(1)?;
+        if let Some(stub) = tiaojie_ledger::event::redact_raw(&bytes, purge_id) {
+            tx.execute(
+                "UPDATE events SET bytes = $2, kind = 'redacted' WHERE hub_seq = $1",
+                &[&hub_seq, &stub],
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 async fn quarantine_event(
@@ -186,6 +256,7 @@ pub(super) async fn ingest(
         .collect::<Result<_, _>>()?;
     let mut new = NewEvents::default();
     let mut ids = HashSet::new();
+    let mut purges = Vec::new();
     for event in split.fresh {
         match &event.verdict {
             Verdict::Quarantine { id, reason } => {
@@ -203,18 +274,51 @@ pub(super) async fn ingest(
                 kind,
                 reach,
                 unit,
+                purge,
             } => {
+                if let Some(claim) = purge {
+                    let facts = purge_facts(&tx, claim.case_id).await?;
+                    let today = now.date_naive();
+                    if let Some(reason) = common::purge_refusal(claim, &facts, today) {
+                        ack.quarantined.push(
+                            quarantine_event(&tx, device_id, event, Some(*id), &reason, now)
+                                .await?,
+                        );
+                        continue;
+                    }
+                    tx.execute(
+                        "UPDATE hub_cases SET purged_by = $2 WHERE case_id = $1",
+                        &[&claim.case_id, id],
+                    )
+                    .await?;
+                    purges.push((claim.case_id, *id));
+                }
                 let (origin, case_id) = resolve_reach(&tx, reach).await?;
                 if let Some(unit) = unit {
                     upsert_unit(&*tx, unit).await?;
                 }
+                // A late event of a purged case is kept as its stub.
+                let stub = match (purge, case_id) {
+                    (None, Some(case_id)) => purged_by(&tx, case_id)
+                        .await?
+                        .and_then(|p| tiaojie_ledger::event::redact_raw(&event.bytes, p)),
+                    _ => None,
+                };
                 new.ids.push(*id);
                 new.seqs.push(event.seq);
                 new.hlcs.push(*hlc);
-                new.kinds.push(kind.clone());
                 new.origins.push(origin);
                 new.cases.push(case_id);
-                new.bytes.push(event.bytes.clone());
+                match stub {
+                    Some(stub) => {
+                        new.kinds.push("redacted".into());
+                        new.bytes.push(stub);
+                    }
+                    None => {
+                        new.kinds.push(kind.clone());
+                        new.bytes.push(event.bytes.clone());
+                    }
+                }
                 new.links.push(event.link.clone());
             }
         }
@@ -240,6 +344,9 @@ pub(super) async fn ingest(
             );
         }
         ack.stored = inserted.len() as u32;
+    }
+    for (case_id, purge_id) in purges {
+        stub_case(&tx, case_id, purge_id).await?;
     }
     tx.commit().await?;
     ack.quarantined.sort_by_key(|q| q.seq);

@@ -5,7 +5,7 @@
 use super::records::{ts, upsert_unit};
 use crate::error::Result;
 use crate::store::common::{self, split_at_head};
-use crate::store::{IncomingBatch, IncomingEvent, Reach, Verdict};
+use crate::store::{IncomingBatch, IncomingEvent, PurgeFacts, Reach, Verdict};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
@@ -84,6 +84,78 @@ fn resolve_reach(tx: &Transaction<'_>, reach: &Reach) -> Result<(Option<String>,
     })
 }
 
+fn purge_facts(tx: &Transaction<'_>, case_id: Uuid) -> Result<PurgeFacts> {
+    let origin: Option<String> = tx
+        .query_row(
+            "SELECT origin_unit FROM hub_cases WHERE case_id = ?1",
+            [case_id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let mut origin_line = Vec::new();
+    if let Some(origin) = origin {
+        let mut stmt = tx.prepare(common::ORIGIN_LINE_SQL)?;
+        let above = stmt
+            .query_map([&origin], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        origin_line.push(origin);
+        origin_line.extend(above.into_iter().skip(1));
+    }
+    let closing: Option<Vec<u8>> = tx
+        .query_row(
+            "SELECT bytes FROM events WHERE case_id = ?1 AND kind = 'case_closed'
+             ORDER BY hub_seq DESC LIMIT 1",
+            [case_id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(PurgeFacts {
+        origin_line,
+        closed_on: closing.as_deref().and_then(common::closed_on),
+    })
+}
+
+fn mark_purged(tx: &Transaction<'_>, case_id: Uuid, purge_id: Uuid) -> Result<()> {
+    tx.execute(
+        "UPDATE hub_cases SET purged_by = ?2 WHERE case_id = ?1",
+        params![case_id.to_string(), purge_id.to_string()],
+    )?;
+    Ok(())
+}
+
+fn purged_by(tx: &Transaction<'_>, case_id: Uuid) -> Result<Option<Uuid>> {
+    let found: Option<Option<String>> = tx
+        .query_row(
+            "SELECT purged_by FROM hub_cases WHERE case_id = ?1",
+            [case_id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(found.flatten().and_then(|p| Uuid::parse_str(&p).ok()))
+}
+
+/// Replaces the bytes of every stored event of the case (but the purge)
+/// with its stub.
+fn stub_case(tx: &Transaction<'_>, case_id: Uuid, purge_id: Uuid) -> Result<()> {
+    let rows: Vec<(i64, Vec<u8>)> = {
+        let mut stmt = tx.prepare(
+            "SELECT hub_seq, bytes FROM events
+             WHERE case_id = ?1 AND kind NOT IN ('redacted', 'case_purged')",
+        )?;
+        stmt.query_map([case_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (hub_seq, bytes) in rows {
+        if let Some(stub) = tiaojie_ledger::event::redact_raw(&bytes, purge_id) {
+            tx.execute(
+                "UPDATE events SET bytes = ?2, kind = 'redacted' WHERE hub_seq = ?1",
+                params![hub_seq, stub],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 fn quarantine_event(
     tx: &Transaction<'_>,
     device: &str,
@@ -119,6 +191,7 @@ pub(super) fn ingest(
 ) -> Result<BatchAck> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let device = batch.device_id.to_string();
+    let now_day = now.date_naive();
     let now = ts(now);
     let head = head(&tx, batch.device_id)?;
     let stored = match common::replayed_range(&head, batch) {
@@ -142,6 +215,8 @@ pub(super) fn ingest(
         r.get(0)
     })?;
     let mut ids = HashSet::new();
+    let today = now_day;
+    let mut purges = Vec::new();
     for event in split.fresh {
         match &event.verdict {
             Verdict::Quarantine { id, reason } => {
@@ -164,11 +239,38 @@ pub(super) fn ingest(
                 kind,
                 reach,
                 unit,
+                purge,
             } => {
+                if let Some(claim) = purge {
+                    let facts = purge_facts(&tx, claim.case_id)?;
+                    if let Some(reason) = common::purge_refusal(claim, &facts, today) {
+                        ack.quarantined.push(quarantine_event(
+                            &tx,
+                            &device,
+                            event,
+                            Some(*id),
+                            &reason,
+                            &now,
+                        )?);
+                        continue;
+                    }
+                    mark_purged(&tx, claim.case_id, *id)?;
+                    purges.push((claim.case_id, *id));
+                }
                 let (origin, case_id) = resolve_reach(&tx, reach)?;
                 if let Some(unit) = unit {
                     upsert_unit(&tx, unit)?;
                 }
+                // A late event of a purged case is kept as its stub.
+                let stub = match (purge, case_id) {
+                    (None, Some(case_id)) => purged_by(&tx, case_id)?
+                        .and_then(|p| tiaojie_ledger::event::redact_raw(&event.bytes, p)),
+                    _ => None,
+                };
+                let (kind, bytes) = match &stub {
+                    Some(stub) => ("redacted", stub),
+                    None => (kind.as_str(), &event.bytes),
+                };
                 hub_seq += 1;
                 tx.execute(
                     "INSERT INTO events (hub_seq, id, device_id, seq, hlc, kind, origin_unit, case_id, bytes, link,
@@ -183,7 +285,7 @@ pub(super) fn ingest(
                         kind,
                         origin,
                         case_id.map(|c| c.to_string()),
-                        event.bytes,
+                        bytes,
                         event.link,
                         now
                     ],
@@ -192,6 +294,10 @@ pub(super) fn ingest(
             }
         }
     }
+    let purged = !purges.is_empty();
+    for (case_id, purge_id) in purges {
+        stub_case(&tx, case_id, purge_id)?;
+    }
     tx.execute("UPDATE hub_counter SET last = ?1 WHERE id = 1", [hub_seq])?;
     tx.execute(
         "INSERT INTO device_heads (device_id, acked_seq, last_hash) VALUES (?1, ?2, ?3)
@@ -199,6 +305,10 @@ pub(super) fn ingest(
         params![device, last.seq, last.link],
     )?;
     tx.commit()?;
+    if purged {
+        // Old page images with the content must not stay in the WAL.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    }
     ack.acked_seq = last.seq;
     ack.last_hash = last.link.clone();
     Ok(ack)
