@@ -192,3 +192,39 @@ fn the_purge_reaches_other_ledgers_and_late_events_are_stubbed() {
     assert!(fresh.case_detail(old).is_err());
     assert_eq!(fresh.fingerprint().unwrap(), before);
 }
+
+#[test]
+fn recovery_from_the_hub_keeps_the_links_of_stubs_it_can_and_refuses_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("village.sqlite3");
+    let mut l = village_file(&path);
+    let backup = dir.path().join("before.sqlite3");
+    l.backup_to(&backup, None).unwrap();
+    let kept = l.device().unwrap().next_seq - 1;
+    let old = old_case(&mut l);
+    l.purge_cases(&[old], 10, None).unwrap();
+    // What the hub holds of this device: the same stubs, byte for byte.
+    let hub: Vec<Vec<u8>> = l
+        .own_events_after(0, u32::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.raw)
+        .collect();
+
+    // A ledger that still has the events takes their links from itself.
+    let head = l.verify_chain().unwrap().head;
+    let report = l.rebase_own(1, &hub).unwrap();
+    assert_eq!(report.restored, hub.len());
+    let chain = l.verify_chain().unwrap();
+    assert!(chain.intact(), "{:?}", chain.broken);
+    assert_eq!((chain.redacted, chain.head), (2, head));
+
+    // One restored from before the case cannot, and says so.
+    let mut restored = Ledger::open(&backup).unwrap();
+    let before = restored.fingerprint().unwrap();
+    let err = restored
+        .rebase_own(kept + 1, &hub[kept as usize..])
+        .unwrap_err();
+    assert!(err.to_string().contains("从备份恢复"), "{err}");
+    assert_eq!(restored.fingerprint().unwrap(), before);
+}

@@ -7,8 +7,8 @@
 use super::{Ledger, fold, log};
 use crate::chain;
 use crate::error::{LedgerError, Result};
-use crate::event::Event;
-use rusqlite::params;
+use crate::event::{Event, EventBody};
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -45,7 +45,30 @@ impl Ledger {
                     from_seq + i as i64
                 )));
             }
-            incoming.push((ev, text.to_string()));
+            // A stub of a purged case cannot be linked again from its
+            // bytes: the link written with the content is needed, and only
+            // this ledger's own copy of the event has it.
+            let kept_link = match ev.body {
+                EventBody::Redacted { .. } => Some(
+                    self.conn
+                        .query_row(
+                            "SELECT link FROM events WHERE id = ?1 AND device = ?2 AND seq = ?3",
+                            params![ev.id.to_string(), ev.device.to_string(), ev.seq],
+                            |r| r.get::<_, Option<String>>(0),
+                        )
+                        .optional()?
+                        .flatten()
+                        .and_then(|l| chain::from_hex(&l))
+                        .ok_or_else(|| {
+                            LedgerError::State(format!(
+                                "同步中心的第{}条记录已按保管期限清除内容，本机没有它原来的哈希，无法由同步中心恢复：请从备份恢复本机台账",
+                                ev.seq
+                            ))
+                        })?,
+                ),
+                _ => None,
+            };
+            incoming.push((ev, text.to_string(), kept_link));
         }
         let mine: Vec<Event> = self
             .own_events_after(from_seq - 1, u32::MAX)?
@@ -54,7 +77,7 @@ impl Ledger {
             .collect::<Result<_, _>>()?;
         // Ours that the hub has too (same id) are not ours alone.
         let hub_ids: std::collections::HashSet<uuid::Uuid> =
-            incoming.iter().map(|(e, _)| e.id).collect();
+            incoming.iter().map(|(e, _, _)| e.id).collect();
         let only_here: Vec<Event> = mine
             .into_iter()
             .filter(|e| !hub_ids.contains(&e.id))
@@ -68,8 +91,8 @@ impl Ledger {
         )?;
         tx.execute("DELETE FROM log_repair", [])?;
         let mut link = prev;
-        for (ev, raw) in &incoming {
-            link = chain::next(&link, raw.as_bytes());
+        for (ev, raw, kept) in &incoming {
+            link = kept.unwrap_or_else(|| chain::next(&link, raw.as_bytes()));
             log::insert_event(&tx, ev, raw, Some(&chain::to_hex(&link)))?;
             self.clock.observe(ev.hlc, crate::hlc::wall_millis());
         }
