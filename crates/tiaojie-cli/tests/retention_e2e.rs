@@ -137,6 +137,49 @@ fn purge_reaches_everyone(backend: Backend) {
             .contains(NAME)
     );
 
+    // The hub's own chains verify around the stubs; a changed byte in
+    // one stored event is named by device and position.
+    let checked = hub.admin(&["verify"]);
+    assert!(
+        checked["broken"].as_array().unwrap().is_empty(),
+        "{checked}"
+    );
+    assert_eq!(checked["redacted"], 2, "{checked}");
+    let target = "(SELECT max(hub_seq) FROM events WHERE kind = 'case_opened')";
+    let (device, seq) = match hub.sqlite_path() {
+        Some(path) => {
+            let c = rusqlite::Connection::open(path).unwrap();
+            let found: (String, i64) = c
+                .query_row(
+                    &format!("SELECT device_id, seq FROM events WHERE hub_seq = {target}"),
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            c.execute(
+                &format!("UPDATE events SET bytes = CAST(bytes || x'20' AS BLOB) WHERE hub_seq = {target}"),
+                [],
+            )
+            .unwrap();
+            found
+        }
+        None => {
+            let row = hub.sql(&format!(
+                "SELECT device_id || '|' || seq FROM events WHERE hub_seq = {target}"
+            ));
+            hub.sql(&format!(
+                "UPDATE events SET bytes = bytes || '\\x20'::bytea WHERE hub_seq = {target}"
+            ));
+            let (d, s) = row.split_once('|').unwrap();
+            (d.to_string(), s.parse().unwrap())
+        }
+    };
+    let r = hub.admin_run(&["verify"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stderr, r.stdout);
+    assert!(r.stderr.contains(&device), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("第 {seq} 条")), "{}", r.stderr);
+    println!("hub verify: {checked}; a changed event found at {device} #{seq}");
+
     // Purging again finds nothing due.
     let again = village.ok(&["purge", "--yes"]);
     assert_eq!(again["cases"].as_array().unwrap().len(), 0);

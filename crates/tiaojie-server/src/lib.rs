@@ -12,6 +12,7 @@ pub mod routes;
 pub mod serve;
 pub mod state;
 pub mod store;
+pub mod verify;
 
 pub use error::{Result, ServerError};
 pub use routes::app;

@@ -37,6 +37,8 @@ pub enum AdminCommand {
     Device(DeviceCommand),
     /// 被隔离（未接收）的事件及原因
     Quarantine,
+    /// 检查同步中心保存的各设备哈希链：每条记录都在、未被改动、顺序未变，并指出第一处断开
+    Verify,
     /// 加密同步中心的 SQLite 数据库（先停止中心；口令由环境变量 TIAOJIE_HUB_PASSPHRASE 提供，启动中心时同样需要）
     EncryptDb,
 }

@@ -88,6 +88,24 @@ pub fn admin(args: AdminArgs, out: Output) -> CliResult<()> {
                     },
                 )?;
             }
+            AdminCommand::Verify => {
+                let report = tiaojie_server::verify::verify_store(state.store.as_ref()).await?;
+                if let Some(first) = report.broken.first() {
+                    return Err(CliError::Integrity(format!(
+                        "同步中心保存的设备 {} 的哈希链在第 {} 条记录处断开：{}（共 {} 台设备有问题）",
+                        first.device_id,
+                        first.seq,
+                        first.message,
+                        report.broken.len()
+                    )));
+                }
+                out.emit(&report, |r| {
+                    format!(
+                        "同步中心的记录完好：{} 台设备共 {} 条记录的哈希链完整（其中 {} 条已按保管期限清除内容）",
+                        r.devices, r.checked, r.redacted
+                    )
+                })?;
+            }
             AdminCommand::Device(DeviceCommand::List) => {
                 let devices = state.store.devices().await?;
                 out.emit(&devices, |devices| {

@@ -14,6 +14,7 @@ pub mod sqlite;
 use crate::error::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
 use tiaojie_ledger::domain::unit::UnitSpec;
 use tiaojie_sync::wire::{BatchAck, DeviceHead};
 use uuid::Uuid;
@@ -143,6 +144,15 @@ pub struct FeedPage {
     pub more: bool,
 }
 
+/// One stored event of a device's chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainRow {
+    pub seq: i64,
+    pub bytes: Vec<u8>,
+    /// The link stored with it, hex.
+    pub link: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuarantineRow {
     pub device_id: Uuid,
@@ -205,6 +215,21 @@ pub trait HubStore: Send + Sync + 'static {
     ) -> Result<Vec<(i64, Vec<u8>)>>;
 
     async fn quarantine(&self) -> Result<Vec<QuarantineRow>>;
+
+    /// Every device's head, for checking the stored chains.
+    async fn heads(&self) -> Result<Vec<DeviceHead>>;
+
+    /// What the hub holds of a device's chain after `after_seq`, accepted
+    /// and quarantined together, in sequence order.
+    async fn chain_rows(
+        &self,
+        device_id: Uuid,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<ChainRow>>;
+
+    /// The purged cases and the purge event of each.
+    async fn purged_cases(&self) -> Result<HashMap<Uuid, Uuid>>;
 
     /// Total accepted events (for health and tests).
     async fn event_count(&self) -> Result<i64>;

@@ -8,11 +8,12 @@ mod records;
 
 use crate::error::{Result, ServerError};
 use crate::store::{
-    DeviceRecord, EnrollCode, FeedPage, FeedRequest, HubIdentity, HubStore, IncomingBatch,
-    QuarantineRow,
+    ChainRow, DeviceRecord, EnrollCode, FeedPage, FeedRequest, HubIdentity, HubStore,
+    IncomingBatch, QuarantineRow,
 };
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use std::collections::HashMap;
 use tiaojie_ledger::domain::unit::UnitSpec;
 use tiaojie_sync::wire::{BatchAck, DeviceHead};
 use tokio_postgres::NoTls;
@@ -199,6 +200,23 @@ impl HubStore for PgStore {
 
     async fn quarantine(&self) -> Result<Vec<QuarantineRow>> {
         feed::quarantine(&**self.client().await?).await
+    }
+
+    async fn heads(&self) -> Result<Vec<DeviceHead>> {
+        feed::heads(&**self.client().await?).await
+    }
+
+    async fn chain_rows(
+        &self,
+        device_id: Uuid,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<ChainRow>> {
+        feed::chain_rows(&**self.client().await?, device_id, after_seq, limit).await
+    }
+
+    async fn purged_cases(&self) -> Result<HashMap<Uuid, Uuid>> {
+        feed::purged_cases(&**self.client().await?).await
     }
 
     async fn event_count(&self) -> Result<i64> {

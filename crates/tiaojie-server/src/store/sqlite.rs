@@ -8,12 +8,13 @@ mod records;
 
 use crate::error::{Result, ServerError};
 use crate::store::{
-    DeviceRecord, EnrollCode, FeedPage, FeedRequest, HubIdentity, HubStore, IncomingBatch,
-    QuarantineRow,
+    ChainRow, DeviceRecord, EnrollCode, FeedPage, FeedRequest, HubIdentity, HubStore,
+    IncomingBatch, QuarantineRow,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 use tiaojie_ledger::domain::unit::UnitSpec;
@@ -170,6 +171,24 @@ impl HubStore for SqliteStore {
 
     async fn quarantine(&self) -> Result<Vec<QuarantineRow>> {
         self.run(|c| feed::quarantine(c)).await
+    }
+
+    async fn heads(&self) -> Result<Vec<DeviceHead>> {
+        self.run(|c| feed::heads(c)).await
+    }
+
+    async fn chain_rows(
+        &self,
+        device_id: Uuid,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<ChainRow>> {
+        self.run(move |c| feed::chain_rows(c, device_id, after_seq, limit))
+            .await
+    }
+
+    async fn purged_cases(&self) -> Result<HashMap<Uuid, Uuid>> {
+        self.run(|c| feed::purged_cases(c)).await
     }
 
     async fn event_count(&self) -> Result<i64> {

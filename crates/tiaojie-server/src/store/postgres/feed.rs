@@ -3,7 +3,9 @@
 
 use crate::error::Result;
 use crate::store::common::{cut_page, probe_rows};
-use crate::store::{FeedPage, FeedRequest, QuarantineRow};
+use crate::store::{ChainRow, FeedPage, FeedRequest, QuarantineRow};
+use std::collections::HashMap;
+use tiaojie_sync::wire::DeviceHead;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
@@ -104,6 +106,62 @@ pub(super) async fn quarantine(client: &Client) -> Result<Vec<QuarantineRow>> {
                 received_at: r.try_get(4)?,
             })
         })
+        .collect()
+}
+
+pub(super) async fn heads(client: &Client) -> Result<Vec<DeviceHead>> {
+    let rows = client
+        .query(
+            "SELECT device_id, acked_seq, last_hash FROM device_heads ORDER BY device_id",
+            &[],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DeviceHead {
+                device_id: r.try_get(0)?,
+                acked_seq: r.try_get(1)?,
+                last_hash: r.try_get(2)?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn chain_rows(
+    client: &Client,
+    device_id: Uuid,
+    after_seq: i64,
+    limit: u32,
+) -> Result<Vec<ChainRow>> {
+    let rows = client
+        .query(
+            "SELECT seq, bytes, link FROM events WHERE device_id = $1 AND seq > $2
+             UNION ALL
+             SELECT seq, bytes, link FROM quarantine WHERE device_id = $1 AND seq > $2
+             ORDER BY seq LIMIT $3",
+            &[&device_id, &after_seq, &i64::from(limit)],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ChainRow {
+                seq: r.try_get(0)?,
+                bytes: r.try_get(1)?,
+                link: r.try_get(2)?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn purged_cases(client: &Client) -> Result<HashMap<Uuid, Uuid>> {
+    let rows = client
+        .query(
+            "SELECT case_id, purged_by FROM hub_cases WHERE purged_by IS NOT NULL",
+            &[],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect()
 }
 

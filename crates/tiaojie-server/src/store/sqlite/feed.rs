@@ -4,8 +4,10 @@
 use super::records::{get_opt_uuid, get_ts, get_uuid};
 use crate::error::Result;
 use crate::store::common::{cut_page, probe_rows};
-use crate::store::{FeedPage, FeedRequest, QuarantineRow};
+use crate::store::{ChainRow, FeedPage, FeedRequest, QuarantineRow};
 use rusqlite::{Connection, params};
+use std::collections::HashMap;
+use tiaojie_sync::wire::DeviceHead;
 use uuid::Uuid;
 
 /// Events another device of `units` may see: hub-wide ones and those of its units.
@@ -74,6 +76,48 @@ pub(super) fn quarantine(conn: &Connection) -> Result<Vec<QuarantineRow>> {
             received_at: get_ts(r, 4)?,
         })
     })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn heads(conn: &Connection) -> Result<Vec<DeviceHead>> {
+    let mut stmt = conn
+        .prepare("SELECT device_id, acked_seq, last_hash FROM device_heads ORDER BY device_id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(DeviceHead {
+            device_id: get_uuid(r, 0)?,
+            acked_seq: r.get(1)?,
+            last_hash: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn chain_rows(
+    conn: &Connection,
+    device_id: Uuid,
+    after_seq: i64,
+    limit: u32,
+) -> Result<Vec<ChainRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, bytes, link FROM events WHERE device_id = ?1 AND seq > ?2
+         UNION ALL
+         SELECT seq, bytes, link FROM quarantine WHERE device_id = ?1 AND seq > ?2
+         ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![device_id.to_string(), after_seq, limit], |r| {
+        Ok(ChainRow {
+            seq: r.get(0)?,
+            bytes: r.get(1)?,
+            link: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn purged_cases(conn: &Connection) -> Result<HashMap<Uuid, Uuid>> {
+    let mut stmt =
+        conn.prepare("SELECT case_id, purged_by FROM hub_cases WHERE purged_by IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| Ok((get_uuid(r, 0)?, get_uuid(r, 1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
