@@ -41,10 +41,10 @@ fn file_holds(path: &std::path::Path, text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for suffix in ["", "-wal"] {
         let p = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
-        if let Ok(bytes) = std::fs::read(&p) {
-            if bytes.windows(text.len()).any(|w| w == text.as_bytes()) {
-                found.push(p.display().to_string());
-            }
+        if let Ok(bytes) = std::fs::read(&p)
+            && bytes.windows(text.len()).any(|w| w == text.as_bytes())
+        {
+            found.push(p.display().to_string());
         }
     }
     found

@@ -109,12 +109,12 @@ fn verdict(bytes: &[u8], seq: i64, origin: &DeviceRecord, from_hub: bool) -> Ver
             case_id,
             on,
             retention_years,
-        } => Some(PurgeClaim {
+        } => Some(Box::new(PurgeClaim {
             case_id: *case_id,
             unit: event.unit.clone(),
             on: *on,
             retention_years: *retention_years,
-        }),
+        })),
         _ => None,
     };
     Verdict::Accept {

@@ -139,10 +139,10 @@ impl Ledger {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = HashSet::new();
         for raw in raws {
-            if let Ok(ev) = serde_json::from_str::<Event>(&raw) {
-                if let EventBody::CasePurged { case_id, .. } = ev.body {
-                    out.insert((ev.id, case_id));
-                }
+            if let Ok(ev) = serde_json::from_str::<Event>(&raw)
+                && let EventBody::CasePurged { case_id, .. } = ev.body
+            {
+                out.insert((ev.id, case_id));
             }
         }
         Ok(out)

@@ -77,7 +77,7 @@ pub enum Verdict {
         /// A unit the hub's own tree takes in (only from the hub's events).
         unit: Option<UnitSpec>,
         /// A retention purge the store checks and carries out.
-        purge: Option<PurgeClaim>,
+        purge: Option<Box<PurgeClaim>>,
     },
     Quarantine {
         id: Option<Uuid>,
