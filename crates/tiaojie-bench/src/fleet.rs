@@ -125,7 +125,13 @@ pub async fn run(
     for v in 0..villages {
         tiaojie_server::admin::add_unit(
             admin,
-            UnitSpec::new(&village(v), &format!("第{}村调解室", v + 1), None, 1, Some(STATION)),
+            UnitSpec::new(
+                &village(v),
+                &format!("第{}村调解室", v + 1),
+                None,
+                1,
+                Some(STATION),
+            ),
         )
         .await
         .unwrap();
@@ -134,13 +140,18 @@ pub async fn run(
     let mut ledgers = Vec::with_capacity(devices);
     for d in 0..devices {
         let unit = village(d % villages);
-        let (code, _) =
-            tiaojie_server::admin::create_enroll_code(admin.store.as_ref(), &unit, 72)
-                .await
-                .unwrap();
+        let (code, _) = tiaojie_server::admin::create_enroll_code(admin.store.as_ref(), &unit, 72)
+            .await
+            .unwrap();
         let mut l = Ledger::open_in_memory().unwrap();
         l.init(
-            UnitSpec::new(&unit, &format!("第{}村调解室", d % villages + 1), None, 1, None),
+            UnitSpec::new(
+                &unit,
+                &format!("第{}村调解室", d % villages + 1),
+                None,
+                1,
+                None,
+            ),
             (d / villages) as u32,
         )
         .unwrap();

@@ -366,7 +366,11 @@ fn fleet_section(figures: &[fleet::FleetFigure]) -> String {
             if f.errors == 0 {
                 "0".to_string()
             } else {
-                format!("**{}** ({})", f.errors, f.first_error.clone().unwrap_or_default())
+                format!(
+                    "**{}** ({})",
+                    f.errors,
+                    f.first_error.clone().unwrap_or_default()
+                )
             }
         ));
     }
@@ -521,7 +525,8 @@ fn main() {
         These are the next steps of issue 7; the fault tests (`crates/tiaojie-cli/tests/sync_faults.rs`) already run 10,000 events from 20 devices through the fault proxy and print their timings.\n");
     std::fs::write(&out, &md).unwrap();
     println!("{md}");
-    let json = serde_json::json!({"queries": queries, "wire": wire, "ingest": ingest, "fleet": fleets});
+    let json =
+        serde_json::json!({"queries": queries, "wire": wire, "ingest": ingest, "fleet": fleets});
     std::fs::write(
         format!("{out}.json"),
         serde_json::to_string_pretty(&json).unwrap(),
