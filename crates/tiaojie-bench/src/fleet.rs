@@ -36,7 +36,7 @@ pub struct FleetFigure {
     pub first_error: Option<String>,
 }
 
-async fn start_hub(store: Arc<dyn HubStore>) -> (String, AppState) {
+pub(crate) async fn start_hub(store: Arc<dyn HubStore>) -> (String, AppState) {
     let state = serve::state(store, Limits::default()).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
