@@ -40,25 +40,12 @@ fn purge_reaches_everyone(backend: Backend) {
     let station = hub.device(STATION, "青山派出所调解中心", 2);
 
     let party = format!("name={NAME},phone={PHONE}");
-    let old = village.ok(&[
-        "case",
-        "add",
-        "--type",
-        "邻里",
-        "--source",
-        "当事人申请",
-        "--facts",
+    let old = add_dispute(
+        &village,
         "宅基地边界纠纷",
-        "--received-on",
         "2014-03-02",
-        "--party",
-        &party,
-        "--party",
-        "name=慕容白",
-    ])["number"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        [&party, "name=慕容白"],
+    );
     village.ok(&[
         "case",
         "close",
@@ -68,25 +55,7 @@ fn purge_reaches_everyone(backend: Backend) {
         "--on",
         "2014-06-01",
     ]);
-    let recent = village.ok(&[
-        "case",
-        "add",
-        "--type",
-        "邻里",
-        "--source",
-        "当事人申请",
-        "--facts",
-        "排水沟纠纷",
-        "--received-on",
-        D,
-        "--party",
-        "name=司马青云",
-        "--party",
-        "name=上官明",
-    ])["number"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let recent = add_dispute(&village, "排水沟纠纷", D, ["name=司马青云", "name=上官明"]);
     village.ok(&["sync"]);
     station.ok(&["sync"]);
     assert_eq!(station.ok(&["case", "show", &old])["number"], old.as_str());

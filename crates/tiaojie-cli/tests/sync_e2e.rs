@@ -15,23 +15,7 @@ const VILLAGE_B: &str = "430302001002";
 fn add_case(db: &Db, applicant: &str, respondent: &str) -> String {
     let a = format!("name={applicant},phone=13800138000");
     let r = format!("name={respondent}");
-    let out = db.ok(&[
-        "case",
-        "add",
-        "--type",
-        "邻里",
-        "--source",
-        "当事人申请",
-        "--facts",
-        "宅基地边界纠纷",
-        "--received-on",
-        D,
-        "--party",
-        &a,
-        "--party",
-        &r,
-    ]);
-    out["number"].as_str().unwrap().to_string()
+    add_dispute(db, "宅基地边界纠纷", D, [&a, &r])
 }
 
 fn total(db: &Db, args: &[&str]) -> u64 {

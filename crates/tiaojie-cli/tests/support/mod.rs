@@ -228,6 +228,28 @@ pub fn station() -> Db {
     db
 }
 
+/// Registers a neighbours' dispute with `facts`, received on `received_on`,
+/// between two parties given as `--party` specs; returns its number.
+pub fn add_dispute(db: &Db, facts: &str, received_on: &str, parties: [&str; 2]) -> String {
+    let doc = db.ok(&[
+        "case",
+        "add",
+        "--type",
+        "邻里",
+        "--source",
+        "当事人申请",
+        "--facts",
+        facts,
+        "--received-on",
+        received_on,
+        "--party",
+        parties[0],
+        "--party",
+        parties[1],
+    ]);
+    doc["number"].as_str().unwrap().to_string()
+}
+
 /// Registers a neighbours' dispute between 张三 and 李四 received on `D`;
 /// returns (case id, case number).
 pub fn open_case(db: &Db) -> (String, String) {
