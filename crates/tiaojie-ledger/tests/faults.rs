@@ -13,7 +13,7 @@ fn a_full_disk_refuses_the_write_keeps_nothing_of_it_and_the_ledger_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite3");
     let mut l = village_file(&path);
-    let size = l.stored_bytes().unwrap() + 64 * 1024;
+    let size = l.stored_bytes().unwrap() + 256 * 1024;
     l.limit_size(size).unwrap();
     let mut written = 0u32;
     let err = loop {

@@ -4,9 +4,12 @@ mod support;
 
 use support::*;
 use tiaojie_ledger::Ledger;
+use tiaojie_ledger::domain::intake::Fen;
+use tiaojie_ledger::domain::labels::AgreementForm;
 use tiaojie_ledger::domain::labels::{CaseStatus, ClosingOutcome, DisputeType};
-use tiaojie_ledger::store::StatsFilter;
+use tiaojie_ledger::event::Term;
 use tiaojie_ledger::store::queries::{CaseFilter, Scope, SortKey};
+use tiaojie_ledger::store::{AgreementInput, StatsFilter};
 
 /// Village A: 3 cases (red, yellow, closed green); village B: 2 (one
 /// escalated to and accepted by the station); all in the station's ledger.
@@ -230,6 +233,75 @@ fn counts_for_statistics() {
         })
         .unwrap();
     assert_eq!(march.total, 2);
+}
+
+#[test]
+fn the_kept_counts_and_search_index_follow_every_change() {
+    // world() grades, closes, escalates and accepts (the owner moves), and the
+    // station folds the villages' events in between its own (a refold).
+    let mut l = world();
+    assert_eq!(l.index_drift().unwrap(), 0);
+    let before = l.stats(&StatsFilter::default()).unwrap();
+    let c = l.open_case(&intake("赵六", "钱七", day(3, 5))).unwrap();
+    l.grade_case(c.id, "yellow", "排查", Some(day(3, 5)))
+        .unwrap();
+    // The follow-ups due, a page of them and the counts of all.
+    let everywhere = Scope {
+        unit: STATION.into(),
+        subtree: true,
+    };
+    let all = l.due_visits(day(3, 20), &everywhere).unwrap();
+    let page = l.due_page(day(3, 20), &everywhere, Some(1)).unwrap();
+    assert!(all.len() >= 2, "{all:?}");
+    assert_eq!(page.total as usize, all.len());
+    assert_eq!(page.rows.len(), 1);
+    assert_eq!(
+        page.rows[0].case_id, all[0].case_id,
+        "the most urgent first"
+    );
+    assert_eq!(page.rows[0].grade, "red");
+    assert_eq!(
+        page.by_grade.iter().map(|c| c.count).sum::<u64>(),
+        page.total
+    );
+    l.make_agreement(
+        c.id,
+        AgreementInput {
+            on: Some(day(3, 8)),
+            form: AgreementForm::Oral,
+            terms: vec![Term {
+                content: "赵六赔偿钱七三百元".into(),
+                due: None,
+            }],
+            amount: Fen(30_000),
+        },
+    )
+    .unwrap();
+    l.close_case(c.id, ClosingOutcome::Resolved, "", Some(day(3, 9)))
+        .unwrap();
+    assert_eq!(l.index_drift().unwrap(), 0);
+    let after = l.stats(&StatsFilter::default()).unwrap();
+    assert_eq!(
+        (after.total, after.closed, after.resolved),
+        (before.total + 1, before.closed + 1, before.resolved + 1)
+    );
+    assert_eq!(
+        (after.agreements, after.agreement_amount_fen),
+        (before.agreements + 1, before.agreement_amount_fen + 30_000)
+    );
+    let found = |l: &Ledger, t: &str| {
+        l.list_cases(&CaseFilter {
+            text: Some(t.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .total
+    };
+    assert_eq!(found(&l, "赵六"), 1, "two characters: a scan");
+    assert_eq!(found(&l, "赵六与钱七"), 1, "three or more: the index");
+    assert_eq!(found(&l, "赵六与李四"), 0, "and only what is there");
+    assert_eq!(found(&l, "百分之50%"), 1, "the index matches literally");
+    assert_eq!(found(&l, "\"未付"), 0, "a quote is a character, not syntax");
 }
 
 #[test]

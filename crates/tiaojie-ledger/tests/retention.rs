@@ -114,6 +114,15 @@ fn a_purged_case_leaves_no_personal_data_in_the_ledger_or_its_files() {
     let before = l.fingerprint().unwrap();
     l.refold().unwrap();
     assert_eq!(l.fingerprint().unwrap(), before);
+    // Nor in the search index or the kept counts.
+    assert_eq!(l.index_drift().unwrap(), 0);
+    for planted in [NAME, id.as_str()] {
+        let found = l.list_cases(&CaseFilter {
+            text: Some(planted.into()),
+            ..Default::default()
+        });
+        assert_eq!(found.unwrap().total, 0, "{planted} is still found");
+    }
     drop(l);
 
     // Not in the file nor its write-ahead log either.

@@ -250,10 +250,19 @@ export interface ReferralItem {
   days_late: number
 }
 
+export interface DueCount {
+  grade: string
+  count: number
+}
+
 export interface Today {
   on: IsoDate
   unit: string
+  /** The most urgent follow-ups due (at most 200). */
   due: DueVisit[]
+  /** How many are due in all, and per grade (most serious first). */
+  due_total: number
+  due_by_grade: DueCount[]
   escalations_pending: EscalationItem[]
   escalations_returned: EscalationItem[]
   overdue_referrals: ReferralItem[]

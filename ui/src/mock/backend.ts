@@ -83,7 +83,13 @@ function today() {
     referral_id: r.id, case_id: c.detail.id, number: c.detail.number, department: '自然资源', receiver: r.receiver,
     matter: r.matter, deadline: r.deadline, days_late: 5,
   })))
-  return { on: daysAgo(0), unit: ME, due, escalations_pending: pending, escalations_returned: [], overdue_referrals: referrals }
+  const byGrade: { grade: string; count: number }[] = []
+  for (const v of due) {
+    const c = byGrade.find((x) => x.grade === v.grade)
+    if (c) c.count++
+    else byGrade.push({ grade: v.grade, count: 1 })
+  }
+  return { on: daysAgo(0), unit: ME, due, due_total: due.length, due_by_grade: byGrade, escalations_pending: pending, escalations_returned: [], overdue_referrals: referrals }
 }
 
 function act(args: Record<string, unknown>, change: (d: CaseDetail) => void): CaseDetail {

@@ -154,11 +154,16 @@ pub(crate) fn fingerprint(conn: &Connection) -> Result<String> {
     for (table, key) in PROJECTION {
         let _ = writeln!(out, "## {table}");
         let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {key}"))?;
-        let columns = stmt.column_count();
+        // `search_row` is where the case sits in the search index, which
+        // depends on the order this ledger happened to fold in.
+        let columns: Vec<usize> = (0..stmt.column_count())
+            .filter(|&i| stmt.column_name(i).is_ok_and(|n| n != "search_row"))
+            .collect();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let cells: Vec<String> = (0..columns)
-                .map(|i| match row.get_ref(i) {
+            let cells: Vec<String> = columns
+                .iter()
+                .map(|&i| match row.get_ref(i) {
                     Ok(rusqlite::types::ValueRef::Text(t)) => {
                         format!("{:?}", String::from_utf8_lossy(t))
                     }

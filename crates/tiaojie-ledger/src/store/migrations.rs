@@ -7,6 +7,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_ledger.sql")),
     M::up(include_str!("../../migrations/0002_users.sql")),
     M::up(include_str!("../../migrations/0003_retention.sql")),
+    M::up(include_str!("../../migrations/0004_indexes.sql")),
 ];
 
 pub fn migrations() -> Migrations<'static> {

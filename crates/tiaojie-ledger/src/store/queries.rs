@@ -151,6 +151,11 @@ pub(crate) fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// A full-text query for `text` as one substring: a quoted phrase.
+pub(crate) fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
 impl Ledger {
     pub fn units(&self) -> Result<Vec<UnitRow>> {
         let mut stmt = self.conn().prepare(
@@ -281,8 +286,17 @@ impl Ledger {
             args.push(Value::Text(to.to_string()));
         }
         if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            clauses.push("c.search LIKE ? ESCAPE '\\'".into());
-            args.push(Value::Text(like_pattern(text)));
+            if text.chars().count() >= 3 {
+                // The trigram index finds substrings of three characters or more.
+                clauses.push(
+                    "c.search_row IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)"
+                        .into(),
+                );
+                args.push(Value::Text(fts_phrase(text)));
+            } else {
+                clauses.push("c.search LIKE ? ESCAPE '\\'".into());
+                args.push(Value::Text(like_pattern(text)));
+            }
         }
         let filter = if clauses.is_empty() {
             String::new()
@@ -345,71 +359,92 @@ impl Ledger {
     /// Follow-up visits due or overdue on `on` for open graded cases in
     /// `scope`: most serious grade first, then longest overdue.
     pub fn due_visits(&self, on: NaiveDate, scope: &Scope) -> Result<Vec<DueVisit>> {
-        let sql = format!(
-            "SELECT c.id, c.number, c.unit,
-                (SELECT group_concat(p.name, '、') FROM (SELECT name FROM parties WHERE case_id = c.id ORDER BY idx) p),
-                g.key, g.name, g.color, g.cadence_days, g.rank,
-                max(c.graded_on, coalesce(c.last_visit_on, c.graded_on)) AS anchor
-             FROM cases c JOIN grades g ON g.key = c.grade
-             WHERE c.closed_on IS NULL AND {} AND julianday(?) - julianday(anchor) >= g.cadence_days",
+        Ok(self.due_page(on, scope, None)?.rows)
+    }
+
+    /// The follow-ups due, as `due_visits` orders them, at most `limit` of
+    /// them, with how many are due in all and per grade. Each grade is a
+    /// range of the index `cases_due`: the open cases last visited (or
+    /// graded) at least its cadence before `on`.
+    pub fn due_page(&self, on: NaiveDate, scope: &Scope, limit: Option<u32>) -> Result<DuePage> {
+        let filter = format!(
+            "c.grade = ? AND c.closed_on IS NULL
+             AND max(c.graded_on, coalesce(c.last_visit_on, c.graded_on)) <= ? AND {}",
             scope.sql("c.unit")
         );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt.query_map(params![scope.unit, on], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, u32>(7)?,
-                r.get::<_, u32>(8)?,
-                r.get::<_, NaiveDate>(9)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (
-                id,
-                number,
-                unit,
-                parties,
-                grade,
-                grade_name,
-                grade_color,
-                cadence_days,
-                rank,
-                anchor,
-            ) = row?;
-            let state = due_state(anchor, cadence_days, on);
-            if state == DueState::NotYet {
+        let mut count = self
+            .conn()
+            .prepare(&format!("SELECT count(*) FROM cases c WHERE {filter}"))?;
+        let mut page = self.conn().prepare(&format!(
+            "SELECT c.id, c.number, c.unit,
+                (SELECT group_concat(p.name, '、') FROM (SELECT name FROM parties WHERE case_id = c.id ORDER BY idx) p),
+                max(c.graded_on, coalesce(c.last_visit_on, c.graded_on)) AS anchor
+             FROM cases c WHERE {filter} ORDER BY anchor, c.number LIMIT ?"
+        ))?;
+        let mut out = DuePage {
+            total: 0,
+            by_grade: Vec::new(),
+            rows: Vec::new(),
+        };
+        let mut left = limit.map_or(i64::MAX, i64::from);
+        for g in self.scheme()?.grades {
+            let cutoff = on - chrono::Days::new(g.cadence_days.into());
+            let n: i64 = count.query_row(params![g.key, cutoff, scope.unit], |r| r.get(0))?;
+            if n == 0 {
                 continue;
             }
-            out.push((
-                rank,
-                DueVisit {
+            out.total += n as u64;
+            out.by_grade.push(DueCount {
+                grade: g.key.clone(),
+                count: n as u64,
+            });
+            if left == 0 {
+                continue;
+            }
+            let rows = page.query_map(params![g.key, cutoff, scope.unit, left], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, NaiveDate>(4)?,
+                ))
+            })?;
+            for row in rows {
+                let (id, number, unit, parties, anchor) = row?;
+                left -= 1;
+                out.rows.push(DueVisit {
                     case_id: parse_uuid(&id)?,
                     number,
                     unit,
                     parties: parties.unwrap_or_default(),
-                    grade,
-                    grade_name,
-                    grade_color,
-                    cadence_days,
-                    next_visit: next_visit(anchor, cadence_days),
-                    state,
-                },
-            ));
+                    grade: g.key.clone(),
+                    grade_name: g.name.clone(),
+                    grade_color: g.color.clone(),
+                    cadence_days: g.cadence_days,
+                    next_visit: next_visit(anchor, g.cadence_days),
+                    state: due_state(anchor, g.cadence_days, on),
+                });
+            }
         }
-        out.sort_by(|(ra, a), (rb, b)| {
-            rb.cmp(ra)
-                .then(a.next_visit.cmp(&b.next_visit))
-                .then(a.number.cmp(&b.number))
-        });
-        Ok(out.into_iter().map(|(_, d)| d).collect())
+        Ok(out)
     }
+}
+
+/// How many follow-ups of one grade are due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueCount {
+    pub grade: String,
+    pub count: u64,
+}
+
+/// Some of the follow-ups due, and how many there are.
+#[derive(Debug, Clone, Serialize)]
+pub struct DuePage {
+    pub total: u64,
+    /// Most serious grade first; grades with none due are left out.
+    pub by_grade: Vec<DueCount>,
+    pub rows: Vec<DueVisit>,
 }
 
 #[cfg(test)]

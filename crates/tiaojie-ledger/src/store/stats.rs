@@ -121,7 +121,6 @@ impl Ledger {
 
     pub fn stats(&self, f: &StatsFilter) -> Result<Stats> {
         let cases = f.cases();
-        let from = "FROM cases c LEFT JOIN units u ON u.code = c.unit";
         let grade_names: Vec<(String, String)> = self
             .scheme()?
             .grades
@@ -136,51 +135,73 @@ impl Ledger {
                 .unwrap_or_else(|| k.into())
         };
         let n = |sql: &str| self.scalar(sql, &cases);
+        // Agreements and follow-ups are counted from their own rows (CROSS
+        // JOIN keeps SQLite from walking every case to find them).
         let screenings = f.clause("s.unit", "s.period_start");
+        // The case counts kept by the projection (`case_counts`), in one pass.
+        let mut tally = Tally::default();
+        let (filter, args) = f.clause("k.unit", "k.received_on");
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT CAST(u.level AS TEXT), k.received_on, k.grade, k.dispute_type, k.source, k.status,
+                    k.outcome, k.closed, k.petition_risk, k.criminal_risk, k.n
+             FROM case_counts k LEFT JOIN units u ON u.code = k.unit WHERE {filter}"
+        ))?;
+        let mut rows = stmt.query(params_from_iter(args.iter()))?;
+        while let Some(r) = rows.next()? {
+            tally.add(CountRow {
+                level: r.get(0)?,
+                received_on: r.get(1)?,
+                grade: r.get(2)?,
+                dispute_type: r.get(3)?,
+                source: r.get(4)?,
+                status: r.get(5)?,
+                outcome: r.get(6)?,
+                closed: r.get(7)?,
+                petition_risk: r.get(8)?,
+                criminal_risk: r.get(9)?,
+                n: r.get::<_, i64>(10)?.max(0) as u64,
+            });
+        }
+        let counts = |map: std::collections::BTreeMap<String, u64>,
+                      label: &dyn Fn(&str) -> String| {
+            map.into_iter()
+                .map(|(key, count)| Count {
+                    label: label(&key),
+                    key,
+                    count,
+                })
+                .collect::<Vec<_>>()
+        };
         Ok(Stats {
-            total: n("SELECT count(*) FROM cases c WHERE {filter}")? as u64,
-            open: n("SELECT count(*) FROM cases c WHERE {filter} AND c.closed_on IS NULL")? as u64,
-            closed: n("SELECT count(*) FROM cases c WHERE {filter} AND c.closed_on IS NOT NULL")?
-                as u64,
-            by_grade: self.counts("c.grade", from, &cases, grade_label)?,
-            by_type: self.counts("c.dispute_type", from, &cases, printed::<DisputeType>)?,
-            by_source: self.counts("c.source", from, &cases, printed::<Source>)?,
-            by_status: self.counts("c.status", from, &cases, printed::<CaseStatus>)?,
-            by_level: self.counts("CAST(u.level AS TEXT)", from, &cases, |k| {
+            total: tally.total,
+            open: tally.total - tally.closed,
+            closed: tally.closed,
+            by_grade: counts(tally.by_grade, &grade_label),
+            by_type: counts(tally.by_type, &printed::<DisputeType>),
+            by_source: counts(tally.by_source, &printed::<Source>),
+            by_status: counts(tally.by_status, &printed::<CaseStatus>),
+            by_level: counts(tally.by_level, &|k: &str| {
                 crate::domain::unit::level_label(k.parse().unwrap_or(0)).to_string()
-            })?,
-            by_outcome: self.counts(
-                "c.closing_outcome",
-                from,
-                &cases,
-                printed::<ClosingOutcome>,
-            )?,
-            by_month: self.counts("substr(c.received_on, 1, 7)", from, &cases, str::to_string)?,
+            }),
+            by_outcome: counts(tally.by_outcome, &printed::<ClosingOutcome>),
+            by_month: counts(tally.by_month, &str::to_string),
             agreements: n(
-                "SELECT count(*) FROM agreements a JOIN cases c ON c.id = a.case_id WHERE {filter}",
+                "SELECT count(*) FROM agreements a CROSS JOIN cases c ON c.id = a.case_id WHERE {filter}",
             )? as u64,
             agreement_amount_fen: n(
-                "SELECT coalesce(sum(a.amount_fen), 0) FROM agreements a JOIN cases c ON c.id = a.case_id WHERE {filter}",
+                "SELECT coalesce(sum(a.amount_fen), 0) FROM agreements a CROSS JOIN cases c ON c.id = a.case_id WHERE {filter}",
             )?,
-            resolved: n(
-                "SELECT count(*) FROM cases c WHERE {filter} AND c.closing_outcome = 'resolved'",
-            )? as u64,
+            resolved: tally.resolved,
             satisfaction: self.counts(
                 "f.satisfaction",
-                "FROM followups f JOIN cases c ON c.id = f.case_id",
+                "FROM followups f CROSS JOIN cases c ON c.id = f.case_id",
                 &cases,
                 printed::<Satisfaction>,
             )?,
-            petition_risk: n("SELECT count(*) FROM cases c WHERE {filter} AND c.petition_risk")?
-                as u64,
-            criminal_risk: n("SELECT count(*) FROM cases c WHERE {filter} AND c.criminal_risk")?
-                as u64,
-            criminal_prevented: n(
-                "SELECT count(*) FROM cases c WHERE {filter} AND c.criminal_risk AND c.closing_outcome = 'resolved'",
-            )? as u64,
-            petitions_prevented: n(
-                "SELECT count(*) FROM cases c WHERE {filter} AND c.petition_risk AND c.closing_outcome = 'resolved'",
-            )? as u64,
+            petition_risk: tally.petition_risk,
+            criminal_risk: tally.criminal_risk,
+            criminal_prevented: tally.criminal_prevented,
+            petitions_prevented: tally.petitions_prevented,
             screenings: self.scalar(
                 "SELECT count(*) FROM screenings s WHERE {filter}",
                 &screenings,
@@ -190,6 +211,70 @@ impl Ledger {
                 &screenings,
             )? as u64,
         })
+    }
+}
+
+/// One row of `case_counts`: how many cases share these values.
+struct CountRow {
+    level: Option<String>,
+    received_on: String,
+    grade: String,
+    dispute_type: String,
+    source: String,
+    status: String,
+    outcome: String,
+    closed: bool,
+    petition_risk: bool,
+    criminal_risk: bool,
+    n: u64,
+}
+
+/// The statistics' case figures summed from count rows. Empty keys are
+/// "none" and not counted in their grouping.
+#[derive(Default)]
+struct Tally {
+    total: u64,
+    closed: u64,
+    resolved: u64,
+    petition_risk: u64,
+    criminal_risk: u64,
+    criminal_prevented: u64,
+    petitions_prevented: u64,
+    by_grade: std::collections::BTreeMap<String, u64>,
+    by_type: std::collections::BTreeMap<String, u64>,
+    by_source: std::collections::BTreeMap<String, u64>,
+    by_status: std::collections::BTreeMap<String, u64>,
+    by_level: std::collections::BTreeMap<String, u64>,
+    by_outcome: std::collections::BTreeMap<String, u64>,
+    by_month: std::collections::BTreeMap<String, u64>,
+}
+
+impl Tally {
+    fn add(&mut self, r: CountRow) {
+        let n = r.n;
+        let bump = |map: &mut std::collections::BTreeMap<String, u64>, key: &str| {
+            if !key.is_empty() {
+                *map.entry(key.to_string()).or_default() += n;
+            }
+        };
+        bump(&mut self.by_grade, &r.grade);
+        bump(&mut self.by_type, &r.dispute_type);
+        bump(&mut self.by_source, &r.source);
+        bump(&mut self.by_status, &r.status);
+        bump(&mut self.by_level, r.level.as_deref().unwrap_or(""));
+        bump(&mut self.by_outcome, &r.outcome);
+        bump(
+            &mut self.by_month,
+            r.received_on.get(..7).unwrap_or(&r.received_on),
+        );
+        let resolved = r.outcome == "resolved";
+        self.total += n;
+        self.closed += if r.closed { n } else { 0 };
+        self.resolved += if resolved { n } else { 0 };
+        self.petition_risk += if r.petition_risk { n } else { 0 };
+        self.criminal_risk += if r.criminal_risk { n } else { 0 };
+        self.criminal_prevented += if r.criminal_risk && resolved { n } else { 0 };
+        self.petitions_prevented += if r.petition_risk && resolved { n } else { 0 };
     }
 }
 
@@ -266,5 +351,35 @@ impl Ledger {
                 cell
             })
             .collect())
+    }
+}
+
+impl Ledger {
+    /// How far the kept case counts and the search index are from the cases
+    /// themselves: count rows that a recount disagrees with, plus cases whose
+    /// search text the index does not hold (or holds wrongly), plus index rows
+    /// of no case. 0 when they agree, as they always should.
+    pub fn index_drift(&self) -> Result<u64> {
+        let counts: i64 = self.conn().query_row(
+            "WITH recount AS (
+               SELECT unit, received_on, coalesce(grade, ''), dispute_type, source, status,
+                      coalesce(closing_outcome, ''), closed_on IS NOT NULL, petition_risk, criminal_risk,
+                      count(*)
+               FROM cases GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+             SELECT count(*) FROM (
+               SELECT * FROM recount EXCEPT SELECT * FROM case_counts
+               UNION ALL
+               SELECT * FROM (SELECT * FROM case_counts EXCEPT SELECT * FROM recount))",
+            [],
+            |r| r.get(0),
+        )?;
+        let search: i64 = self.conn().query_row(
+            "SELECT (SELECT count(*) FROM cases c WHERE NOT EXISTS
+                       (SELECT 1 FROM case_search s WHERE s.rowid = c.search_row AND s.search = c.search))
+                  + max(0, (SELECT count(*) FROM case_search) - (SELECT count(*) FROM cases))",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok((counts + search) as u64)
     }
 }

@@ -148,12 +148,20 @@ impl Ledger {
 /// How long a returned escalation stays on the to-do list.
 pub const RETURNS_SHOWN_DAYS: u64 = 14;
 
+/// How many follow-ups 今日工作 lists: the most urgent first; the counts
+/// say how many more there are.
+pub const TODAY_DUE_SHOWN: u32 = 200;
+
 /// 今日工作: what waits for this device's unit on `on`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Today {
     pub on: NaiveDate,
     pub unit: String,
+    /// The most urgent follow-ups due, at most `TODAY_DUE_SHOWN`.
     pub due: Vec<super::queries::DueVisit>,
+    /// How many are due in all, and per grade.
+    pub due_total: u64,
+    pub due_by_grade: Vec<super::queries::DueCount>,
     pub escalations_pending: Vec<EscalationItem>,
     pub escalations_returned: Vec<EscalationItem>,
     pub overdue_referrals: Vec<ReferralItem>,
@@ -166,9 +174,12 @@ impl Ledger {
             unit: unit.clone(),
             subtree: false,
         };
+        let due = self.due_page(on, &scope, Some(TODAY_DUE_SHOWN))?;
         Ok(Today {
             on,
-            due: self.due_visits(on, &scope)?,
+            due: due.rows,
+            due_total: due.total,
+            due_by_grade: due.by_grade,
             escalations_pending: self.escalations(&unit, "pending", false)?,
             escalations_returned: self.recent_returns(&unit, on, RETURNS_SHOWN_DAYS)?,
             overdue_referrals: self.overdue_referrals(on, &scope)?,

@@ -47,11 +47,8 @@ fn stored_links(
 
 fn id_taken(tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
     Ok(tx
-        .query_row(
-            "SELECT 1 FROM events WHERE id = ?1",
-            [id.to_string()],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM events WHERE id = ?1")?
+        .query_row([id.to_string()], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -62,19 +59,16 @@ fn resolve_reach(tx: &Transaction<'_>, reach: &Reach) -> Result<(Option<String>,
         Reach::Everyone => (None, None),
         Reach::Unit(unit) => (Some(unit.clone()), None),
         Reach::OpensCase { case_id, origin } => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO hub_cases (case_id, origin_unit) VALUES (?1, ?2) ON CONFLICT (case_id) DO NOTHING",
-                params![case_id.to_string(), origin],
-            )?;
+            )?
+            .execute(params![case_id.to_string(), origin])?;
             (Some(origin.clone()), Some(*case_id))
         }
         Reach::OfCase { case_id, fallback } => {
             let origin: Option<String> = tx
-                .query_row(
-                    "SELECT origin_unit FROM hub_cases WHERE case_id = ?1",
-                    [case_id.to_string()],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT origin_unit FROM hub_cases WHERE case_id = ?1")?
+                .query_row([case_id.to_string()], |r| r.get(0))
                 .optional()?;
             (
                 Some(origin.unwrap_or_else(|| fallback.clone())),
@@ -125,11 +119,8 @@ fn mark_purged(tx: &Transaction<'_>, case_id: Uuid, purge_id: Uuid) -> Result<()
 
 fn purged_by(tx: &Transaction<'_>, case_id: Uuid) -> Result<Option<Uuid>> {
     let found: Option<Option<String>> = tx
-        .query_row(
-            "SELECT purged_by FROM hub_cases WHERE case_id = ?1",
-            [case_id.to_string()],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT purged_by FROM hub_cases WHERE case_id = ?1")?
+        .query_row([case_id.to_string()], |r| r.get(0))
         .optional()?;
     Ok(found.flatten().and_then(|p| Uuid::parse_str(&p).ok()))
 }
@@ -272,11 +263,14 @@ pub(super) fn ingest(
                     None => (kind.as_str(), &event.bytes),
                 };
                 hub_seq += 1;
-                tx.execute(
+                // Statements prepared once per connection: an upload runs
+                // these for every event.
+                tx.prepare_cached(
                     "INSERT INTO events (hub_seq, id, device_id, seq, hlc, kind, origin_unit, case_id, bytes, link,
                                          received_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                    params![
+                )?
+                .execute(params![
                         hub_seq,
                         id.to_string(),
                         device,
@@ -288,8 +282,7 @@ pub(super) fn ingest(
                         bytes,
                         event.link,
                         now
-                    ],
-                )?;
+                    ])?;
                 ack.stored += 1;
             }
         }

@@ -1,0 +1,101 @@
+-- Queries of the app that must stay fast at 100,000 cases and more.
+
+-- The ledger's default order (newest first) and a grade filter read an index
+-- in order and stop at the page instead of sorting every case.
+DROP INDEX cases_received;
+CREATE INDEX cases_received ON cases (received_on, number_seq);
+CREATE INDEX cases_grade_received ON cases (grade, received_on, number_seq);
+
+-- Follow-ups due: for each grade, the open cases whose last visit (or grading)
+-- is at least the grade's cadence ago, read from an index on that date.
+CREATE INDEX cases_due ON cases (grade, max(graded_on, coalesce(last_visit_on, graded_on)))
+  WHERE closed_on IS NULL;
+
+-- Search: a trigram index of each case's search text finds a substring of
+-- three characters or more (Chinese names, ID numbers, phones, facts)
+-- without reading every case. `search_row` is the case's row in it. Secure
+-- delete: a purged case's text leaves the index's pages, not only its rows.
+CREATE VIRTUAL TABLE case_search USING fts5 (search, tokenize = 'trigram');
+INSERT INTO case_search (case_search, rank) VALUES ('secure-delete', 1);
+ALTER TABLE cases ADD COLUMN search_row INTEGER;
+INSERT INTO case_search (rowid, search) SELECT rowid, search FROM cases;
+UPDATE cases SET search_row = rowid;
+CREATE INDEX cases_search_row ON cases (search_row);
+
+CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN
+  INSERT INTO case_search (search) VALUES (NEW.search);
+  UPDATE cases SET search_row = last_insert_rowid() WHERE id = NEW.id;
+END;
+CREATE TRIGGER cases_search_update AFTER UPDATE OF search ON cases BEGIN
+  UPDATE case_search SET search = NEW.search WHERE rowid = OLD.search_row;
+END;
+CREATE TRIGGER cases_search_delete AFTER DELETE ON cases BEGIN
+  DELETE FROM case_search WHERE rowid = OLD.search_row;
+END;
+
+-- Statistics: the cases counted by everything the statistics page groups
+-- by, kept as the projection changes, so that the page reads a few thousand
+-- counts instead of every case. Empty strings stand for "none" (a key
+-- column cannot be NULL and still be one key).
+CREATE TABLE case_counts (
+    unit          TEXT NOT NULL,
+    received_on   TEXT NOT NULL,
+    grade         TEXT NOT NULL,
+    dispute_type  TEXT NOT NULL,
+    source        TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    outcome       TEXT NOT NULL,
+    closed        INTEGER NOT NULL,
+    petition_risk INTEGER NOT NULL,
+    criminal_risk INTEGER NOT NULL,
+    n             INTEGER NOT NULL,
+    PRIMARY KEY (unit, received_on, grade, dispute_type, source, status, outcome, closed,
+                 petition_risk, criminal_risk)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO case_counts
+SELECT unit, received_on, coalesce(grade, ''), dispute_type, source, status,
+       coalesce(closing_outcome, ''), closed_on IS NOT NULL, petition_risk, criminal_risk, count(*)
+FROM cases
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
+
+CREATE TRIGGER cases_count_insert AFTER INSERT ON cases BEGIN
+  INSERT INTO case_counts VALUES (NEW.unit, NEW.received_on, coalesce(NEW.grade, ''), NEW.dispute_type,
+      NEW.source, NEW.status, coalesce(NEW.closing_outcome, ''), NEW.closed_on IS NOT NULL,
+      NEW.petition_risk, NEW.criminal_risk, 1)
+  ON CONFLICT (unit, received_on, grade, dispute_type, source, status, outcome, closed,
+               petition_risk, criminal_risk) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER cases_count_delete AFTER DELETE ON cases BEGIN
+  UPDATE case_counts SET n = n - 1
+  WHERE unit = OLD.unit AND received_on = OLD.received_on AND grade = coalesce(OLD.grade, '')
+    AND dispute_type = OLD.dispute_type AND source = OLD.source AND status = OLD.status
+    AND outcome = coalesce(OLD.closing_outcome, '') AND closed = (OLD.closed_on IS NOT NULL)
+    AND petition_risk = OLD.petition_risk AND criminal_risk = OLD.criminal_risk;
+  DELETE FROM case_counts
+  WHERE unit = OLD.unit AND received_on = OLD.received_on AND grade = coalesce(OLD.grade, '')
+    AND dispute_type = OLD.dispute_type AND source = OLD.source AND status = OLD.status
+    AND outcome = coalesce(OLD.closing_outcome, '') AND closed = (OLD.closed_on IS NOT NULL)
+    AND petition_risk = OLD.petition_risk AND criminal_risk = OLD.criminal_risk AND n <= 0;
+END;
+
+CREATE TRIGGER cases_count_update
+AFTER UPDATE OF unit, received_on, grade, dispute_type, source, status, closing_outcome, closed_on,
+                petition_risk, criminal_risk ON cases BEGIN
+  UPDATE case_counts SET n = n - 1
+  WHERE unit = OLD.unit AND received_on = OLD.received_on AND grade = coalesce(OLD.grade, '')
+    AND dispute_type = OLD.dispute_type AND source = OLD.source AND status = OLD.status
+    AND outcome = coalesce(OLD.closing_outcome, '') AND closed = (OLD.closed_on IS NOT NULL)
+    AND petition_risk = OLD.petition_risk AND criminal_risk = OLD.criminal_risk;
+  DELETE FROM case_counts
+  WHERE unit = OLD.unit AND received_on = OLD.received_on AND grade = coalesce(OLD.grade, '')
+    AND dispute_type = OLD.dispute_type AND source = OLD.source AND status = OLD.status
+    AND outcome = coalesce(OLD.closing_outcome, '') AND closed = (OLD.closed_on IS NOT NULL)
+    AND petition_risk = OLD.petition_risk AND criminal_risk = OLD.criminal_risk AND n <= 0;
+  INSERT INTO case_counts VALUES (NEW.unit, NEW.received_on, coalesce(NEW.grade, ''), NEW.dispute_type,
+      NEW.source, NEW.status, coalesce(NEW.closing_outcome, ''), NEW.closed_on IS NOT NULL,
+      NEW.petition_risk, NEW.criminal_risk, 1)
+  ON CONFLICT (unit, received_on, grade, dispute_type, source, status, outcome, closed,
+               petition_risk, criminal_risk) DO UPDATE SET n = n + 1;
+END;
