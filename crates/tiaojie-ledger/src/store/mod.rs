@@ -25,7 +25,7 @@ pub use log::OwnEvent;
 pub use purge::{PurgeCandidate, PurgeReport};
 pub use rebase::RebaseReport;
 pub use stats::{Count, Stats, StatsFilter, UnitCell};
-pub use todo::Today;
+pub use todo::{TODAY_DUE_SHOWN, Today};
 
 use crate::domain::unit::UnitSpec;
 use crate::error::{Entity, LedgerError, Result};
