@@ -1,7 +1,8 @@
 //! Measure 3: sync over a poor link. A TCP proxy in this process plays a
 //! rural mobile link: each direction carries at most `bytes_per_sec`
 //! (bytes queue behind each other, as on a real link), every byte arrives
-//! `one_way` later, and a share of connections is cut at a random byte.
+//! `one_way` later, and connections are cut at random bytes (on average once
+//! per `DROP_SPAN / drop_ratio` bytes carried).
 //! One device uploads its 10,000 events and downloads another device's
 //! 10,000 through it, retrying as the app does after a failed sync; the
 //! time is set against the pure transmission time of the bytes that had to
@@ -38,7 +39,7 @@ struct Proxy {
     faults_on: Arc<AtomicBool>,
 }
 
-/// xorshift64*, seeded: the same run cuts the same connections.
+/// xorshift64*, seeded: the same seed cuts at the same bytes.
 fn next(state: &mut u64) -> u64 {
     *state ^= *state >> 12;
     *state ^= *state << 25;
@@ -46,25 +47,29 @@ fn next(state: &mut u64) -> u64 {
     state.wrapping_mul(0x2545_F491_4F6C_DD1D)
 }
 
-async fn start_proxy(target: String, spec: LinkSpec) -> Proxy {
+/// The bytes over which a cut has a `drop_ratio` chance: a 5% drop ratio
+/// cuts a connection once every 1.3 MB carried on average, wherever it falls
+/// (a request, a response, between them).
+const DROP_SPAN: f64 = 64.0 * 1024.0;
+
+async fn start_proxy(target: String, spec: LinkSpec, seed: u64) -> Proxy {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let counters = Arc::new(Counters::default());
     let faults_on = Arc::new(AtomicBool::new(false));
     let (c, f) = (counters.clone(), faults_on.clone());
     tokio::spawn(async move {
-        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64 ^ seed.wrapping_mul(0xD1B5_4A32_D192_ED03);
         loop {
             let Ok((client, _)) = listener.accept().await else {
                 break;
             };
             c.connections.fetch_add(1, Ordering::Relaxed);
-            let roll = (next(&mut rng) >> 11) as f64 / (1u64 << 53) as f64;
-            let cut_at = (f.load(Ordering::Relaxed) && roll < spec.drop_ratio)
-                .then(|| next(&mut rng) % 400_000);
-            if cut_at.is_some() {
-                c.cut.fetch_add(1, Ordering::Relaxed);
-            }
+            // Where this connection will be cut: cuts come at random bytes,
+            // on average one per DROP_SPAN / drop_ratio bytes carried.
+            let roll = ((next(&mut rng) >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
+            let cut_at = (f.load(Ordering::Relaxed) && spec.drop_ratio > 0.0)
+                .then(|| (-roll.ln() * DROP_SPAN / spec.drop_ratio) as u64);
             let (target, c) = (target.clone(), c.clone());
             tokio::spawn(async move {
                 let Ok(upstream) = TcpStream::connect(&target).await else {
@@ -134,6 +139,10 @@ async fn pump(
             break;
         }
         if cut {
+            // Counted by the direction whose byte it was.
+            if cut_at.is_some_and(|c| before < c) {
+                counters.cut.fetch_add(1, Ordering::Relaxed);
+            }
             // The link goes: nothing more either way.
             drop(tx);
             writer.abort();
@@ -188,7 +197,7 @@ async fn code(state: &tiaojie_server::state::AppState) -> String {
         .0
 }
 
-pub fn run(events: usize, spec: LinkSpec) -> LinkFigure {
+pub fn run(events: usize, spec: LinkSpec, seed: u64) -> LinkFigure {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -219,7 +228,12 @@ pub fn run(events: usize, spec: LinkSpec) -> LinkFigure {
             .unwrap();
 
         // This one works over the poor link.
-        let proxy = start_proxy(hub_url.trim_start_matches("http://").to_string(), spec).await;
+        let proxy = start_proxy(
+            hub_url.trim_start_matches("http://").to_string(),
+            spec,
+            seed,
+        )
+        .await;
         let mut me = village_ledger(2, cases, cases);
         tiaojie_sync::engine::enroll_ledger(&mut me, &proxy.url, &code(&state).await, "本机")
             .await
@@ -268,6 +282,7 @@ pub fn run(events: usize, spec: LinkSpec) -> LinkFigure {
                 one_way: Duration::ZERO,
                 bytes_per_sec: u64::MAX / 2_000_000,
             },
+            seed,
         )
         .await;
         tiaojie_sync::engine::enroll_ledger(

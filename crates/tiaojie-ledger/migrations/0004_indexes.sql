@@ -16,21 +16,27 @@ CREATE INDEX cases_due ON cases (grade, max(graded_on, coalesce(last_visit_on, g
 -- three characters or more (Chinese names, ID numbers, phones, facts)
 -- without reading every case. `search_row` is the case's row in it. Secure
 -- delete: a purged case's text leaves the index's pages, not only its rows.
+-- The index and the counts below are filled from the cases by
+-- `fold::rebuild_derived`, which runs after this migration.
 CREATE VIRTUAL TABLE case_search USING fts5 (search, tokenize = 'trigram');
-INSERT INTO case_search (case_search, rank) VALUES ('secure-delete', 1);
 ALTER TABLE cases ADD COLUMN search_row INTEGER;
-INSERT INTO case_search (rowid, search) SELECT rowid, search FROM cases;
-UPDATE cases SET search_row = rowid;
 CREATE INDEX cases_search_row ON cases (search_row);
 
-CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN
+-- While a refold rebuilds the projection (a row here), the triggers below
+-- stand aside and the refold rebuilds the index and the counts in bulk.
+CREATE TABLE projection_rebuild (id INTEGER PRIMARY KEY CHECK (id = 1)) STRICT;
+
+CREATE TRIGGER cases_search_insert AFTER INSERT ON cases
+WHEN NOT EXISTS (SELECT 1 FROM projection_rebuild) BEGIN
   INSERT INTO case_search (search) VALUES (NEW.search);
   UPDATE cases SET search_row = last_insert_rowid() WHERE id = NEW.id;
 END;
-CREATE TRIGGER cases_search_update AFTER UPDATE OF search ON cases BEGIN
+CREATE TRIGGER cases_search_update AFTER UPDATE OF search ON cases
+WHEN NOT EXISTS (SELECT 1 FROM projection_rebuild) BEGIN
   UPDATE case_search SET search = NEW.search WHERE rowid = OLD.search_row;
 END;
-CREATE TRIGGER cases_search_delete AFTER DELETE ON cases BEGIN
+CREATE TRIGGER cases_search_delete AFTER DELETE ON cases
+WHEN NOT EXISTS (SELECT 1 FROM projection_rebuild) BEGIN
   DELETE FROM case_search WHERE rowid = OLD.search_row;
 END;
 
@@ -54,13 +60,8 @@ CREATE TABLE case_counts (
                  petition_risk, criminal_risk)
 ) STRICT, WITHOUT ROWID;
 
-INSERT INTO case_counts
-SELECT unit, received_on, coalesce(grade, ''), dispute_type, source, status,
-       coalesce(closing_outcome, ''), closed_on IS NOT NULL, petition_risk, criminal_risk, count(*)
-FROM cases
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
-
-CREATE TRIGGER cases_count_insert AFTER INSERT ON cases BEGIN
+CREATE TRIGGER cases_count_insert AFTER INSERT ON cases
+WHEN NOT EXISTS (SELECT 1 FROM projection_rebuild) BEGIN
   INSERT INTO case_counts VALUES (NEW.unit, NEW.received_on, coalesce(NEW.grade, ''), NEW.dispute_type,
       NEW.source, NEW.status, coalesce(NEW.closing_outcome, ''), NEW.closed_on IS NOT NULL,
       NEW.petition_risk, NEW.criminal_risk, 1)
@@ -68,7 +69,8 @@ CREATE TRIGGER cases_count_insert AFTER INSERT ON cases BEGIN
                petition_risk, criminal_risk) DO UPDATE SET n = n + 1;
 END;
 
-CREATE TRIGGER cases_count_delete AFTER DELETE ON cases BEGIN
+CREATE TRIGGER cases_count_delete AFTER DELETE ON cases
+WHEN NOT EXISTS (SELECT 1 FROM projection_rebuild) BEGIN
   UPDATE case_counts SET n = n - 1
   WHERE unit = OLD.unit AND received_on = OLD.received_on AND grade = coalesce(OLD.grade, '')
     AND dispute_type = OLD.dispute_type AND source = OLD.source AND status = OLD.status
@@ -83,7 +85,8 @@ END;
 
 CREATE TRIGGER cases_count_update
 AFTER UPDATE OF unit, received_on, grade, dispute_type, source, status, closing_outcome, closed_on,
-                petition_risk, criminal_risk ON cases BEGIN
+                petition_risk, criminal_risk ON cases
+WHEN NOT EXISTS (SELECT 1 FROM projection_rebuild) BEGIN
   UPDATE case_counts SET n = n - 1
   WHERE unit = OLD.unit AND received_on = OLD.received_on AND grade = coalesce(OLD.grade, '')
     AND dispute_type = OLD.dispute_type AND source = OLD.source AND status = OLD.status

@@ -122,8 +122,11 @@ pub(crate) fn seed_defaults(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Clears the projection and folds every event again in order.
+/// Clears the projection and folds every event again in order. The search
+/// index and the case counts, which triggers keep as cases change one by
+/// one, are rebuilt once at the end instead.
 pub(crate) fn refold(conn: &Connection) -> Result<()> {
+    conn.execute("INSERT INTO projection_rebuild (id) VALUES (1)", [])?;
     for (table, _) in PROJECTION {
         conn.execute(&format!("DELETE FROM {table}"), [])?;
     }
@@ -135,7 +138,34 @@ pub(crate) fn refold(conn: &Connection) -> Result<()> {
     for ev in load_events(conn, None)? {
         fold_event(conn, &ev)?;
     }
+    rebuild_derived(conn)?;
+    conn.execute("DELETE FROM projection_rebuild", [])?;
     Ok(())
+}
+
+/// Fills the search index and the case counts from the cases as they are.
+/// The index is made anew from its own definition: with `secure_delete`,
+/// the pages of the old one are overwritten, so a purged case's text does
+/// not stay behind in them.
+pub(crate) fn rebuild_derived(conn: &Connection) -> rusqlite::Result<()> {
+    let definition: String = conn.query_row(
+        "SELECT sql FROM sqlite_master WHERE name = 'case_search'",
+        [],
+        |r| r.get(0),
+    )?;
+    conn.execute_batch(&format!(
+        "DROP TABLE case_search;
+         {definition};
+         INSERT INTO case_search (case_search, rank) VALUES ('secure-delete', 1);
+         INSERT INTO case_search (rowid, search) SELECT rowid, search FROM cases;
+         UPDATE cases SET search_row = rowid;
+         DELETE FROM case_counts;
+         INSERT INTO case_counts
+         SELECT unit, received_on, coalesce(grade, ''), dispute_type, source, status,
+                coalesce(closing_outcome, ''), closed_on IS NOT NULL, petition_risk, criminal_risk,
+                count(*)
+         FROM cases GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;"
+    ))
 }
 
 pub(crate) fn load_events(conn: &Connection, case_id: Option<Uuid>) -> Result<Vec<Event>> {

@@ -3,15 +3,16 @@
 
 use rusqlite_migration::{M, Migrations};
 
-const STEPS: &[M<'static>] = &[
-    M::up(include_str!("../../migrations/0001_ledger.sql")),
-    M::up(include_str!("../../migrations/0002_users.sql")),
-    M::up(include_str!("../../migrations/0003_retention.sql")),
-    M::up(include_str!("../../migrations/0004_indexes.sql")),
-];
-
 pub fn migrations() -> Migrations<'static> {
-    Migrations::from_slice(STEPS)
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/0001_ledger.sql")),
+        M::up(include_str!("../../migrations/0002_users.sql")),
+        M::up(include_str!("../../migrations/0003_retention.sql")),
+        // The search index and the case counts, filled from the cases there are.
+        M::up_with_hook(include_str!("../../migrations/0004_indexes.sql"), |tx| {
+            Ok(super::fold::rebuild_derived(tx)?)
+        }),
+    ])
 }
 
 #[cfg(test)]
@@ -19,5 +20,34 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn the_search_index_and_counts_are_filled_from_cases_already_there() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        let m = super::migrations();
+        m.to_version(&mut conn, 3).unwrap();
+        conn.execute(
+            "INSERT INTO cases (id, unit, origin_unit, number, number_year, number_lane, number_seq,
+                 received_on, dispute_type, source, mediation_type, facts, requests, amount_fen,
+                 people_involved, petition_risk, criminal_risk, key_persons, status, search, opened_hlc)
+             VALUES ('c1', 'u', 'u', 'n1', 2026, 0, 1, '2026-03-01', 'neighbour', 'applied', 'people',
+                 '', '', 0, 2, 0, 0, '', 'registered', '张三丰与李四', 1)",
+            [],
+        )
+        .unwrap();
+        m.to_latest(&mut conn).unwrap();
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM cases WHERE search_row IN
+                   (SELECT rowid FROM case_search WHERE case_search MATCH '\"张三丰\"')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let counted: i64 = conn
+            .query_row("SELECT sum(n) FROM case_counts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((found, counted), (1, 1));
     }
 }
