@@ -28,7 +28,7 @@ impl Default for Limits {
         Limits {
             max_body_bytes: 8 * 1024 * 1024,
             feed_page_events: 5_000,
-            feed_page_bytes: 4 * 1024 * 1024,
+            feed_page_bytes: 2 * 1024 * 1024,
             token_ttl_secs: 3_600,
             request_timeout_secs: 600,
             auth_per_minute: 30,

@@ -131,10 +131,19 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client> {
     http_client_with(timeout, &Transport::default())
 }
 
+/// However slow the link, a request that keeps moving may take this long:
+/// the hub's own limit on a request (`request_timeout_secs`).
+pub const TRANSFER_LIMIT: Duration = Duration::from_secs(600);
+
+/// A client that gives a connection up when nothing arrives on it for
+/// `timeout`, or when a request takes longer than `TRANSFER_LIMIT` (or
+/// `timeout`, if longer) in all: a batch on a slow link takes as long as its
+/// bytes need.
 pub fn http_client_with(timeout: Duration, t: &Transport) -> Result<reqwest::Client> {
     tls_init();
     let mut b = reqwest::Client::builder()
-        .timeout(timeout)
+        .read_timeout(timeout)
+        .timeout(timeout.max(TRANSFER_LIMIT))
         .connect_timeout(Duration::from_secs(15));
     if let Some(pem) = &t.ca_pem {
         let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())

@@ -20,11 +20,12 @@ pub const KEY_ACKED: &str = "hub.acked_seq";
 pub const KEY_LAST_SYNC: &str = "hub.last_sync";
 
 /// A batch is closed once its events reach this many bytes (before
-/// compression) or this many events. Each batch costs a round trip, so
-/// batches are as big as a slow link carries in seconds: 5,000 typical
-/// events are about 3.6 MB of JSON and 280 KB on the wire (9 s at
-/// 256 kbit/s). The hub's feed pages are as big (`Limits`).
-pub const BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// compression) or this many events. Each batch costs a round trip, which on
+/// a rural link is half a second, so batches are as big as such a link
+/// carries in seconds: 2 MiB of event JSON is 2,900 typical events, 160 KB on
+/// the wire for the benchmark's text and perhaps 700 KB for real case text
+/// (20 s at 256 kbit/s). The hub's feed pages are as big (`Limits`).
+pub const BATCH_BYTES: usize = 2 * 1024 * 1024;
 pub const BATCH_EVENTS: u32 = 5_000;
 /// Clocks further apart than this get a warning: the hybrid clock copes,
 /// but dates people type default to the laptop's day.

@@ -156,6 +156,13 @@ pub fn todo(ledger: &Ledger, a: TodayArgs, out: Output) -> CliResult<()> {
     let name = |code: &str| unit_label(ledger, code).unwrap_or_else(|_| code.to_string());
     out.emit(&todo, |t| {
         let mut s = format!("【应回访】\n{}", due_text(&t.due, t.on));
+        if t.due_total > t.due.len() as u64 {
+            s.push_str(&format!(
+                "共 {} 件需要回访，以上是最紧急的 {} 件；全部请用 tiaojie due 查看\n",
+                t.due_total,
+                t.due.len()
+            ));
+        }
         s.push_str("\n【待本单位受理的上交】\n");
         if t.escalations_pending.is_empty() {
             s.push_str("无\n");

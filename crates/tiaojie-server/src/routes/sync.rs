@@ -145,8 +145,10 @@ pub async fn device_events(
     }
     let limit = state.limits.feed_page_events;
     let events = state.store.device_events(id, q.after, limit + 1).await?;
-    let more = events.len() > limit as usize;
-    let events: Vec<(i64, Vec<u8>)> = events.into_iter().take(limit as usize).collect();
+    // Pages as the feed cuts them: by count and by bytes.
+    let sizes: Vec<usize> = events.iter().map(|(_, b)| b.len()).collect();
+    let (taken, more) = crate::store::common::cut_page(&sizes, limit, state.limits.feed_page_bytes);
+    let events: Vec<(i64, Vec<u8>)> = events.into_iter().take(taken).collect();
     let cursor = events.last().map_or(q.after, |(seq, _)| *seq);
     let bytes: Vec<Vec<u8>> = events.into_iter().map(|(_, b)| b).collect();
     Ok((

@@ -7,7 +7,7 @@
 //! order (each store serialises their assignment), so a cursor never steps
 //! over an event that commits later with a smaller number.
 
-mod common;
+pub(crate) mod common;
 pub mod postgres;
 pub mod sqlite;
 
