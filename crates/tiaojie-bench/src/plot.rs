@@ -51,6 +51,7 @@ const COLORS: &[RGBColor] = &[
     RGBColor(140, 86, 75),
     RGBColor(227, 119, 194),
     RGBColor(127, 127, 127),
+    RGBColor(0, 0, 0),
 ];
 
 /// The range a log axis needs to show `values`, widened to whole decades.
@@ -61,7 +62,9 @@ fn decades(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
     if lo > hi {
         return 1.0..10.0;
     }
-    10f64.powf(lo.log10().floor())..10f64.powf(hi.log10().ceil().max(lo.log10().floor() + 1.0))
+    // 1,000,001 events ends at the decade of a million, not ten million.
+    let top = (hi.log10() - 1e-3).ceil().max(lo.log10().floor() + 1.0);
+    10f64.powf(lo.log10().floor())..10f64.powf(top)
 }
 
 fn label(v: f64) -> String {

@@ -60,46 +60,43 @@ CREATE TABLE case_counts (
                  petition_risk, criminal_risk)
 ) STRICT, WITHOUT ROWID;
 
+-- A change of the counts goes through this view: adding (key, n) adds n to
+-- the key's count, and a count down to zero goes.
+CREATE VIEW case_count_changes AS SELECT * FROM case_counts;
+CREATE TRIGGER case_count_change INSTEAD OF INSERT ON case_count_changes BEGIN
+  INSERT INTO case_counts VALUES (NEW.unit, NEW.received_on, NEW.grade, NEW.dispute_type, NEW.source,
+      NEW.status, NEW.outcome, NEW.closed, NEW.petition_risk, NEW.criminal_risk, NEW.n)
+  ON CONFLICT (unit, received_on, grade, dispute_type, source, status, outcome, closed,
+               petition_risk, criminal_risk) DO UPDATE SET n = n + excluded.n;
+  DELETE FROM case_counts
+  WHERE unit = NEW.unit AND received_on = NEW.received_on AND grade = NEW.grade
+    AND dispute_type = NEW.dispute_type AND source = NEW.source AND status = NEW.status
+    AND outcome = NEW.outcome AND closed = NEW.closed AND petition_risk = NEW.petition_risk
+    AND criminal_risk = NEW.criminal_risk AND n <= 0;
+END;
+
 CREATE TRIGGER cases_count_insert AFTER INSERT ON cases
 WHEN NOT EXISTS (SELECT 1 FROM projection_rebuild) BEGIN
-  INSERT INTO case_counts VALUES (NEW.unit, NEW.received_on, coalesce(NEW.grade, ''), NEW.dispute_type,
-      NEW.source, NEW.status, coalesce(NEW.closing_outcome, ''), NEW.closed_on IS NOT NULL,
-      NEW.petition_risk, NEW.criminal_risk, 1)
-  ON CONFLICT (unit, received_on, grade, dispute_type, source, status, outcome, closed,
-               petition_risk, criminal_risk) DO UPDATE SET n = n + 1;
+  INSERT INTO case_count_changes VALUES (NEW.unit, NEW.received_on, coalesce(NEW.grade, ''),
+      NEW.dispute_type, NEW.source, NEW.status, coalesce(NEW.closing_outcome, ''),
+      NEW.closed_on IS NOT NULL, NEW.petition_risk, NEW.criminal_risk, 1);
 END;
 
 CREATE TRIGGER cases_count_delete AFTER DELETE ON cases
 WHEN NOT EXISTS (SELECT 1 FROM projection_rebuild) BEGIN
-  UPDATE case_counts SET n = n - 1
-  WHERE unit = OLD.unit AND received_on = OLD.received_on AND grade = coalesce(OLD.grade, '')
-    AND dispute_type = OLD.dispute_type AND source = OLD.source AND status = OLD.status
-    AND outcome = coalesce(OLD.closing_outcome, '') AND closed = (OLD.closed_on IS NOT NULL)
-    AND petition_risk = OLD.petition_risk AND criminal_risk = OLD.criminal_risk;
-  DELETE FROM case_counts
-  WHERE unit = OLD.unit AND received_on = OLD.received_on AND grade = coalesce(OLD.grade, '')
-    AND dispute_type = OLD.dispute_type AND source = OLD.source AND status = OLD.status
-    AND outcome = coalesce(OLD.closing_outcome, '') AND closed = (OLD.closed_on IS NOT NULL)
-    AND petition_risk = OLD.petition_risk AND criminal_risk = OLD.criminal_risk AND n <= 0;
+  INSERT INTO case_count_changes VALUES (OLD.unit, OLD.received_on, coalesce(OLD.grade, ''),
+      OLD.dispute_type, OLD.source, OLD.status, coalesce(OLD.closing_outcome, ''),
+      OLD.closed_on IS NOT NULL, OLD.petition_risk, OLD.criminal_risk, -1);
 END;
 
 CREATE TRIGGER cases_count_update
 AFTER UPDATE OF unit, received_on, grade, dispute_type, source, status, closing_outcome, closed_on,
                 petition_risk, criminal_risk ON cases
 WHEN NOT EXISTS (SELECT 1 FROM projection_rebuild) BEGIN
-  UPDATE case_counts SET n = n - 1
-  WHERE unit = OLD.unit AND received_on = OLD.received_on AND grade = coalesce(OLD.grade, '')
-    AND dispute_type = OLD.dispute_type AND source = OLD.source AND status = OLD.status
-    AND outcome = coalesce(OLD.closing_outcome, '') AND closed = (OLD.closed_on IS NOT NULL)
-    AND petition_risk = OLD.petition_risk AND criminal_risk = OLD.criminal_risk;
-  DELETE FROM case_counts
-  WHERE unit = OLD.unit AND received_on = OLD.received_on AND grade = coalesce(OLD.grade, '')
-    AND dispute_type = OLD.dispute_type AND source = OLD.source AND status = OLD.status
-    AND outcome = coalesce(OLD.closing_outcome, '') AND closed = (OLD.closed_on IS NOT NULL)
-    AND petition_risk = OLD.petition_risk AND criminal_risk = OLD.criminal_risk AND n <= 0;
-  INSERT INTO case_counts VALUES (NEW.unit, NEW.received_on, coalesce(NEW.grade, ''), NEW.dispute_type,
-      NEW.source, NEW.status, coalesce(NEW.closing_outcome, ''), NEW.closed_on IS NOT NULL,
-      NEW.petition_risk, NEW.criminal_risk, 1)
-  ON CONFLICT (unit, received_on, grade, dispute_type, source, status, outcome, closed,
-               petition_risk, criminal_risk) DO UPDATE SET n = n + 1;
+  INSERT INTO case_count_changes VALUES (OLD.unit, OLD.received_on, coalesce(OLD.grade, ''),
+      OLD.dispute_type, OLD.source, OLD.status, coalesce(OLD.closing_outcome, ''),
+      OLD.closed_on IS NOT NULL, OLD.petition_risk, OLD.criminal_risk, -1);
+  INSERT INTO case_count_changes VALUES (NEW.unit, NEW.received_on, coalesce(NEW.grade, ''),
+      NEW.dispute_type, NEW.source, NEW.status, coalesce(NEW.closing_outcome, ''),
+      NEW.closed_on IS NOT NULL, NEW.petition_risk, NEW.criminal_risk, 1);
 END;
