@@ -160,13 +160,15 @@ pub(crate) fn rebuild_derived(conn: &Connection) -> rusqlite::Result<()> {
          INSERT INTO case_search (rowid, search) SELECT rowid, search FROM cases;
          UPDATE cases SET search_row = rowid;
          DELETE FROM case_counts;
-         INSERT INTO case_counts
-         SELECT unit, received_on, coalesce(grade, ''), dispute_type, source, status,
-                coalesce(closing_outcome, ''), closed_on IS NOT NULL, petition_risk, criminal_risk,
-                count(*)
-         FROM cases GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;"
+         INSERT INTO case_counts {RECOUNT_SQL};"
     ))
 }
+
+/// The rows `case_counts` holds, counted from the cases themselves.
+pub(crate) const RECOUNT_SQL: &str =
+    "SELECT unit, received_on, coalesce(grade, ''), dispute_type, source, status,
+            coalesce(closing_outcome, ''), closed_on IS NOT NULL, petition_risk, criminal_risk, count(*)
+     FROM cases GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
 
 pub(crate) fn load_events(conn: &Connection, case_id: Option<Uuid>) -> Result<Vec<Event>> {
     let sql = "SELECT raw FROM events WHERE (?1 IS NULL OR case_id = ?1) ORDER BY hlc, device, seq";

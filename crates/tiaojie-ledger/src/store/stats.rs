@@ -361,15 +361,14 @@ impl Ledger {
     /// of no case. 0 when they agree, as they always should.
     pub fn index_drift(&self) -> Result<u64> {
         let counts: i64 = self.conn().query_row(
-            "WITH recount AS (
-               SELECT unit, received_on, coalesce(grade, ''), dispute_type, source, status,
-                      coalesce(closing_outcome, ''), closed_on IS NOT NULL, petition_risk, criminal_risk,
-                      count(*)
-               FROM cases GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
-             SELECT count(*) FROM (
-               SELECT * FROM recount EXCEPT SELECT * FROM case_counts
-               UNION ALL
-               SELECT * FROM (SELECT * FROM case_counts EXCEPT SELECT * FROM recount))",
+            &format!(
+                "WITH recount AS ({})
+                 SELECT count(*) FROM (
+                   SELECT * FROM recount EXCEPT SELECT * FROM case_counts
+                   UNION ALL
+                   SELECT * FROM (SELECT * FROM case_counts EXCEPT SELECT * FROM recount))",
+                super::fold::RECOUNT_SQL
+            ),
             [],
             |r| r.get(0),
         )?;
