@@ -685,32 +685,21 @@ fn ledger_section(queries: &[QueryFigure]) -> String {
 /// The app's start in the real window, from the JSON that
 /// `src-tauri/benches/start.rs` wrote (`--app-start FILE`).
 fn app_start_section(figures: &serde_json::Value) -> String {
-    let ms = |key: &str| -> Vec<f64> {
+    // One figure of every run, sorted.
+    let ms = |of: &dyn Fn(&serde_json::Value) -> Option<f64>| -> Vec<f64> {
         let mut v: Vec<f64> = figures["runs"]
             .as_array()
-            .map(|runs| runs.iter().filter_map(|r| r[key].as_f64()).collect())
+            .map(|runs| runs.iter().filter_map(of).collect())
             .unwrap_or_default();
         v.sort_by(|a, b| a.partial_cmp(b).unwrap());
         v
     };
-    let (today, ledger) = (ms("to_today_ms"), ms("ledger_after_ms"));
+    let today = ms(&|r| r["to_today_ms"].as_f64());
+    let ledger = ms(&|r| r["ledger_after_ms"].as_f64());
+    let both = ms(&|r| Some(r["to_today_ms"].as_f64()? + r["ledger_after_ms"].as_f64()?));
     if today.is_empty() {
         return String::new();
     }
-    let both: Vec<f64> = {
-        let mut v: Vec<f64> = figures["runs"]
-            .as_array()
-            .map(|runs| {
-                runs.iter()
-                    .filter_map(|r| {
-                        Some(r["to_today_ms"].as_f64()? + r["ledger_after_ms"].as_f64()?)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        v
-    };
     let max = |v: &[f64]| v.last().copied().unwrap_or(0.0);
     let row = |what: &str, v: &[f64], target: f64| {
         format!(
