@@ -74,6 +74,8 @@ fn ledger(path: &std::path::Path, n: usize) {
                 intake: intake(i),
                 grade: Some(["red", "yellow", "green", "green"][i % 4].into()),
                 grade_reason: "排查".into(),
+                agreement: None,
+                closing: None,
             })
             .collect();
         l.import_cases(&items).unwrap();

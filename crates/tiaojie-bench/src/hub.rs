@@ -60,6 +60,8 @@ pub fn devices(count: usize, cases: usize) -> Vec<Device> {
                         intake: crate::intake(i),
                         grade: Some("green".into()),
                         grade_reason: "排查".into(),
+                        agreement: None,
+                        closing: None,
                     }
                 })
                 .collect();

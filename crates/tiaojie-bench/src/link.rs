@@ -184,6 +184,8 @@ fn village_ledger(lane: u32, cases: usize, offset: usize) -> Ledger {
             intake: crate::intake(offset + i),
             grade: Some("yellow".into()),
             grade_reason: "排查".into(),
+            agreement: None,
+            closing: None,
         })
         .collect();
     l.import_cases(&items).unwrap();

@@ -99,6 +99,8 @@ fn ledger_with(dir: &std::path::Path, n: usize) -> (std::path::PathBuf, Duration
                 intake: intake(i),
                 grade: Some(["red", "yellow", "green", "green"][i % 4].into()),
                 grade_reason: "排查".into(),
+                agreement: None,
+                closing: None,
             })
             .collect();
         l.import_cases(&items).unwrap();

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use tiaojie_ledger::Ledger;
-use tiaojie_ledger::domain::intake::{CaseIntake, PartyInput, YuanText};
-use tiaojie_ledger::store::import::{ImportCase, ImportOutcome};
+use tiaojie_ledger::domain::intake::{CaseIntake, Fen, PartyInput, YuanText};
+use tiaojie_ledger::domain::labels::{AgreementForm, ClosingOutcome};
+use tiaojie_ledger::store::import::{ImportAgreement, ImportCase, ImportClosing, ImportOutcome};
 
 macro_rules! fields {
     ($($variant:ident = $key:literal / $label:literal [$($alias:literal),*]),+ $(,)?) => {
@@ -55,6 +56,12 @@ fields!(
     KeyPersons = "key_persons" / "重点人员" [],
     Grade = "grade" / "风险等级" ["预警等级", "等级", "三色预警"],
     Mediator = "mediator" / "调解员" ["承办人", "承办调解员"],
+    Status = "status" / "案件状态" ["状态", "办理状态"],
+    AgreementForm = "agreement_form" / "协议形式" ["协议类型"],
+    AgreementOn = "agreement_on" / "协议日期" ["达成协议日期", "协议签订日期"],
+    AgreementAmount = "agreement_amount" / "协议金额（元）" ["协议金额"],
+    ClosedOn = "closed_on" / "结案日期" ["结案时间", "办结日期", "办结时间"],
+    ClosingOutcome = "closing_outcome" / "结案方式" ["办结方式"],
 );
 
 impl Field {
@@ -211,6 +218,35 @@ fn parse_flag(text: &str) -> Option<bool> {
     }
 }
 
+/// The words village ledgers use for how a case ended, beside the form's own.
+fn closing_word(text: &str) -> &str {
+    match text.trim() {
+        "成功" | "调解成功" | "已调解成功" | "调处成功" => "调解成功",
+        "不成功" | "调解不成功" | "失败" | "调解失败" | "调处不成" | "调解不成" => {
+            "调解不成"
+        }
+        "撤回" | "申请人撤回" | "当事人撤回" | "撤销" => "当事人撤回",
+        "移送" | "移交" | "转办" | "移送处理" | "移交处理" => "移送处理",
+        t => t,
+    }
+}
+
+fn agreement_word(text: &str) -> &str {
+    match text.trim() {
+        "书面" | "书面协议" | "书面调解协议" => "书面协议",
+        "口头" | "口头协议" | "口头调解协议" => "口头协议",
+        t => t,
+    }
+}
+
+/// Whether a status cell says the case is closed.
+fn says_closed(text: &str) -> bool {
+    matches!(
+        text.trim(),
+        "已结案" | "结案" | "已办结" | "办结" | "已归档"
+    )
+}
+
 fn split_names(text: &str) -> Vec<String> {
     text.split(['、', ',', '，', ';', '；', '/', ' '])
         .map(str::trim)
@@ -249,6 +285,10 @@ fn column_of(field: &str) -> String {
         "name" | "parties" => Some(Field::Applicants),
         "grade" => Some(Field::Grade),
         "mediator" => Some(Field::Mediator),
+        "agreement_on" => Some(Field::AgreementOn),
+        "agreement_amount" => Some(Field::AgreementAmount),
+        "closed_on" => Some(Field::ClosedOn),
+        "closing_outcome" => Some(Field::ClosingOutcome),
         _ => None,
     };
     by.map(|f| f.label().to_string())
@@ -534,6 +574,7 @@ fn read_row(
             message: e.to_string(),
         });
     }
+    let (agreement, closing) = read_outcome(&get, line, &mut errs);
     let intake = CaseIntake {
         received_on,
         dispute_type: get(Field::DisputeType).to_string(),
@@ -549,10 +590,30 @@ fn read_row(
         mediator,
         parties,
     };
+    let number = opt(Field::Number);
+    let key = match &number {
+        Some(n) => format!("number:{n}"),
+        None => {
+            let canonical = serde_json::to_string(&intake).unwrap_or_default();
+            format!("row:{}", hex::encode(Sha256::digest(canonical.as_bytes())))
+        }
+    };
+    let case = ImportCase {
+        key,
+        original_number: number.map(|n| n.replace('(', "（").replace(')', "）").replace(' ', "")),
+        intake,
+        grade,
+        grade_reason: "导入原台账时的风险等级".into(),
+        agreement,
+        closing,
+    };
     // The ledger's own checks, when the row read cleanly so far (an error
     // above would be reported twice in other words).
     if errs.is_empty()
-        && let Err(e) = intake.validate(today)
+        && let Err(e) = case
+            .intake
+            .validate(today)
+            .and_then(|valid| case.check_outcome(valid.received_on, today))
     {
         errs.push(RowError {
             line,
@@ -563,25 +624,129 @@ fn read_row(
     if !errs.is_empty() {
         return (None, errs);
     }
-    let number = opt(Field::Number);
-    let key = match &number {
-        Some(n) => format!("number:{n}"),
-        None => {
-            let canonical = serde_json::to_string(&intake).unwrap_or_default();
-            format!("row:{}", hex::encode(Sha256::digest(canonical.as_bytes())))
-        }
+    (Some(case), errs)
+}
+
+/// The value read, or the reason it could not be, noted against the row.
+fn kept<T>(
+    read: std::result::Result<Option<T>, (Field, String)>,
+    line: u32,
+    errs: &mut Vec<RowError>,
+) -> Option<T> {
+    read.unwrap_or_else(|(f, message)| {
+        errs.push(RowError {
+            line,
+            column: f.label().into(),
+            message,
+        });
+        None
+    })
+}
+
+/// The agreement and closing a row records, if any: a case the old ledger
+/// closed comes in closed, with its agreement when it has one.
+fn read_outcome<'a>(
+    get: &impl Fn(Field) -> &'a str,
+    line: u32,
+    errs: &mut Vec<RowError>,
+) -> (Option<ImportAgreement>, Option<ImportClosing>) {
+    let before = errs.len();
+    let date = |f: Field| match get(f) {
+        "" => Ok(None),
+        t => parse_loose_date(t)
+            .map(Some)
+            .ok_or_else(|| (f, format!("“{t}”不是日期（例如 2026-03-05）"))),
     };
-    (
-        Some(ImportCase {
-            key,
-            original_number: number
-                .map(|n| n.replace('(', "（").replace(')', "）").replace(' ', "")),
-            intake,
-            grade,
-            grade_reason: "导入原台账时的风险等级".into(),
+    let parsed = |f: Field| move |e: tiaojie_ledger::LedgerError| (f, e.to_string());
+    let agreement_on = kept(date(Field::AgreementOn), line, errs);
+    let closed_on = kept(date(Field::ClosedOn), line, errs);
+    let form = match get(Field::AgreementForm) {
+        "" => None,
+        t => kept(
+            AgreementForm::parse(agreement_word(t), "agreement_form")
+                .map(Some)
+                .map_err(parsed(Field::AgreementForm)),
+            line,
+            errs,
+        ),
+    };
+    let amount = match get(Field::AgreementAmount) {
+        "" => None,
+        t => kept(
+            Fen::parse_yuan(t, "agreement_amount")
+                .map(Some)
+                .map_err(parsed(Field::AgreementAmount)),
+            line,
+            errs,
+        ),
+    };
+    let outcome = match get(Field::ClosingOutcome) {
+        "" => None,
+        t => kept(
+            ClosingOutcome::parse(closing_word(t), "closing_outcome")
+                .map(Some)
+                .map_err(parsed(Field::ClosingOutcome)),
+            line,
+            errs,
+        ),
+    };
+    let closed_by_status = says_closed(get(Field::Status));
+    let mut err = |f: Field, message: &str| {
+        errs.push(RowError {
+            line,
+            column: f.label().into(),
+            message: message.into(),
+        })
+    };
+    // An agreement needs its form and a date; an old ledger without a
+    // 协议日期 column dates it on the day the case closed.
+    let agreement = match (form, agreement_on.or(closed_on)) {
+        (Some(form), Some(on)) => Some(ImportAgreement {
+            on,
+            form,
+            amount: amount.unwrap_or_default(),
         }),
-        errs,
-    )
+        (Some(_), None) => {
+            err(
+                Field::AgreementOn,
+                "有协议形式，但没有协议日期（也没有结案日期）",
+            );
+            None
+        }
+        (None, _) if agreement_on.is_some() || amount.is_some_and(|a| a.0 != 0) => {
+            err(
+                Field::AgreementForm,
+                "有协议日期或协议金额，但没有协议形式（书面协议或口头协议）",
+            );
+            None
+        }
+        (None, _) => None,
+    };
+    let closing = match (closed_on, outcome) {
+        (Some(on), Some(outcome)) => Some(ImportClosing { on, outcome }),
+        // Closed with an agreement and no word on how: it was settled.
+        (Some(on), None) if agreement.is_some() => Some(ImportClosing {
+            on,
+            outcome: ClosingOutcome::Resolved,
+        }),
+        (Some(_), None) => {
+            err(Field::ClosingOutcome, "有结案日期，但没有结案方式");
+            None
+        }
+        (None, Some(_)) => {
+            err(Field::ClosedOn, "有结案方式，但没有结案日期");
+            None
+        }
+        (None, None) if closed_by_status => {
+            err(Field::ClosedOn, "案件状态为已结案，但没有结案日期");
+            None
+        }
+        (None, None) => None,
+    };
+    if errs.len() > before {
+        return (None, None);
+    }
+    (agreement, closing)
 }
 
 /// Writes the plan's rows into the ledger, all in one transaction; refuses,

@@ -41,6 +41,7 @@ pub const COLUMNS: &[(&str, f64)] = &[
     ("调解结果", 10.0),
     ("协议形式", 10.0),
     ("协议金额（元）", 12.0),
+    ("协议日期", 12.0),
     ("结案日期", 12.0),
     ("结案方式", 10.0),
 ];
@@ -270,11 +271,12 @@ fn write_sheet(
             (22, r.mediator.clone().unwrap_or_default()),
             (24, r.last_session_result.clone().unwrap_or_default()),
             (25, r.agreement_form.clone().unwrap_or_default()),
+            (27, r.agreement_on.clone().unwrap_or_default()),
             (
-                27,
+                28,
                 r.row.closed_on.map(|d| d.to_string()).unwrap_or_default(),
             ),
-            (28, r.closing_outcome.clone().unwrap_or_default()),
+            (29, r.closing_outcome.clone().unwrap_or_default()),
         ];
         ws.write_number_with_format(y, 0, (n + 1) as f64, &cell)?;
         for (col, t) in text {

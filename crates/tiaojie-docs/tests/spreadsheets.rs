@@ -59,7 +59,7 @@ fn essence(l: &Ledger) -> Vec<String> {
         .into_iter()
         .map(|r| {
             format!(
-                "{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}",
+                "{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
                 r.row.received_on,
                 r.row.parties,
                 r.row.dispute_type,
@@ -75,6 +75,12 @@ fn essence(l: &Ledger) -> Vec<String> {
                     .iter()
                     .map(|p| (p.gender.clone(), p.phone.clone(), p.address.clone()))
                     .collect::<Vec<_>>(),
+                r.row.status,
+                r.agreement_form,
+                r.agreement_on,
+                r.agreement_amount_fen,
+                r.row.closed_on,
+                r.closing_outcome,
             )
         })
         .collect();
@@ -316,6 +322,251 @@ fn a_thousand_rows_with_ten_bad_ones_report_exactly_those_and_write_nothing() {
     let again = import(&mut l, &xlsx);
     assert_eq!((again.added, again.existing), (0, 990));
     assert_eq!(l.list_cases(&CaseFilter::default()).unwrap().total, 990);
+}
+
+/// An old ledger with how each case ended, in the words villages use.
+fn closed_sheet(rows: &[[&str; 9]]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let header = [
+        "登记日期",
+        "当事人",
+        "纠纷类别",
+        "基本案情",
+        "案件状态",
+        "协议形式",
+        "协议金额",
+        "结案日期",
+        "结案方式",
+    ];
+    for (i, h) in header.iter().enumerate() {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    for (n, r) in rows.iter().enumerate() {
+        for (i, v) in r.iter().enumerate() {
+            ws.write_string(1 + n as u32, i as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn closed_cases_come_in_closed_with_their_agreements_and_are_not_due() {
+    let rows = [
+        [
+            "2026-03-01",
+            "张三",
+            "邻里",
+            "围墙越界",
+            "已结案",
+            "书面",
+            "800",
+            "2026-03-05",
+            "成功",
+        ],
+        [
+            "2026-03-02",
+            "李四",
+            "合同",
+            "欠款未还",
+            "已结案",
+            "",
+            "",
+            "2026-03-20",
+            "调解不成",
+        ],
+        [
+            "2026-03-03",
+            "王五",
+            "婚姻家庭",
+            "家务争吵",
+            "已结案",
+            "口头协议",
+            "",
+            "2026-03-04",
+            "",
+        ],
+        [
+            "2026-03-04",
+            "赵六",
+            "邻里",
+            "排水沟堵塞",
+            "调解中",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ];
+    let mut l = village();
+    let plan = plan_import(&l, &closed_sheet(&rows), &BTreeMap::new()).unwrap();
+    assert!(plan.errors.is_empty(), "{:?}", plan.errors);
+    let report = apply_import(&mut l, &plan).unwrap();
+    assert_eq!(report.added, 4);
+    let sheet = l.sheet(&CaseFilter::default()).unwrap();
+    let by = |name: &str| sheet.iter().find(|r| r.row.parties.contains(name)).unwrap();
+    let settled = by("张三");
+    assert_eq!(settled.row.status, "已结案");
+    assert_eq!(settled.row.closed_on, Some(day(3, 5)));
+    assert_eq!(settled.closing_outcome.as_deref(), Some("调解成功"));
+    assert_eq!(settled.agreement_form.as_deref(), Some("书面协议"));
+    assert_eq!(settled.agreement_amount_fen, Some(80_000));
+    // No 协议日期 column: the agreement is dated the day the case closed.
+    assert_eq!(settled.agreement_on.as_deref(), Some("2026-03-05"));
+    assert_eq!(by("李四").closing_outcome.as_deref(), Some("调解不成"));
+    // Closed with an oral agreement and no word on how: settled.
+    assert_eq!(by("王五").closing_outcome.as_deref(), Some("调解成功"));
+    assert_eq!(by("赵六").row.closed_on, None);
+    assert_ne!(by("赵六").row.status, "已结案");
+    let closed = l
+        .list_cases(&CaseFilter {
+            statuses: vec![tiaojie_ledger::domain::labels::CaseStatus::Closed],
+            ..Default::default()
+        })
+        .unwrap()
+        .total;
+    assert_eq!(closed, 3);
+
+    // Graded, the three closed ones are due for nothing; the open one is.
+    let mut l = village();
+    let xlsx = {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (i, h) in [
+            "登记日期",
+            "当事人",
+            "纠纷类别",
+            "基本案情",
+            "结案日期",
+            "结案方式",
+            "协议形式",
+            "风险等级",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(0, i as u16, *h).unwrap();
+        }
+        for (n, r) in rows.iter().enumerate() {
+            for (i, v) in [r[0], r[1], r[2], r[3], r[7], r[8], r[5], "红"]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string(1 + n as u32, i as u16, *v).unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    import(&mut l, &xlsx);
+    let unit = l.device().unwrap().unit_code;
+    let due = l
+        .due_visits(
+            day(4, 1),
+            &tiaojie_ledger::store::queries::Scope {
+                unit,
+                subtree: false,
+            },
+        )
+        .unwrap();
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert!(due[0].parties.contains("赵六"), "{due:?}");
+}
+
+#[test]
+fn a_closing_that_does_not_add_up_is_named_and_nothing_is_written() {
+    let cases: [([&str; 9], &str, &str); 6] = [
+        (
+            [
+                "2026-03-01",
+                "张三",
+                "邻里",
+                "围墙",
+                "已结案",
+                "",
+                "",
+                "2026-03-05",
+                "成功",
+            ],
+            "结案方式",
+            "须有调解协议",
+        ),
+        (
+            [
+                "2026-03-01",
+                "张三",
+                "邻里",
+                "围墙",
+                "",
+                "",
+                "",
+                "2026-03-05",
+                "",
+            ],
+            "结案方式",
+            "没有结案方式",
+        ),
+        (
+            [
+                "2026-03-01",
+                "张三",
+                "邻里",
+                "围墙",
+                "",
+                "",
+                "",
+                "",
+                "调解不成",
+            ],
+            "结案日期",
+            "没有结案日期",
+        ),
+        (
+            [
+                "2026-03-01",
+                "张三",
+                "邻里",
+                "围墙",
+                "已结案",
+                "",
+                "",
+                "",
+                "",
+            ],
+            "结案日期",
+            "已结案",
+        ),
+        (
+            [
+                "2026-03-09",
+                "张三",
+                "邻里",
+                "围墙",
+                "",
+                "",
+                "",
+                "2026-03-05",
+                "调解不成",
+            ],
+            "结案日期",
+            "早于受理日期",
+        ),
+        (
+            ["2026-03-01", "张三", "邻里", "围墙", "", "", "500", "", ""],
+            "协议形式",
+            "没有协议形式",
+        ),
+    ];
+    for (row, column, words) in cases {
+        let mut l = village();
+        let plan = plan_import(&l, &closed_sheet(&[row]), &BTreeMap::new()).unwrap();
+        assert_eq!(plan.failed_rows, 1, "{row:?}");
+        let e = &plan.errors[0];
+        assert_eq!(e.column, column, "{row:?}: {e:?}");
+        assert!(e.message.contains(words), "{row:?}: {e:?}");
+        let before = l.fingerprint().unwrap();
+        assert!(apply_import(&mut l, &plan).is_err());
+        assert_eq!(l.fingerprint().unwrap(), before);
+    }
 }
 
 #[test]

@@ -31,6 +31,8 @@ fn ledger_file(dir: &Path) -> std::path::PathBuf {
             ),
             grade: Some("green".into()),
             grade_reason: "排查".into(),
+            agreement: None,
+            closing: None,
         })
         .collect();
     l.import_cases(&items).unwrap();

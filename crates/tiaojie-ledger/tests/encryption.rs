@@ -65,6 +65,8 @@ fn planted_names_and_id_numbers_are_nowhere_in_the_files() {
                 intake,
                 grade: Some("red".into()),
                 grade_reason: "双方扬言动手".into(),
+                agreement: None,
+                closing: None,
             }
         })
         .collect();

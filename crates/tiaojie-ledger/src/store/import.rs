@@ -3,10 +3,11 @@
 
 use super::apply_case::next_number_seq;
 use super::{Ledger, log, parse_uuid};
-use crate::domain::intake::CaseIntake;
-use crate::error::Result;
-use crate::event::{CaseNumber, EventBody};
-use chrono::Datelike;
+use crate::domain::intake::{CaseIntake, Fen};
+use crate::domain::labels::{AgreementForm, ClosingOutcome};
+use crate::error::{LedgerError, Result};
+use crate::event::{CaseNumber, EventBody, Term};
+use chrono::{Datelike, NaiveDate};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -25,6 +26,75 @@ pub struct ImportCase {
     /// A grade key or name of the scheme, with the reason to record.
     pub grade: Option<String>,
     pub grade_reason: String,
+    /// The agreement the old ledger records, if the case reached one.
+    pub agreement: Option<ImportAgreement>,
+    /// How and when the old ledger closed the case, if it did: a closed case
+    /// comes in closed, not as an open one due for follow-up.
+    pub closing: Option<ImportClosing>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportAgreement {
+    pub on: NaiveDate,
+    pub form: AgreementForm,
+    pub amount: Fen,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportClosing {
+    pub on: NaiveDate,
+    pub outcome: ClosingOutcome,
+}
+
+/// The agreement's one term: an old ledger has the amount and the form, the
+/// terms themselves are on the paper agreement.
+pub const IMPORTED_TERMS: &str = "（由原台账导入，协议条款见纸质协议书）";
+
+impl ImportCase {
+    /// Checks the agreement and closing against the intake date and today,
+    /// naming the field at fault (`agreement_on`, `closed_on`,
+    /// `closing_outcome`), before anything is written.
+    pub fn check_outcome(&self, received_on: NaiveDate, today: NaiveDate) -> Result<()> {
+        let dated = |on: NaiveDate, field: &str, what: &str| -> Result<()> {
+            if on < received_on {
+                return Err(LedgerError::invalid(
+                    field,
+                    format!("{what} {on} 早于受理日期 {received_on}"),
+                ));
+            }
+            if on > today {
+                return Err(LedgerError::invalid(
+                    field,
+                    format!("{what} {on} 晚于今天（{today}）"),
+                ));
+            }
+            Ok(())
+        };
+        if let Some(a) = &self.agreement {
+            dated(a.on, "agreement_on", "协议日期")?;
+            if a.amount.0 < 0 {
+                return Err(LedgerError::invalid("agreement_amount", "协议金额不能为负"));
+            }
+        }
+        if let Some(c) = &self.closing {
+            dated(c.on, "closed_on", "结案日期")?;
+            if let Some(a) = &self.agreement
+                && a.on > c.on
+            {
+                return Err(LedgerError::invalid(
+                    "agreement_on",
+                    format!("协议日期 {} 晚于结案日期 {}", a.on, c.on),
+                ));
+            }
+            if c.outcome == ClosingOutcome::Resolved && self.agreement.is_none() {
+                return Err(LedgerError::invalid(
+                    "closing_outcome",
+                    "以“调解成功”结案的案件须有调解协议：请填写协议形式（书面协议或口头协议）和协议日期",
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,6 +159,8 @@ impl Ledger {
                 ),
                 None => None,
             };
+            item.check_outcome(intake.received_on, today)
+                .map_err(|e| e.within(&format!("rows[{i}]")))?;
             checked.push((intake, grade, mediator));
         }
         let tx = self.conn.transaction()?;
@@ -164,6 +236,37 @@ impl Ledger {
                         grade,
                         reason: item.grade_reason.clone(),
                         on: received_on,
+                    },
+                )?;
+            }
+            if let Some(a) = &item.agreement {
+                log::append(
+                    &tx,
+                    &mut self.clock,
+                    self.actor.clone(),
+                    EventBody::AgreementMade {
+                        case_id,
+                        agreement_id: Uuid::now_v7(),
+                        form: a.form,
+                        on: a.on,
+                        terms: vec![Term {
+                            content: IMPORTED_TERMS.into(),
+                            due: None,
+                        }],
+                        amount: a.amount,
+                    },
+                )?;
+            }
+            if let Some(c) = &item.closing {
+                log::append(
+                    &tx,
+                    &mut self.clock,
+                    self.actor.clone(),
+                    EventBody::CaseClosed {
+                        case_id,
+                        on: c.on,
+                        outcome: c.outcome,
+                        note: "由原台账导入".into(),
                     },
                 )?;
             }

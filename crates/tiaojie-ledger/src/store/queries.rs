@@ -367,6 +367,27 @@ impl Ledger {
     /// range of the index `cases_due`: the open cases last visited (or
     /// graded) at least its cadence before `on`.
     pub fn due_page(&self, on: NaiveDate, scope: &Scope, limit: Option<u32>) -> Result<DuePage> {
+        self.due_in(on, scope, limit, None)
+    }
+
+    /// The follow-ups of one grade due or overdue on `on`: what the desktop
+    /// reminders ask for every hour, without counting the other grades.
+    pub fn due_visits_of(
+        &self,
+        on: NaiveDate,
+        scope: &Scope,
+        grade: &str,
+    ) -> Result<Vec<DueVisit>> {
+        Ok(self.due_in(on, scope, None, Some(grade))?.rows)
+    }
+
+    fn due_in(
+        &self,
+        on: NaiveDate,
+        scope: &Scope,
+        limit: Option<u32>,
+        only: Option<&str>,
+    ) -> Result<DuePage> {
         let filter = format!(
             "c.grade = ? AND c.closed_on IS NULL
              AND max(c.graded_on, coalesce(c.last_visit_on, c.graded_on)) <= ? AND {}",
@@ -388,6 +409,9 @@ impl Ledger {
         };
         let mut left = limit.map_or(i64::MAX, i64::from);
         for g in self.scheme()?.grades {
+            if only.is_some_and(|k| k != g.key) {
+                continue;
+            }
             let cutoff = on - chrono::Days::new(g.cadence_days.into());
             let n: i64 = count.query_row(params![g.key, cutoff, scope.unit], |r| r.get(0))?;
             if n == 0 {
