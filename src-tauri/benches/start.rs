@@ -13,9 +13,7 @@ mod support;
 use std::time::Instant;
 use support::webdriver::Driver;
 use support::{Display, TauriDriver, app_binary};
-use tiaojie_ledger::Ledger;
 use tiaojie_ledger::domain::intake::{CaseIntake, PartyInput};
-use tiaojie_ledger::domain::unit::UnitSpec;
 use tiaojie_ledger::store::import::ImportCase;
 
 const RUNS: usize = 5;
@@ -59,12 +57,7 @@ fn intake(i: usize) -> CaseIntake {
 /// A village ledger with `n` graded cases, as the app would have it after
 /// its first run (standalone, the mediator's name set).
 fn ledger(path: &std::path::Path, n: usize) {
-    let mut l = Ledger::open(path).unwrap();
-    l.init(
-        UnitSpec::new("430302001001", "青山村调解室", None, 1, None),
-        0,
-    )
-    .unwrap();
+    let mut l = support::village_ledger(path);
     for chunk in (0..n).collect::<Vec<_>>().chunks(20_000) {
         let items: Vec<ImportCase> = chunk
             .iter()
@@ -80,8 +73,6 @@ fn ledger(path: &std::path::Path, n: usize) {
             .collect();
         l.import_cases(&items).unwrap();
     }
-    l.set_sync_values(&[("app.actor", "王秀英".to_string())])
-        .unwrap();
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

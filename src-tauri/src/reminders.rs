@@ -37,9 +37,9 @@ pub fn due(
         subtree: false,
     };
     Ok(ledger
-        .due_visits(on, &scope)?
+        .due_visits_of(on, &scope, &top.key)?
         .into_iter()
-        .filter(|v| v.grade == top.key && !told.contains(&v.case_id))
+        .filter(|v| !told.contains(&v.case_id))
         .map(|v| {
             let when = match v.state {
                 DueState::Overdue(days) => format!("已逾期{days}天"),

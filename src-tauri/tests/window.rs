@@ -356,3 +356,59 @@ async fn a_case_from_another_device_appears_after_sync() {
     d.find("[data-testid=today]").await;
     d.quit().await;
 }
+
+/// The typical dispute registered as a mediator who knows the form would,
+/// mostly from the keyboard: every key goes where the focus is, so the Tab
+/// order, the filtering drop-down, the address starting with the village
+/// and Enter to save are what put each value in its place. The benchmark
+/// times the same steps.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typical_dispute_is_registered_from_the_keyboard() {
+    use support::typist::{self, PARTIES};
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("app.sqlite3");
+    drop(support::village_ledger(&db));
+    let display = Display::get();
+    let driver = TauriDriver::start(&display, &db);
+    let d = Driver::start(&driver.url, &app_binary()).await;
+    d.find("[data-testid=today]").await;
+    let (tally, number) = typist::register_typical_dispute(&d).await;
+    d.quit().await;
+
+    let l = Ledger::open(&db).unwrap();
+    let case = l.case_detail(l.resolve_case(&number).unwrap()).unwrap();
+    assert_eq!(case.row.dispute_type, typist::DISPUTE_TYPE);
+    assert_eq!(case.row.source, "当事人申请");
+    assert_eq!(case.facts, typist::FACTS);
+    assert_eq!(case.requests, typist::REQUESTS);
+    assert_eq!(case.party_records.len(), 2);
+    for ((p, record), (side, gender, born)) in PARTIES.iter().zip(&case.party_records).zip([
+        ("applicant", "male", "1958-07-12"),
+        ("respondent", "female", "1962-03-05"),
+    ]) {
+        let field = |k: &str| record[k].as_str().unwrap_or_default().to_string();
+        assert_eq!(field("name"), p.name);
+        assert_eq!(field("side"), side);
+        assert_eq!(field("id_number"), p.id_number);
+        assert_eq!(field("phone"), p.phone);
+        assert_eq!(
+            field("address"),
+            format!("青山村{}", p.address_after_village)
+        );
+        // Filled from the ID number while it was typed.
+        assert_eq!(field("gender"), gender, "{record:?}");
+        assert_eq!(field("birth_date"), born, "{record:?}");
+    }
+    // The village's name was not typed: the field started with it.
+    let typed: u32 = [typist::DISPUTE_TYPE, typist::FACTS, typist::REQUESTS]
+        .iter()
+        .chain(
+            PARTIES
+                .iter()
+                .flat_map(|p| [&p.name, &p.address_after_village]),
+        )
+        .map(|s| s.chars().count() as u32)
+        .sum();
+    assert_eq!(tally.hanzi, typed, "{tally:?}");
+}

@@ -7,6 +7,7 @@
 
 mod fleet;
 mod hub;
+mod intake;
 mod link;
 mod plot;
 
@@ -887,7 +888,7 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
-    // `--only ledger,hub,wire,fleet,link`: those sections, printed; the
+    // `--only ledger,hub,wire,fleet,link,intake`: those sections, printed; the
     // report is written only with an explicit `--out`.
     let only: Option<Vec<String>> =
         value("--only").map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
@@ -961,8 +962,17 @@ fn main() {
             md_sections.push_str(&app_start_section(&figures));
             json.insert("app_start".into(), figures);
         }
+
         json.insert("queries".into(), serde_json::json!(queries));
         json.insert("ledgers".into(), serde_json::json!(builds));
+    }
+    if wants("intake")
+        && let Some(figures) = value("--intake")
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    {
+        md_sections.push_str(&intake::section(&figures));
+        json.insert("intake".into(), figures);
     }
     if wants("ledger") || wants("hub") {
         let png = out.as_ref().map(|o| {
@@ -992,7 +1002,7 @@ fn main() {
          Every figure is from this one run: medians and 95th percentiles of several runs of each query (30, 10 at\n\
          500,000 cases), and each ratio is between two figures measured minutes apart on the same machine.\n\
          The machine is a shared 2-core VM: absolute figures move by tens of percent between runs, the ratios much less.\n\
-         `./scripts/bench --only ledger` (or `hub`, `link`, `fleet`, `wire`, comma-separated) runs some sections and\n\
+         `./scripts/bench --only ledger` (or `hub`, `link`, `fleet`, `wire`, `intake`, comma-separated) runs some sections and\n\
          prints them; `--quick` measures smaller sizes for a first look.\n\n",
         chrono::Local::now().format("%Y-%m-%d"),
         machine(),

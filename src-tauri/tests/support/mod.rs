@@ -3,6 +3,7 @@
 //! the app on a ledger file of the test's own.
 #![allow(dead_code)]
 
+pub mod typist;
 pub mod webdriver;
 
 use std::net::TcpListener;
@@ -137,4 +138,18 @@ pub fn screenshot_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../test-output/screens")
         .join(format!("{name}.png"))
+}
+
+/// A village ledger as the app leaves it after a standalone first run
+/// without a passphrase: the unit, and the mediator using the laptop.
+pub fn village_ledger(path: &Path) -> tiaojie_ledger::Ledger {
+    let mut l = tiaojie_ledger::Ledger::open(path).unwrap();
+    l.init(
+        tiaojie_ledger::domain::unit::UnitSpec::new("430302001001", "青山村调解室", None, 1, None),
+        0,
+    )
+    .unwrap();
+    l.set_sync_values(&[("app.actor", "王秀英".to_string())])
+        .unwrap();
+    l
 }

@@ -278,6 +278,41 @@ impl Driver {
         .unwrap_or_else(|err| panic!("typing into {css}: {err}"));
     }
 
+    /// The element that has the keyboard focus.
+    pub async fn active(&self) -> Element {
+        let v = self
+            .call("GET", "/element/active", None)
+            .await
+            .unwrap_or_else(|e| panic!("no focused element: {e}"));
+        Element(element_id(&v).unwrap_or_else(|| panic!("no focused element: {v}")))
+    }
+
+    /// Types `text` where the keyboard focus is, as a person does; Tab
+    /// (`\u{E004}`) and Enter (`\u{E007}`) are keys like any other.
+    pub async fn keys(&self, text: &str) {
+        let e = self.active().await;
+        self.call(
+            "POST",
+            &format!("/element/{}/value", e.0),
+            Some(json!({"text": text})),
+        )
+        .await
+        .unwrap_or_else(|err| panic!("typing {text:?}: {err}"));
+    }
+
+    /// The test id of the focused element, or of the nearest marked element
+    /// around it: where the keyboard is.
+    pub async fn focus_testid(&self) -> String {
+        self.script(
+            "const a = document.activeElement; \
+             return (a && a.closest('[data-testid]')?.dataset.testid) || ''",
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    }
+
     pub async fn press_enter(&self, css: &str) {
         let e = self.find(css).await;
         self.call(

@@ -1,0 +1,203 @@
+//! A mediator at the keyboard, for the intake's timing. Every action done
+//! in the real window through WebDriver is also counted as the operators of
+//! the keystroke-level model (Card, Moran & Newell, 1980), so that the time
+//! a person would take can be worked out for typists of different speeds.
+//! The keys go where the keyboard focus is, as a person's do: a wrong Tab
+//! order, a drop-down that does not filter, an Enter that does not save
+//! would put the text in the wrong place, and the checks after the save
+//! would fail.
+
+use super::webdriver::Driver;
+use std::time::Instant;
+
+/// The operators of one task, and what the app itself took.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Tally {
+    /// Keystrokes: Latin letters, digits, Tab, Enter (K).
+    pub keys: u32,
+    /// Chinese characters and punctuation, typed through an input method.
+    pub hanzi: u32,
+    /// Pointing at something with the mouse (P).
+    pub points: u32,
+    /// Mouse clicks (BB).
+    pub clicks: u32,
+    /// A hand moving between keyboard and mouse (H).
+    pub homes: u32,
+    /// Mental preparation: deciding what comes next, reading a number off
+    /// the ID card a chunk at a time (M).
+    pub mentals: u32,
+    /// What the app took while the person waited: the form to open, the
+    /// save to be confirmed (R).
+    pub app_ms: f64,
+}
+
+pub struct Typist<'a> {
+    d: &'a Driver,
+    pub tally: Tally,
+    on_keyboard: bool,
+}
+
+impl<'a> Typist<'a> {
+    /// Starts with the hand on the mouse.
+    pub fn new(d: &'a Driver) -> Self {
+        Typist {
+            d,
+            tally: Tally::default(),
+            on_keyboard: false,
+        }
+    }
+
+    pub fn think(&mut self, times: u32) {
+        self.tally.mentals += times;
+    }
+
+    fn hand_on_keyboard(&mut self) {
+        if !self.on_keyboard {
+            self.tally.homes += 1;
+            self.on_keyboard = true;
+        }
+    }
+
+    pub async fn click(&mut self, css: &str) {
+        if self.on_keyboard {
+            self.tally.homes += 1;
+            self.on_keyboard = false;
+        }
+        self.tally.points += 1;
+        self.tally.clicks += 1;
+        self.d.click(css).await;
+    }
+
+    /// Types `text` where the focus is: ASCII a key a character, anything
+    /// else a character through the input method.
+    pub async fn type_text(&mut self, text: &str) {
+        self.hand_on_keyboard();
+        for c in text.chars() {
+            if c.is_ascii() {
+                self.tally.keys += 1;
+            } else {
+                self.tally.hanzi += 1;
+            }
+        }
+        self.d.keys(text).await;
+    }
+
+    pub async fn tab(&mut self, times: u32) {
+        self.hand_on_keyboard();
+        self.tally.keys += times;
+        for _ in 0..times {
+            self.d.keys("\u{E004}").await;
+        }
+    }
+
+    pub async fn enter(&mut self) {
+        self.hand_on_keyboard();
+        self.tally.keys += 1;
+        self.d.keys("\u{E007}").await;
+    }
+
+    /// Waits for the app to show `expected` in `css`; the wait is the app's.
+    pub async fn wait_text(&mut self, css: &str, expected: &str) -> String {
+        let started = Instant::now();
+        let text = self.d.wait_text(css, expected).await;
+        self.tally.app_ms += started.elapsed().as_secs_f64() * 1000.0;
+        text
+    }
+
+    /// The keyboard focus is in the field marked `testid` (not counted: a
+    /// person sees where the cursor is).
+    pub async fn expect_focus(&self, testid: &str) {
+        let at = self.d.focus_testid().await;
+        if at != testid {
+            self.d
+                .fail(&format!("the keyboard is at {at:?}, not {testid:?}"))
+                .await;
+        }
+    }
+}
+
+/// One side of the typical dispute, as the mediator types it: the address
+/// after the village's name, which the field starts with.
+pub struct TypicalParty {
+    pub name: &'static str,
+    pub id_number: &'static str,
+    pub phone: &'static str,
+    pub address_after_village: &'static str,
+}
+
+/// The typical village dispute: a neighbours' quarrel over a wall, two
+/// parties with their ID cards and phones, a sentence of facts and one of
+/// what is asked.
+pub const DISPUTE_TYPE: &str = "邻里";
+pub const FACTS: &str = "张三与李秀兰因宅基地边界围墙发生争执，双方多次推搡";
+pub const REQUESTS: &str = "要求李秀兰拆除越界围墙";
+pub const PARTIES: [TypicalParty; 2] = [
+    TypicalParty {
+        name: "张三",
+        id_number: "430302195807120030",
+        phone: "13800138000",
+        address_after_village: "三组",
+    },
+    TypicalParty {
+        name: "李秀兰",
+        id_number: "430302196203050048",
+        phone: "13907310000",
+        address_after_village: "五组",
+    },
+];
+
+/// Registers the typical dispute from 今日工作, as a mediator who knows the
+/// form would: the mouse to open the form and to jump to a field the Tab
+/// key does not reach quickly, the keyboard for the rest. Returns the
+/// operators and the case number shown.
+pub async fn register_typical_dispute(d: &Driver) -> (Tally, String) {
+    let mut t = Typist::new(d);
+    t.think(1);
+    t.click("[data-testid=menu-intake]").await;
+    t.wait_text("[data-testid=intake]", "登记纠纷").await;
+    // The form opens with the cursor in 纠纷类型; typing filters the list
+    // and Enter takes the first match.
+    t.expect_focus("intake-dispute-type").await;
+    t.think(1);
+    t.type_text(DISPUTE_TYPE).await;
+    t.enter().await;
+    // 来源 (当事人申请) and the rest of the first rows keep their defaults.
+    t.think(1);
+    t.click("[data-testid=intake-facts]").await;
+    t.type_text(FACTS).await;
+    t.tab(1).await;
+    t.expect_focus("intake-requests").await;
+    t.think(1);
+    t.type_text(REQUESTS).await;
+    for (i, p) in PARTIES.iter().enumerate() {
+        if i == 0 {
+            // Past 重点人员 and the party's 删除 link.
+            t.tab(3).await;
+        } else {
+            t.think(1);
+            t.click(&format!("[data-testid=party-{i}-name]")).await;
+        }
+        t.expect_focus(&format!("party-{i}-name")).await;
+        t.think(1);
+        t.type_text(p.name).await;
+        t.tab(1).await;
+        t.expect_focus(&format!("party-{i}-id-number")).await;
+        // Read off the card in four chunks (6-4-4-4).
+        t.think(4);
+        t.type_text(p.id_number).await;
+        t.tab(1).await;
+        t.expect_focus(&format!("party-{i}-phone")).await;
+        t.think(3);
+        t.type_text(p.phone).await;
+        t.tab(1).await;
+        t.expect_focus(&format!("party-{i}-address")).await;
+        t.think(1);
+        t.type_text(p.address_after_village).await;
+    }
+    t.think(1);
+    t.enter().await;
+    let number = t
+        .wait_text("[data-testid=intake-success-number]", "人调字第")
+        .await;
+    (t.tally, number)
+}
