@@ -47,6 +47,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::cases::list_cases,
             commands::cases::case_detail,
             commands::cases::open_case,
+            commands::people::known_parties,
+            commands::people::known_party,
             commands::cases::grade_case,
             commands::cases::record_session,
             commands::cases::make_agreement,

@@ -374,6 +374,43 @@ async fn a_typical_dispute_is_registered_from_the_keyboard() {
     let d = Driver::start(&driver.url, &app_binary()).await;
     d.find("[data-testid=today]").await;
     let (tally, number) = typist::register_typical_dispute(&d).await;
+
+    // 张三 comes back with another dispute: his name brings what was
+    // registered of him, numbers masked until taken.
+    d.click("[data-testid=intake-continue]").await;
+    d.choose("[data-testid=intake-dispute-type]", "损害赔偿")
+        .await;
+    d.fill("[data-testid=intake-facts]", "张三家的狗咬伤王五")
+        .await;
+    d.fill("[data-testid=party-0-name]", PARTIES[0].name).await;
+    d.keys("\u{E004}").await;
+    d.wait_text("[data-testid=party-0-known]", "4303**********0030")
+        .await;
+    assert!(
+        !d.text("[data-testid=party-0-known]")
+            .await
+            .contains(PARTIES[0].id_number)
+    );
+    d.screenshot(&screenshot_path("03c-intake-known-person"))
+        .await;
+    d.click("[data-testid=party-0-known-use-0]").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while d.value("[data-testid=party-0-id-number]").await != PARTIES[0].id_number {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the ID number was not filled in"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        d.value("[data-testid=party-0-phone]").await,
+        PARTIES[0].phone
+    );
+    d.fill("[data-testid=party-1-name]", "王五").await;
+    d.click("[data-testid=intake-save]").await;
+    let again = d
+        .wait_text("[data-testid=intake-success-number]", "人调字第2号")
+        .await;
     d.quit().await;
 
     let l = Ledger::open(&db).unwrap();
@@ -399,6 +436,19 @@ async fn a_typical_dispute_is_registered_from_the_keyboard() {
         // Filled from the ID number while it was typed.
         assert_eq!(field("gender"), gender, "{record:?}");
         assert_eq!(field("birth_date"), born, "{record:?}");
+    }
+    let back = l.case_detail(l.resolve_case(&again).unwrap()).unwrap();
+    let first = &back.party_records[0];
+    for (k, v) in [
+        ("id_number", PARTIES[0].id_number.to_string()),
+        ("phone", PARTIES[0].phone.to_string()),
+        (
+            "address",
+            format!("青山村{}", PARTIES[0].address_after_village),
+        ),
+        ("gender", "male".into()),
+    ] {
+        assert_eq!(first[k].as_str(), Some(v.as_str()), "{k}: {first:?}");
     }
     // The village's name was not typed: the field started with it.
     let typed: u32 = [typist::DISPUTE_TYPE, typist::FACTS, typist::REQUESTS]

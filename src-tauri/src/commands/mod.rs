@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod handover;
 pub mod paperwork;
+pub mod people;
 pub mod reference;
 pub mod roster;
 pub mod setup;

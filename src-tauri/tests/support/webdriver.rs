@@ -300,6 +300,17 @@ impl Driver {
         .unwrap_or_else(|err| panic!("typing {text:?}: {err}"));
     }
 
+    /// What an input of `css` holds.
+    pub async fn value(&self, css: &str) -> String {
+        let e = self.find(css).await;
+        self.call("GET", &format!("/element/{}/property/value", e.0), None)
+            .await
+            .unwrap_or_default()
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     /// The test id of the focused element, or of the nearest marked element
     /// around it: where the keyboard is.
     pub async fn focus_testid(&self) -> String {

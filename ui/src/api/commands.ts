@@ -6,7 +6,7 @@ import type {
   AgreementInput, AppStatus, CaseDetail, CaseFilter, CaseIntake, CaseRef,
   ClosingOutcomeKey, DepartmentKey, FollowUpInput, Id, IsoDate, MediatorInput,
   MediatorSpec, Page, CaseRow, Reference, SessionInput, Stats, StatsFilter,
-  SyncStatus, Today, UnitGridCell, UnitInput, UnitRow, PartyRecord,
+  SyncStatus, Today, UnitGridCell, UnitInput, UnitRow, PartyRecord, KnownParty,
 } from './types'
 
 export const SYNC_STATUS_EVENT = 'sync-status'
@@ -51,6 +51,10 @@ export const api = {
   listCases: (filter: CaseFilter) => call<Page<CaseRow>>('list_cases', { filter }),
   caseDetail: (case_id: Id) => call<CaseDetail>('case_detail', { case_id }),
   openCase: (intake: CaseIntake) => call<CaseRef>('open_case', { intake }),
+  /** People of this name who were parties before; numbers masked. */
+  knownParties: (name: string) => call<KnownParty[]>('known_parties', { name }),
+  /** One of them with the numbers in full (needs the right to see them; logged). */
+  knownParty: (case_id: Id, idx: number) => call<KnownParty>('known_party', { case_id, idx }),
 
   gradeCase: (case_id: Id, grade: string, reason: string, on: IsoDate | null) =>
     call<CaseDetail>('grade_case', { case_id, grade, reason, on }),

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { emptyIntake, intakeProblems, partyProblems, toIntake } from './intakeForm'
+import type { KnownParty } from '../api/types'
+import {
+  emptyIntake, emptyParty, fillFromKnown, intakeProblems, partyProblems, toIntake, worthLookingUp,
+} from './intakeForm'
 
 describe('the intake form', () => {
   const filled = () => {
@@ -45,5 +48,39 @@ describe('the intake form', () => {
     const d = filled()
     d.parties[0].side = 'respondent'
     expect(intakeProblems(d).parties).toBe('至少要有一位申请人')
+  })
+})
+
+describe('a person registered before', () => {
+  const known = (numbers: 'full' | 'masked'): KnownParty => ({
+    case_id: 'c1', idx: 0, number: '（2026）青山村人调字第3号', received_on: '2026-03-01', name: '张三',
+    gender: 'male', ethnicity: '汉族', birth_date: '1958-07-12', age: null, occupation: '农民',
+    phone: numbers === 'full' ? '13800138000' : '138****8000',
+    address: '青山村三组',
+    id_number: numbers === 'full' ? '430302195807120030' : '4303**********0030',
+  })
+
+  it('fills what is still empty, numbers only in full', () => {
+    const p = emptyParty('applicant')
+    p.name = '张三'
+    p.address = '青山村四组'
+    fillFromKnown(p, known('full'), true)
+    expect(p).toMatchObject({
+      name: '张三', gender: 'male', ethnicity: '汉族', birth_date: '1958-07-12', occupation: '农民',
+      address: '青山村四组', phone: '13800138000', id_number: '430302195807120030', age: null,
+    })
+    const q = emptyParty('respondent')
+    q.name = '张三'
+    fillFromKnown(q, known('masked'), false)
+    expect(q).toMatchObject({ gender: 'male', address: '青山村三组', phone: '', id_number: '' })
+  })
+
+  it('is looked up by a name with no numbers typed yet', () => {
+    const p = emptyParty('applicant')
+    expect(worthLookingUp(p)).toBe(false)
+    p.name = ' 张三 '
+    expect(worthLookingUp(p)).toBe(true)
+    p.phone = '138'
+    expect(worthLookingUp(p)).toBe(false)
   })
 })

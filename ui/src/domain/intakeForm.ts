@@ -1,7 +1,7 @@
 // The intake form's state and the checks made before saving. The ledger
 // checks everything again; these only catch what can be caught while typing.
 
-import type { CaseIntake, PartyInput, SideKey } from '../api/types'
+import type { CaseIntake, KnownParty, PartyInput, SideKey } from '../api/types'
 import { checkIdNumber, idProblem } from './idcard'
 import { amountProblem } from './money'
 import { phoneProblem } from './phone'
@@ -141,4 +141,28 @@ export function intakeProblems(d: IntakeDraft): Record<string, string> {
     out.people_involved = `涉及人数（${d.people_involved}）少于登记的当事人数（${sent.length}）`
   }
   return out
+}
+
+/**
+ * Fills a party from what was registered of the same person before: only
+ * the fields still empty, never what was typed; the numbers only when the
+ * record has them in full (`withNumbers`), not masked ones.
+ */
+export function fillFromKnown(p: PartyDraft, k: KnownParty, withNumbers: boolean): void {
+  const empty = (v: string) => !v.trim()
+  if (!p.gender && k.gender) p.gender = k.gender
+  if (empty(p.ethnicity) && k.ethnicity) p.ethnicity = k.ethnicity
+  if (!p.birth_date && k.birth_date) p.birth_date = k.birth_date
+  if (p.age === null && k.age !== null && !k.birth_date) p.age = k.age
+  if (empty(p.occupation) && k.occupation) p.occupation = k.occupation
+  if (empty(p.address) && k.address) p.address = k.address
+  if (withNumbers) {
+    if (empty(p.id_number) && k.id_number) p.id_number = k.id_number
+    if (empty(p.phone) && k.phone) p.phone = k.phone
+  }
+}
+
+/** Whether to look the name up: a name, and no numbers typed for them yet. */
+export function worthLookingUp(p: PartyDraft): boolean {
+  return p.name.trim() !== '' && !p.id_number.trim() && !p.phone.trim()
 }

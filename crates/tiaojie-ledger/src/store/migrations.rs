@@ -12,6 +12,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(include_str!("../../migrations/0004_indexes.sql"), |tx| {
             Ok(super::fold::rebuild_derived(tx)?)
         }),
+        M::up(include_str!("../../migrations/0005_people.sql")),
     ])
 }
 

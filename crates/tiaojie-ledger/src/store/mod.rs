@@ -10,6 +10,7 @@ mod handover;
 pub mod import;
 mod log;
 mod migrations;
+pub mod people;
 pub mod purge;
 pub mod queries;
 mod rebase;
