@@ -113,6 +113,12 @@ async function runSync() {
   await emit('sync-status', sync)
 }
 
+const knownZhang = {
+  case_id: 'mock-known', idx: 0, number: '（2026）青山村人调字第3号', received_on: daysAgo(40), name: '张三',
+  gender: 'male', ethnicity: '汉族', birth_date: '1958-07-12', age: null, occupation: '农民',
+  phone: '13800138000', address: '青山村三组', id_number: '430302195807120030',
+}
+
 const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
   app_status: () => status,
   setup_standalone: () => (status = { ...status, initialized: true }),
@@ -133,6 +139,11 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
     if (bad >= 0) throw invalid(`parties[${bad}].phone`, `第${bad + 1}位当事人的联系电话是空号（演示）`)
     return { id: cases[0].detail.id, number: '（2026）青山村人调字第231号' }
   },
+  // 张三 was a party before; with the numbers masked in the list.
+  known_parties: (a) => String(a.name).trim() === '张三'
+    ? [{ ...knownZhang, id_number: '4303**********0030', phone: '138****8000' }]
+    : [],
+  known_party: () => knownZhang,
   grade_case: (a) => act(a, (d) => {
     const g = reference.scheme.grades.find((x) => x.key === a.grade)!
     Object.assign(d, { grade: g.key, grade_name: g.name, grade_color: g.color })
