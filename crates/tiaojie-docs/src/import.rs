@@ -627,20 +627,28 @@ fn read_row(
     (Some(case), errs)
 }
 
-/// The value read, or the reason it could not be, noted against the row.
-fn kept<T>(
-    read: std::result::Result<Option<T>, (Field, String)>,
+/// The cell of `f` read with `parse`: None when it is empty, or when it
+/// cannot be read, with the reason noted against the row.
+fn cell<'a, T>(
+    get: &impl Fn(Field) -> &'a str,
+    f: Field,
+    parse: impl FnOnce(&str) -> std::result::Result<T, String>,
     line: u32,
     errs: &mut Vec<RowError>,
 ) -> Option<T> {
-    read.unwrap_or_else(|(f, message)| {
-        errs.push(RowError {
-            line,
-            column: f.label().into(),
-            message,
-        });
-        None
-    })
+    let text = get(f);
+    if text.is_empty() {
+        return None;
+    }
+    parse(text)
+        .map_err(|message| {
+            errs.push(RowError {
+                line,
+                column: f.label().into(),
+                message,
+            })
+        })
+        .ok()
 }
 
 /// The agreement and closing a row records, if any: a case the old ledger
@@ -651,45 +659,32 @@ fn read_outcome<'a>(
     errs: &mut Vec<RowError>,
 ) -> (Option<ImportAgreement>, Option<ImportClosing>) {
     let before = errs.len();
-    let date = |f: Field| match get(f) {
-        "" => Ok(None),
-        t => parse_loose_date(t)
-            .map(Some)
-            .ok_or_else(|| (f, format!("“{t}”不是日期（例如 2026-03-05）"))),
-    };
-    let parsed = |f: Field| move |e: tiaojie_ledger::LedgerError| (f, e.to_string());
-    let agreement_on = kept(date(Field::AgreementOn), line, errs);
-    let closed_on = kept(date(Field::ClosedOn), line, errs);
-    let form = match get(Field::AgreementForm) {
-        "" => None,
-        t => kept(
-            AgreementForm::parse(agreement_word(t), "agreement_form")
-                .map(Some)
-                .map_err(parsed(Field::AgreementForm)),
-            line,
-            errs,
-        ),
-    };
-    let amount = match get(Field::AgreementAmount) {
-        "" => None,
-        t => kept(
-            Fen::parse_yuan(t, "agreement_amount")
-                .map(Some)
-                .map_err(parsed(Field::AgreementAmount)),
-            line,
-            errs,
-        ),
-    };
-    let outcome = match get(Field::ClosingOutcome) {
-        "" => None,
-        t => kept(
-            ClosingOutcome::parse(closing_word(t), "closing_outcome")
-                .map(Some)
-                .map_err(parsed(Field::ClosingOutcome)),
-            line,
-            errs,
-        ),
-    };
+    let date =
+        |t: &str| parse_loose_date(t).ok_or_else(|| format!("“{t}”不是日期（例如 2026-03-05）"));
+    let text = |e: tiaojie_ledger::LedgerError| e.to_string();
+    let agreement_on = cell(get, Field::AgreementOn, date, line, errs);
+    let closed_on = cell(get, Field::ClosedOn, date, line, errs);
+    let form = cell(
+        get,
+        Field::AgreementForm,
+        |t| AgreementForm::parse(agreement_word(t), "agreement_form").map_err(text),
+        line,
+        errs,
+    );
+    let amount = cell(
+        get,
+        Field::AgreementAmount,
+        |t| Fen::parse_yuan(t, "agreement_amount").map_err(text),
+        line,
+        errs,
+    );
+    let outcome = cell(
+        get,
+        Field::ClosingOutcome,
+        |t| ClosingOutcome::parse(closing_word(t), "closing_outcome").map_err(text),
+        line,
+        errs,
+    );
     let closed_by_status = says_closed(get(Field::Status));
     let mut err = |f: Field, message: &str| {
         errs.push(RowError {

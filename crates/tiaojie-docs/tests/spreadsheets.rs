@@ -186,31 +186,48 @@ fn the_export_masks_numbers_and_keeps_the_filter() {
 }
 
 /// A village's own ledger layout: other headers, other order, dates as text.
-fn village_sheet(rows: &[[String; 9]]) -> Vec<u8> {
+/// A workbook as a village keeps its ledger: a title row if any, the
+/// header, the rows as text.
+fn workbook<R: AsRef<[S]>, S: AsRef<str>>(
+    title: Option<&str>,
+    header: &[&str],
+    rows: &[R],
+) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    ws.write_string(0, 0, "青山村矛盾纠纷排查调处台账（2026年）")
-        .unwrap();
-    let header = [
-        "编号",
-        "登记日期",
-        "当事人",
-        "对方当事人",
-        "身份证号码",
-        "纠纷类别",
-        "基本案情",
-        "涉案金额",
-        "预警等级",
-    ];
+    let mut y = 0;
+    if let Some(t) = title {
+        ws.write_string(0, 0, t).unwrap();
+        y = 1;
+    }
     for (i, h) in header.iter().enumerate() {
-        ws.write_string(1, i as u16, *h).unwrap();
+        ws.write_string(y, i as u16, *h).unwrap();
     }
     for (n, r) in rows.iter().enumerate() {
-        for (i, v) in r.iter().enumerate() {
-            ws.write_string(2 + n as u32, i as u16, v).unwrap();
+        for (i, v) in r.as_ref().iter().enumerate() {
+            ws.write_string(y + 1 + n as u32, i as u16, v.as_ref())
+                .unwrap();
         }
     }
     wb.save_to_buffer().unwrap()
+}
+
+fn village_sheet(rows: &[[String; 9]]) -> Vec<u8> {
+    workbook(
+        Some("青山村矛盾纠纷排查调处台账（2026年）"),
+        &[
+            "编号",
+            "登记日期",
+            "当事人",
+            "对方当事人",
+            "身份证号码",
+            "纠纷类别",
+            "基本案情",
+            "涉案金额",
+            "预警等级",
+        ],
+        rows,
+    )
 }
 
 #[test]
@@ -326,28 +343,21 @@ fn a_thousand_rows_with_ten_bad_ones_report_exactly_those_and_write_nothing() {
 
 /// An old ledger with how each case ended, in the words villages use.
 fn closed_sheet(rows: &[[&str; 9]]) -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    let header = [
-        "登记日期",
-        "当事人",
-        "纠纷类别",
-        "基本案情",
-        "案件状态",
-        "协议形式",
-        "协议金额",
-        "结案日期",
-        "结案方式",
-    ];
-    for (i, h) in header.iter().enumerate() {
-        ws.write_string(0, i as u16, *h).unwrap();
-    }
-    for (n, r) in rows.iter().enumerate() {
-        for (i, v) in r.iter().enumerate() {
-            ws.write_string(1 + n as u32, i as u16, *v).unwrap();
-        }
-    }
-    wb.save_to_buffer().unwrap()
+    workbook(
+        None,
+        &[
+            "登记日期",
+            "当事人",
+            "纠纷类别",
+            "基本案情",
+            "案件状态",
+            "协议形式",
+            "协议金额",
+            "结案日期",
+            "结案方式",
+        ],
+        rows,
+    )
 }
 
 #[test]
@@ -429,10 +439,13 @@ fn closed_cases_come_in_closed_with_their_agreements_and_are_not_due() {
 
     // Graded, the three closed ones are due for nothing; the open one is.
     let mut l = village();
-    let xlsx = {
-        let mut wb = Workbook::new();
-        let ws = wb.add_worksheet();
-        for (i, h) in [
+    let graded: Vec<[&str; 8]> = rows
+        .iter()
+        .map(|r| [r[0], r[1], r[2], r[3], r[7], r[8], r[5], "红"])
+        .collect();
+    let xlsx = workbook(
+        None,
+        &[
             "登记日期",
             "当事人",
             "纠纷类别",
@@ -441,22 +454,9 @@ fn closed_cases_come_in_closed_with_their_agreements_and_are_not_due() {
             "结案方式",
             "协议形式",
             "风险等级",
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string(0, i as u16, *h).unwrap();
-        }
-        for (n, r) in rows.iter().enumerate() {
-            for (i, v) in [r[0], r[1], r[2], r[3], r[7], r[8], r[5], "红"]
-                .iter()
-                .enumerate()
-            {
-                ws.write_string(1 + n as u32, i as u16, *v).unwrap();
-            }
-        }
-        wb.save_to_buffer().unwrap()
-    };
+        ],
+        &graded,
+    );
     import(&mut l, &xlsx);
     let unit = l.device().unwrap().unit_code;
     let due = l

@@ -51,7 +51,48 @@ impl KnownParty {
     }
 }
 
+/// The columns `party_row` reads, joined with the party's case.
+const PARTY_SELECT: &str = "SELECT p.case_id, p.idx, c.number, c.received_on, p.name, p.gender,
+        p.ethnicity, p.birth_date, p.age, p.occupation, p.phone, p.address, p.id_number
+     FROM parties p JOIN cases c ON c.id = p.case_id";
+
+fn party_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, KnownParty)> {
+    Ok((
+        r.get(0)?,
+        KnownParty {
+            case_id: Uuid::nil(),
+            idx: r.get(1)?,
+            number: r.get(2)?,
+            received_on: r.get(3)?,
+            name: r.get(4)?,
+            gender: r.get(5)?,
+            ethnicity: r.get(6)?,
+            birth_date: r.get(7)?,
+            age: r.get(8)?,
+            occupation: r.get(9)?,
+            phone: r.get(10)?,
+            address: r.get(11)?,
+            id_number: r.get(12)?,
+        },
+    ))
+}
+
 impl Ledger {
+    /// The parties `filter` (on `p` and `c`, one parameter) picks, in its order.
+    fn parties_where(&self, filter: &str, param: &str) -> Result<Vec<KnownParty>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!("{PARTY_SELECT} WHERE {filter}"))?;
+        let rows = stmt.query_map(params![param], party_row)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (case_id, mut p) = row?;
+            p.case_id = parse_uuid(&case_id)?;
+            out.push(p);
+        }
+        Ok(out)
+    }
+
     /// The different people named exactly `name` (spaces around it aside)
     /// who were parties here, each as last registered, newest first, at
     /// most `KNOWN_SHOWN`.
@@ -60,37 +101,12 @@ impl Ledger {
         if name.is_empty() {
             return Ok(Vec::new());
         }
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT p.case_id, p.idx, c.number, c.received_on, p.name, p.gender, p.ethnicity,
-                    p.birth_date, p.age, p.occupation, p.phone, p.address, p.id_number
-             FROM parties p JOIN cases c ON c.id = p.case_id
-             WHERE p.name = ?1
-             ORDER BY c.received_on DESC, c.opened_hlc DESC, p.idx",
+        let all = self.parties_where(
+            "p.name = ?1 ORDER BY c.received_on DESC, c.opened_hlc DESC, p.idx",
+            name,
         )?;
-        let rows = stmt.query_map(params![name], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                KnownParty {
-                    case_id: Uuid::nil(),
-                    idx: r.get(1)?,
-                    number: r.get(2)?,
-                    received_on: r.get(3)?,
-                    name: r.get(4)?,
-                    gender: r.get(5)?,
-                    ethnicity: r.get(6)?,
-                    birth_date: r.get(7)?,
-                    age: r.get(8)?,
-                    occupation: r.get(9)?,
-                    phone: r.get(10)?,
-                    address: r.get(11)?,
-                    id_number: r.get(12)?,
-                },
-            ))
-        })?;
         let mut out: Vec<KnownParty> = Vec::new();
-        for row in rows {
-            let (case_id, mut p) = row?;
-            p.case_id = parse_uuid(&case_id)?;
+        for p in all {
             if p.is_bare() || out.iter().any(|o| o.identity() == p.identity()) {
                 continue;
             }
@@ -106,40 +122,13 @@ impl Ledger {
     /// form to fill in, once the user may see them.
     pub fn party_of(&self, case_id: Uuid, idx: u32) -> Result<KnownParty> {
         let found = self
-            .known_parties_of_case(case_id)?
+            .parties_where("p.case_id = ?1", &case_id.to_string())?
             .into_iter()
             .find(|p| p.idx == idx);
         found.ok_or_else(|| crate::error::LedgerError::NotFound {
             entity: crate::error::Entity::Case,
             key: format!("{case_id} 的第{}位当事人", idx + 1),
         })
-    }
-
-    fn known_parties_of_case(&self, case_id: Uuid) -> Result<Vec<KnownParty>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT p.idx, c.number, c.received_on, p.name, p.gender, p.ethnicity,
-                    p.birth_date, p.age, p.occupation, p.phone, p.address, p.id_number
-             FROM parties p JOIN cases c ON c.id = p.case_id
-             WHERE p.case_id = ?1 ORDER BY p.idx",
-        )?;
-        let rows = stmt.query_map(params![case_id.to_string()], |r| {
-            Ok(KnownParty {
-                case_id,
-                idx: r.get(0)?,
-                number: r.get(1)?,
-                received_on: r.get(2)?,
-                name: r.get(3)?,
-                gender: r.get(4)?,
-                ethnicity: r.get(5)?,
-                birth_date: r.get(6)?,
-                age: r.get(7)?,
-                occupation: r.get(8)?,
-                phone: r.get(9)?,
-                address: r.get(10)?,
-                id_number: r.get(11)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
