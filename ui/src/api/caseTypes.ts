@@ -158,20 +158,11 @@ export interface CaseDetail extends CaseRow {
 // ---- people of earlier cases (store/people.rs) ---------------------------
 
 /** A party of an earlier case, as last registered; numbers masked in a list. */
-export interface KnownParty {
+export interface KnownParty extends Omit<PartyInput, 'side'> {
   case_id: Id
   idx: number
   number: string
   received_on: IsoDate
-  name: string
-  gender: GenderKey | null
-  ethnicity: string | null
-  birth_date: IsoDate | null
-  age: number | null
-  occupation: string | null
-  phone: string | null
-  address: string | null
-  id_number: string | null
 }
 
 // ---- inputs (domain/intake.rs, store/actions.rs) ------------------------
