@@ -1,7 +1,8 @@
 //! Desktop notifications for the most serious cases' follow-up visits (red,
-//! in the default scheme: daily). Checked at start and every hour; each case
-//! is announced once a day. A laptop without a notification service simply
-//! shows none: the 今日工作 list has them all anyway.
+//! in the default scheme: daily). Checked half a minute after start and
+//! every hour; each case is announced once a day. A laptop without a
+//! notification service simply shows none: the 今日工作 list has them all
+//! anyway.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -14,6 +15,10 @@ use tiaojie_ledger::store::queries::Scope;
 use uuid::Uuid;
 
 const EVERY: Duration = Duration::from_secs(3600);
+
+/// The first check waits this long: on an old laptop the window's start
+/// and 今日工作 (which lists the same visits) come first.
+const FIRST_AFTER: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reminder {
@@ -58,6 +63,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>, path: PathBuf, key: crate::state::Ke
     let _ = std::thread::Builder::new()
         .name("reminders".into())
         .spawn(move || {
+            std::thread::sleep(FIRST_AFTER);
             let mut told: HashSet<Uuid> = HashSet::new();
             let mut day = tiaojie_ledger::store::today();
             loop {

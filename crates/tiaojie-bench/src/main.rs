@@ -715,12 +715,17 @@ fn app_start_section(figures: &serde_json::Value) -> String {
     };
     let mut md = format!(
         "### The app's start, in the real window\n\n\
-         The desktop app ({} build, as the window tests run it) started {} times by tauri-driver under Xvfb on a ledger of\n\
+         The desktop app ({} build{}) started {} times by tauri-driver under Xvfb on a ledger of\n\
          {} cases: from the WebDriver session's request (the app process starting) until 今日工作 shows, and from a\n\
          click on 台账 until the table shows its first rows. The WebDriver polls every 100 ms, so each figure may be up to\n\
-         100 ms late; a release build starts faster.\n\n\
+         100 ms late.\n\n\
          | from → to | median ms | slowest ms | target ms | target met |\n|---|---:|---:|---:|:---:|\n",
         figures["build"].as_str().unwrap_or("?"),
+        if figures["build"] == "release" {
+            ", as a user installs it"
+        } else {
+            ", as the window tests run it; a release build starts faster"
+        },
         today.len(),
         figures["cases"]
     );
