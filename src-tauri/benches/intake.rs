@@ -18,8 +18,7 @@ const RUNS: usize = 3;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    // `cargo bench` passes `--bench`; anything else (a test run) only lists.
-    if !std::env::args().any(|a| a == "--bench") {
+    if !support::benchmarking() {
         return;
     }
     let display = Display::get();
@@ -41,7 +40,6 @@ async fn main() {
         runs.push(tally);
     }
     let figures = serde_json::json!({
-        "build": if cfg!(debug_assertions) { "debug" } else { "release" },
         "dispute": {
             "type": typist::DISPUTE_TYPE,
             "facts": typist::FACTS,
@@ -55,8 +53,5 @@ async fn main() {
         },
         "runs": runs,
     });
-    match std::env::var_os("TIAOJIE_BENCH_OUT") {
-        Some(out) => std::fs::write(out, figures.to_string()).unwrap(),
-        None => println!("{figures}"),
-    }
+    support::report_figures(figures);
 }

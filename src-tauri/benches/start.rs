@@ -77,8 +77,7 @@ fn ledger(path: &std::path::Path, n: usize) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    // `cargo bench` passes `--bench`; anything else (a test run) only lists.
-    if !std::env::args().any(|a| a == "--bench") {
+    if !support::benchmarking() {
         return;
     }
     let cases: usize = std::env::var("TIAOJIE_BENCH_CASES")
@@ -115,11 +114,7 @@ async fn main() {
     }
     let figures = serde_json::json!({
         "cases": cases,
-        "build": if cfg!(debug_assertions) { "debug" } else { "release" },
         "runs": runs,
     });
-    match std::env::var_os("TIAOJIE_BENCH_OUT") {
-        Some(out) => std::fs::write(out, figures.to_string()).unwrap(),
-        None => println!("{figures}"),
-    }
+    support::report_figures(figures);
 }

@@ -153,3 +153,24 @@ pub fn village_ledger(path: &Path) -> tiaojie_ledger::Ledger {
         .unwrap();
     l
 }
+
+/// Whether a window benchmark should run: `cargo bench` passes `--bench`;
+/// a test run of the benchmark targets only lists them.
+pub fn benchmarking() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+/// A window benchmark's figures, with the build they were measured on, to
+/// the file `TIAOJIE_BENCH_OUT` names (for `tiaojie-bench`), or printed.
+pub fn report_figures(mut figures: serde_json::Value) {
+    figures["build"] = (if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    })
+    .into();
+    match std::env::var_os("TIAOJIE_BENCH_OUT") {
+        Some(out) => std::fs::write(out, figures.to_string()).unwrap(),
+        None => println!("{figures}"),
+    }
+}
