@@ -11,7 +11,7 @@ use std::time::Instant;
 use tiaojie_ledger::Ledger;
 use tiaojie_ledger::domain::unit::UnitSpec;
 use tiaojie_ledger::store::import::ImportCase;
-use tiaojie_server::ingest::classify;
+use tiaojie_server::ingest::{Admission, classify};
 use tiaojie_server::store::postgres::PgStore;
 use tiaojie_server::store::sqlite::SqliteStore;
 use tiaojie_server::store::{DeviceRecord, HubStore};
@@ -187,7 +187,7 @@ async fn ingest_all(
                 for b in batches {
                     let t = Instant::now();
                     let batch = frame::decode_batch(&b, &record.public_key).unwrap();
-                    let incoming = classify(&batch, &record, hub_id);
+                    let incoming = classify(&batch, &record, Admission::now(hub_id, 86_400));
                     let checked = t.elapsed().as_secs_f64() * 1000.0;
                     let ack = store.ingest(&incoming).await.unwrap();
                     assert!(ack.quarantined.is_empty());

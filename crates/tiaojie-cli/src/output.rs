@@ -4,6 +4,29 @@
 
 use crate::error::{CliError, CliResult};
 use serde::Serialize;
+use std::io::Write;
+
+/// Writes one line to stdout. A reader that went away (`tiaojie … | head`)
+/// is not an error of this command: the rest is dropped quietly.
+pub fn line(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+}
+
+/// Text for a terminal: control characters (an escape sequence typed into
+/// a name, a stray carriage return) are shown as `\u{1b}` instead of being
+/// obeyed by the terminal. Line breaks and tabs stay.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Output {
@@ -16,11 +39,11 @@ impl Output {
         if self.json {
             let text = serde_json::to_string_pretty(value)
                 .map_err(|e| CliError::Io(format!("无法输出 JSON：{e}")))?;
-            println!("{text}");
+            line(&text);
         } else {
             let text = human(value);
             if !text.is_empty() {
-                println!("{}", text.trim_end_matches('\n'));
+                line(&printable(text.trim_end_matches('\n')));
             }
         }
         Ok(())
@@ -28,14 +51,14 @@ impl Output {
 
     pub fn error(&self, e: &CliError) {
         match e.field() {
-            Some(field) => eprintln!("错误：{e}（字段：{field}）"),
-            None => eprintln!("错误：{e}"),
+            Some(field) => eprintln!("错误：{}（字段：{field}）", printable(&e.to_string())),
+            None => eprintln!("错误：{}", printable(&e.to_string())),
         }
         if self.json {
             let doc = serde_json::json!({
                 "error": { "code": e.code(), "message": e.to_string(), "field": e.field() }
             });
-            println!("{doc}");
+            line(&doc.to_string());
         }
     }
 }

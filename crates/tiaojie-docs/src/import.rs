@@ -318,6 +318,7 @@ pub fn plan_import(
     xlsx: &[u8],
     mapping: &BTreeMap<String, Option<Field>>,
 ) -> Result<ImportPlan> {
+    crate::workbook_bounds::check(xlsx, &crate::workbook_bounds::BOUNDS)?;
     // A damaged file must not take the app down with it: should the reader
     // panic on some corner of the format, that is one more unreadable file.
     let read = std::panic::catch_unwind(|| read_first_sheet(xlsx)).unwrap_or_else(|_| {

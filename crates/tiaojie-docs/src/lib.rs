@@ -16,6 +16,7 @@ pub mod mask;
 pub mod pdf;
 pub mod report;
 pub mod template;
+pub mod workbook_bounds;
 pub mod xlsx;
 
 pub use error::{DocsError, Result};

@@ -20,6 +20,10 @@ use uuid::Uuid;
 /// `case_purged` and `redacted`.
 pub const SCHEMA_VERSION: u16 = 2;
 
+/// The largest event, as stored JSON, that a ledger writes and a hub takes:
+/// bounded so that no ledger can write an event the hub refuses for size.
+pub const MAX_EVENT_BYTES: usize = 512 * 1024;
+
 /// One event with its envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {

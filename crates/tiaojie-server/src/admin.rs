@@ -3,7 +3,7 @@
 //! signs with its own key, through the same path as any device's batch.
 
 use crate::error::{Result, ServerError};
-use crate::ingest::classify;
+use crate::ingest::{Admission, classify};
 use crate::state::AppState;
 use crate::store::{DeviceRecord, EnrollCode, HubStore};
 use tiaojie_ledger::domain::unit::UnitSpec;
@@ -88,7 +88,11 @@ async fn publish(state: &AppState, body: EventBody) -> Result<()> {
     let prev = chain::from_hex(&head.last_hash).unwrap_or(chain::GENESIS);
     let encoded = frame::encode_batch(&state.hub_key, hub.id, event.seq, &prev, &[bytes]);
     let batch = frame::decode_batch(&encoded, &hub.public_key)?;
-    let incoming = classify(&batch, &hub, hub.id);
+    let incoming = classify(
+        &batch,
+        &hub,
+        Admission::now(hub.id, state.limits.max_clock_ahead_secs),
+    );
     let ack = state.store.ingest(&incoming).await?;
     if let Some(q) = ack.quarantined.first() {
         return Err(ServerError::BadRequest(q.reason.clone()));

@@ -37,6 +37,7 @@ pub struct LimitsConfig {
     pub auth_per_minute: Option<u32>,
     pub limit_loopback: Option<bool>,
     pub request_timeout_secs: Option<u64>,
+    pub max_clock_ahead_secs: Option<u64>,
 }
 
 fn default_listen() -> String {
@@ -80,6 +81,10 @@ impl ServerConfig {
                 .limits
                 .request_timeout_secs
                 .unwrap_or(d.request_timeout_secs),
+            max_clock_ahead_secs: self
+                .limits
+                .max_clock_ahead_secs
+                .unwrap_or(d.max_clock_ahead_secs),
         }
     }
 }

@@ -4,27 +4,52 @@
 //! the ones after it.
 
 use crate::store::{DeviceRecord, IncomingBatch, IncomingEvent, PurgeClaim, Reach, Verdict};
+use tiaojie_ledger::domain::authority::{self, Issuer};
 use tiaojie_ledger::event::SCHEMA_VERSION;
 use tiaojie_ledger::{Event, EventBody};
 use tiaojie_sync::chain;
-use tiaojie_sync::frame::Batch;
+use tiaojie_sync::frame::{Batch, MAX_EVENT};
 
-/// Classifies a batch signed by `origin`. `hub_id` is the hub's own device:
-/// only its events reach every unit and change the hub's unit tree.
-pub fn classify(batch: &Batch, origin: &DeviceRecord, hub_id: uuid::Uuid) -> IncomingBatch {
+/// What a batch is admitted against: the hub's own device, whose events
+/// carry its administrator's authority, reach every unit and change the
+/// hub's unit tree; and the latest clock stamp the hub takes.
+#[derive(Debug, Clone, Copy)]
+pub struct Admission {
+    pub hub_id: uuid::Uuid,
+    /// Milliseconds since the epoch: an event stamped later is refused, so
+    /// that no clock wins the fold order forever.
+    pub latest_stamp_ms: i64,
+}
+
+impl Admission {
+    /// Stamps up to `ahead_secs` past the hub's clock now.
+    pub fn now(hub_id: uuid::Uuid, ahead_secs: u64) -> Self {
+        let ahead_ms = i64::try_from(ahead_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+        Admission {
+            hub_id,
+            latest_stamp_ms: chrono::Utc::now()
+                .timestamp_millis()
+                .saturating_add(ahead_ms),
+        }
+    }
+}
+
+/// Classifies a batch signed by `origin`.
+pub fn classify(batch: &Batch, origin: &DeviceRecord, admission: Admission) -> IncomingBatch {
+    let hub_id = admission.hub_id;
     let mut link = chain::from_hex(&batch.header.prev_hash).unwrap_or(chain::GENESIS);
     let events = batch
         .events
         .iter()
         .enumerate()
         .map(|(i, bytes)| {
-            let seq = batch.header.first_seq + i as i64;
+            let seq = batch.header.first_seq.saturating_add(i as i64);
             link = chain::next(&link, bytes);
             IncomingEvent {
                 seq,
                 link: chain::to_hex(&link),
                 bytes: bytes.clone(),
-                verdict: verdict(bytes, seq, origin, origin.id == hub_id),
+                verdict: verdict(bytes, seq, origin, &admission, origin.id == hub_id),
             }
         })
         .collect();
@@ -35,7 +60,23 @@ pub fn classify(batch: &Batch, origin: &DeviceRecord, hub_id: uuid::Uuid) -> Inc
     }
 }
 
-fn verdict(bytes: &[u8], seq: i64, origin: &DeviceRecord, from_hub: bool) -> Verdict {
+fn verdict(
+    bytes: &[u8],
+    seq: i64,
+    origin: &DeviceRecord,
+    admission: &Admission,
+    from_hub: bool,
+) -> Verdict {
+    if bytes.len() > MAX_EVENT {
+        return Verdict::Quarantine {
+            id: None,
+            reason: format!(
+                "单个事件过大（{} KB，最多 {} KB）",
+                bytes.len() / 1024,
+                MAX_EVENT / 1024
+            ),
+        };
+    }
     let event: Event = match serde_json::from_slice(bytes) {
         Ok(e) => e,
         Err(e) => {
@@ -76,6 +117,20 @@ fn verdict(bytes: &[u8], seq: i64, origin: &DeviceRecord, from_hub: bool) -> Ver
             event.unit, origin.unit
         ));
     }
+    if event.hlc.millis() > admission.latest_stamp_ms {
+        return refuse(format!(
+            "事件时间 {} 超前于同步中心的时钟，请核对这台电脑的日期和时间",
+            event.hlc.to_datetime().format("%Y-%m-%d %H:%M")
+        ));
+    }
+    let issuer = if from_hub {
+        Issuer::Hub
+    } else {
+        Issuer::Device
+    };
+    if let Err(reason) = authority::may_emit(&event.body, &event.unit, issuer) {
+        return refuse(reason);
+    }
     let own = || Reach::Unit(origin.unit.clone());
     let (reach, unit) = match &event.body {
         EventBody::UnitRegistered(u) if from_hub => (Reach::Everyone, Some(u.clone())),
@@ -93,16 +148,17 @@ fn verdict(bytes: &[u8], seq: i64, origin: &DeviceRecord, from_hub: bool) -> Ver
             },
             None,
         ),
-        body => {
-            let case_id = body.case_id().expect("every other event belongs to a case");
-            (
+        body => match body.case_id() {
+            Some(case_id) => (
                 Reach::OfCase {
                     case_id,
-                    fallback: origin.unit.clone(),
+                    unit: event.unit.clone(),
+                    from_hub,
                 },
                 None,
-            )
-        }
+            ),
+            None => return refuse(format!("事件类型 {} 不属于任何案件", body.kind())),
+        },
     };
     let purge = match &event.body {
         EventBody::CasePurged {

@@ -21,6 +21,9 @@ pub struct Limits {
     /// the administrator's tools and the hub's own tests run there; behind
     /// a reverse proxy on the same machine, turn it on).
     pub limit_loopback: bool,
+    /// How far ahead of the hub's clock an event may be stamped (further:
+    /// quarantined), so that no device's clock wins the fold order forever.
+    pub max_clock_ahead_secs: u64,
 }
 
 impl Default for Limits {
@@ -33,6 +36,7 @@ impl Default for Limits {
             request_timeout_secs: 600,
             auth_per_minute: 30,
             limit_loopback: false,
+            max_clock_ahead_secs: 24 * 3600,
         }
     }
 }

@@ -53,6 +53,7 @@ contract!(
     case_events_follow_the_case_origin,
     feeds_page_by_count_and_by_size,
     concurrent_uploads_reach_a_polling_reader_once_each,
+    a_case_is_its_openers_and_its_lines,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

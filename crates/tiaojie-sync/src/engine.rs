@@ -235,6 +235,7 @@ pub async fn enroll_ledger_with(
         ),
         (KEY_DEVICE_KEY, key.secret_text()),
     ])?;
+    ledger.trust_hub(response.hub_id)?;
     Ok(response)
 }
 

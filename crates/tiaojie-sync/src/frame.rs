@@ -19,9 +19,10 @@ pub const BATCH_MAGIC: &[u8; 4] = b"TJB1";
 pub const FEED_MAGIC: &[u8; 4] = b"TJF1";
 /// No header is larger than this.
 pub const MAX_HEADER: usize = 16 * 1024;
-/// No single event is larger than this (facts of a case run to 20,000
-/// characters; the rest is small).
-pub const MAX_EVENT: usize = 512 * 1024;
+/// No single event is larger than this: the ledger's own bound. A batch
+/// carries a larger one (an older ledger's) for the hub to quarantine, so
+/// that it does not hold up the events after it.
+pub const MAX_EVENT: usize = tiaojie_ledger::event::MAX_EVENT_BYTES;
 /// No payload decompresses to more than this.
 pub const MAX_PAYLOAD: u64 = 64 * 1024 * 1024;
 const ZSTD_LEVEL: i32 = 9;
@@ -72,9 +73,6 @@ pub fn split_payload(bytes: &[u8], count: u32) -> Result<Vec<Vec<u8>>> {
             .and_then(|b| b.try_into().ok())
             .ok_or_else(|| SyncError::Malformed("事件长度被截断".into()))?;
         let len = u32::from_le_bytes(len_bytes) as usize;
-        if len > MAX_EVENT {
-            return Err(SyncError::Malformed(format!("单个事件过大（{len} 字节）")));
-        }
         let body = rest
             .get(4..4 + len)
             .ok_or_else(|| SyncError::Malformed("事件内容被截断".into()))?;

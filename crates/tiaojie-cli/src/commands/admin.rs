@@ -193,7 +193,7 @@ pub fn scheme(ledger: &mut Ledger, command: SchemeCommand, out: Output) -> CliRe
                 String::new()
             });
         }
-        println!("已更新预警等级方案");
+        crate::output::line("已更新预警等级方案");
     }
     let scheme = ledger.scheme()?;
     out.emit(&scheme, |s| {

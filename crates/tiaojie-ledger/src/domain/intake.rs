@@ -146,7 +146,38 @@ pub struct Intake {
 }
 
 pub const MAX_TEXT: usize = 20_000;
+/// No party was born before this.
+pub const EARLIEST_BIRTH: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+/// No dispute in a ledger was received before this (an Excel serial read
+/// wrongly gives year 1900 or earlier).
+pub const EARLIEST_RECEIVED: NaiveDate = match NaiveDate::from_ymd_opt(1950, 1, 1) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
 const MAX_NAME: usize = 50;
+/// 民族, 职业: a word or two.
+const MAX_SHORT: usize = 50;
+const MAX_ADDRESS: usize = 200;
+
+/// An optional short field, trimmed and bounded.
+fn short_text(
+    value: &Option<String>,
+    field: &str,
+    label: &str,
+    max: usize,
+) -> Result<Option<String>> {
+    let v = opt_text(value);
+    match &v {
+        Some(t) if t.chars().count() > max => Err(LedgerError::invalid(
+            field,
+            format!("{label}过长（最多{max}字）"),
+        )),
+        _ => Ok(v),
+    }
+}
 
 pub fn parse_date(text: &str, field: &str) -> Result<NaiveDate> {
     let t = text.trim();
@@ -213,6 +244,12 @@ impl PartyInput {
                         format!("{who}的出生日期晚于今天"),
                     ));
                 }
+                if d < EARLIEST_BIRTH {
+                    return Err(LedgerError::invalid(
+                        f("birth_date"),
+                        format!("{who}的出生日期 {d} 不合理（应在 {EARLIEST_BIRTH} 以后）"),
+                    ));
+                }
                 Some(d)
             }
             None => None,
@@ -269,12 +306,27 @@ impl PartyInput {
             side,
             name: name.to_string(),
             gender,
-            ethnicity: opt_text(&self.ethnicity),
+            ethnicity: short_text(
+                &self.ethnicity,
+                &f("ethnicity"),
+                &format!("{who}的民族"),
+                MAX_SHORT,
+            )?,
             birth_date,
             age: self.age,
-            occupation: opt_text(&self.occupation),
+            occupation: short_text(
+                &self.occupation,
+                &f("occupation"),
+                &format!("{who}的职业"),
+                MAX_SHORT,
+            )?,
             phone,
-            address: opt_text(&self.address),
+            address: short_text(
+                &self.address,
+                &f("address"),
+                &format!("{who}的住址"),
+                MAX_ADDRESS,
+            )?,
             id_number,
         })
     }
@@ -289,6 +341,12 @@ impl CaseIntake {
         };
         if received_on > today {
             return Err(LedgerError::invalid("received_on", "受理日期不能晚于今天"));
+        }
+        if received_on < EARLIEST_RECEIVED {
+            return Err(LedgerError::invalid(
+                "received_on",
+                format!("受理日期 {received_on} 不合理（应在 {EARLIEST_RECEIVED} 以后）"),
+            ));
         }
         let dispute_type = DisputeType::parse(&self.dispute_type, "dispute_type")?;
         let source = Source::parse(&self.source, "source")?;

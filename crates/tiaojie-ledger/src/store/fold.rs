@@ -4,11 +4,12 @@
 //! order does not take effect; its outcome row keeps the reason.
 
 use super::{apply_admin, apply_case, apply_flow, parse_uuid, purge};
+use crate::domain::authority::{self, Issuer};
 use crate::domain::scheme::Scheme;
-use crate::error::Result;
+use crate::error::{LedgerError, Result};
 use crate::event::{Event, EventBody};
 use crate::hlc::Hlc;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::fmt::Write;
 use uuid::Uuid;
 
@@ -37,6 +38,7 @@ const PROJECTION: &[(&str, &str)] = &[
 /// person caused mean "this event does not apply here".
 pub(crate) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
     use EventBody::*;
+    authorise(conn, ev)?;
     match &ev.body {
         UnitRegistered(_)
         | MediatorRegistered(_)
@@ -58,6 +60,74 @@ pub(crate) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
         | ReferralAnswered { .. } => apply_flow::apply(conn, ev),
         CasePurged { .. } | Redacted { .. } => purge::apply(conn, ev),
     }
+}
+
+/// Whether the event's device may emit it at all (`domain::authority`):
+/// settings only from a trusted hub, a roster and a case only from whoever
+/// registered them first here.
+fn authorise(conn: &Connection, ev: &Event) -> Result<()> {
+    use EventBody::*;
+    let refuse = |reason: String| Err(LedgerError::NotYours(reason));
+    match &ev.body {
+        UnitRegistered(_) | SchemeConfigured(_) | MediatorRegistered(_) => {
+            let issuer = issuer(conn, ev.device)?;
+            authority::may_emit(&ev.body, &ev.unit, issuer).or_else(refuse)?;
+            if let (MediatorRegistered(m), Issuer::Device) = (&ev.body, issuer) {
+                match first_roster_unit(conn, m.id)? {
+                    Some(owner) if owner != ev.unit => {
+                        return refuse(authority::mediator_taken(&owner));
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        }
+        CaseOpened { case_id, .. } => match first_opener(conn, *case_id)? {
+            Some(device) if device != ev.device.to_string() => {
+                refuse(authority::case_taken(*case_id))
+            }
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// The device's standing: a hub this ledger trusts, an enrolled device, or
+/// the device of a ledger that trusts no hub.
+fn issuer(conn: &Connection, device: Uuid) -> Result<Issuer> {
+    let (is_hub, governed): (bool, bool) = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM trusted_hubs WHERE device = ?1), EXISTS (SELECT 1 FROM trusted_hubs)",
+        [device.to_string()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(match (is_hub, governed) {
+        (true, _) => Issuer::Hub,
+        (false, true) => Issuer::Device,
+        (false, false) => Issuer::Standalone,
+    })
+}
+
+/// The device whose `case_opened` for the case arrived here first: arrival
+/// order, not clock order, so that an early stamp wins nothing.
+fn first_opener(conn: &Connection, case_id: Uuid) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT device FROM events WHERE case_id = ?1 AND kind = 'case_opened' ORDER BY rowid LIMIT 1",
+        )?
+        .query_row([case_id.to_string()], |r| r.get(0))
+        .optional()?)
+}
+
+/// The unit named by the first registration of a mediator that arrived here.
+fn first_roster_unit(conn: &Connection, mediator: Uuid) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT json_extract(raw, '$.body.unit') FROM events
+             WHERE kind = 'mediator_registered' AND json_extract(raw, '$.body.id') = ?1
+             ORDER BY rowid LIMIT 1",
+        )?
+        .query_row([mediator.to_string()], |r| r.get(0))
+        .optional()?)
 }
 
 /// Folds one event, keeping a refusal as an outcome instead of an error.

@@ -5,7 +5,7 @@
 use super::{IngestReport, Ledger, fold, parse_uuid};
 use crate::chain;
 use crate::error::{Entity, LedgerError, Result};
-use crate::event::{Event, EventBody, SCHEMA_VERSION};
+use crate::event::{Event, EventBody, MAX_EVENT_BYTES, SCHEMA_VERSION};
 use crate::hlc::{Hlc, HlcClock, wall_millis};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -75,6 +75,16 @@ fn write_own(
     // again, so that it is the one every replica computes.
     let sorts_early = fold::last_folded(tx)? > event.order_key();
     let raw = serde_json::to_string(&event)?;
+    if raw.len() > MAX_EVENT_BYTES {
+        return Err(LedgerError::invalid(
+            "event",
+            format!(
+                "这条记录过大（{} KB，最多 {} KB），请精简文字或分几次登记",
+                raw.len() / 1024,
+                MAX_EVENT_BYTES / 1024
+            ),
+        ));
+    }
     let prev = chain::from_hex(&last_link).unwrap_or(chain::GENESIS);
     let link = chain::to_hex(&chain::next(&prev, raw.as_bytes()));
     if strict {
@@ -127,7 +137,17 @@ impl Ledger {
     /// Takes in events written elsewhere (sync, a USB bundle). Events already
     /// present are skipped; a known id with different content is refused and
     /// nothing of the batch is kept. One transaction.
+    ///
+    /// A ledger enrolled at a hub takes other devices' events only from the
+    /// hub's feed, where each was checked against the device that signed
+    /// it: a file could claim any device and unit.
     pub fn ingest(&mut self, events: &[Event]) -> Result<IngestReport> {
+        if !self.trusted_hubs()?.is_empty() {
+            return Err(LedgerError::NotYours(
+                "本机已注册到同步中心：其他设备的记录只能经同步中心取得，不能从文件导入（U 盘包请在同步中心导入）"
+                    .into(),
+            ));
+        }
         let raws = events
             .iter()
             .map(serde_json::to_string)
@@ -224,6 +244,32 @@ impl Ledger {
             self.scrub_files()?;
         }
         Ok(report)
+    }
+
+    /// Takes the unit tree and the county-wide settings from this hub's
+    /// administrator from now on (learned at enrollment). Events this ledger
+    /// already holds are folded again under the rule: settings that only a
+    /// hub may make stop applying when another device made them.
+    pub fn trust_hub(&mut self, hub: uuid::Uuid) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let added = tx.execute(
+            "INSERT INTO trusted_hubs (device) VALUES (?1) ON CONFLICT (device) DO NOTHING",
+            [hub.to_string()],
+        )?;
+        if added > 0 {
+            fold::refold(&tx)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The hubs whose administrator this ledger takes settings from.
+    pub fn trusted_hubs(&self) -> Result<Vec<uuid::Uuid>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT device FROM trusted_hubs ORDER BY device")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.map(|r| parse_uuid(&r?)).collect()
     }
 
     /// This device's events after `after_seq`, in order, at most `limit`.

@@ -13,6 +13,18 @@ pub fn migrations() -> Migrations<'static> {
             Ok(super::fold::rebuild_derived(tx)?)
         }),
         M::up(include_str!("../../migrations/0005_people.sql")),
+        // An enrolled ledger folds again under the authority rules.
+        M::up_with_hook(include_str!("../../migrations/0006_authority.sql"), |tx| {
+            let enrolled: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM trusted_hubs)", [], |r| {
+                    r.get(0)
+                })?;
+            if enrolled {
+                super::fold::refold(tx)
+                    .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))?;
+            }
+            Ok(())
+        }),
     ])
 }
 

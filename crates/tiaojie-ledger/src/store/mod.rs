@@ -312,6 +312,23 @@ impl Ledger {
         fold::load_events(&self.conn, None)
     }
 
+    /// Events that are kept in the log but did not take effect, in fold
+    /// order, each with the reason (a rule broken at its place in the
+    /// order, or an authority the device does not have).
+    pub fn refused_events(&self) -> Result<Vec<(Event, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT e.raw, coalesce(o.reason, '') FROM events e JOIN outcomes o ON o.event_id = e.id
+             WHERE NOT o.applied ORDER BY e.hlc, e.device, e.seq",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (raw, reason) = row?;
+            out.push((serde_json::from_str(&raw)?, reason));
+        }
+        Ok(out)
+    }
+
     /// Events of one case in fold order.
     pub fn case_events(&self, case_id: Uuid) -> Result<Vec<Event>> {
         fold::load_events(&self.conn, Some(case_id))

@@ -4,12 +4,12 @@ use super::bytes_error;
 use crate::admin::subtree;
 use crate::auth::AuthedDevice;
 use crate::error::{Result, ServerError};
-use crate::ingest::classify;
+use crate::ingest::{Admission, classify};
 use crate::state::AppState;
 use crate::store::{DeviceRecord, FeedRequest};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -42,8 +42,9 @@ async fn known_device(state: &AppState, id: Uuid) -> Result<DeviceRecord> {
 pub async fn head(
     State(state): State<AppState>,
     AuthedDevice(me): AuthedDevice,
-    Path(id): Path<Uuid>,
+    id: std::result::Result<Path<Uuid>, PathRejection>,
 ) -> Result<Json<DeviceHead>> {
+    let Path(id) = id.map_err(|r| path_error(&r))?;
     let other = known_device(&state, id).await?;
     may_act_for(&state, &me, &other).await?;
     Ok(Json(state.store.head(id).await?))
@@ -68,7 +69,11 @@ pub async fn upload(
         return Err(ServerError::Forbidden("签署这批数据的设备已被停用".into()));
     }
     let batch = frame::decode_batch(&body, &origin.public_key)?;
-    let incoming = classify(&batch, &origin, state.identity.hub_id);
+    let incoming = classify(
+        &batch,
+        &origin,
+        Admission::now(state.identity.hub_id, state.limits.max_clock_ahead_secs),
+    );
     let mut ack = state.store.ingest(&incoming).await?;
     // The hub's signed word on the chain it now holds for this device.
     let mut checkpoint = tiaojie_sync::wire::Checkpoint {
@@ -93,6 +98,16 @@ pub async fn upload(
     Ok(Json(ack))
 }
 
+/// A device id in the path that does not parse, in the JSON error shape.
+fn path_error(r: &PathRejection) -> ServerError {
+    ServerError::BadRequest(format!("设备编号有误：{}", r.body_text()))
+}
+
+/// A query string that does not parse, in the hub's JSON error shape.
+fn query_error(r: &QueryRejection) -> ServerError {
+    ServerError::BadRequest(format!("查询参数有误：{}", r.body_text()))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct FeedQuery {
     #[serde(default)]
@@ -103,8 +118,9 @@ pub struct FeedQuery {
 pub async fn feed(
     State(state): State<AppState>,
     AuthedDevice(me): AuthedDevice,
-    Query(q): Query<FeedQuery>,
+    q: std::result::Result<Query<FeedQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse> {
+    let Query(q) = q.map_err(|r| query_error(&r))?;
     if q.after < 0 {
         return Err(ServerError::BadRequest("after 不能为负数".into()));
     }
@@ -137,9 +153,11 @@ pub struct EventsQuery {
 pub async fn device_events(
     State(state): State<AppState>,
     AuthedDevice(me): AuthedDevice,
-    Path(id): Path<Uuid>,
-    Query(q): Query<EventsQuery>,
+    id: std::result::Result<Path<Uuid>, PathRejection>,
+    q: std::result::Result<Query<EventsQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse> {
+    let Path(id) = id.map_err(|r| path_error(&r))?;
+    let Query(q) = q.map_err(|r| query_error(&r))?;
     if me.id != id {
         return Err(ServerError::Forbidden("只能取回本机自己的数据".into()));
     }

@@ -127,6 +127,39 @@ pub(crate) fn purge_refusal(
     None
 }
 
+/// Where an accepted event reaches: the unit whose feeds carry it (None:
+/// everyone) and its case.
+pub(crate) type Reached = (Option<String>, Option<Uuid>);
+
+/// Why a second `case_opened` for a case the hub holds is refused: a case
+/// belongs to the device that opened it, whatever the newcomer's clock.
+pub(crate) fn case_already_opened(case_id: Uuid) -> String {
+    format!("案件 {case_id} 已由另一台设备登记，不能再次登记")
+}
+
+/// Why an event of a case is refused at the hub, if it is: `unit` is not
+/// on the line of the case's origin (`line` gives the origin and the units
+/// above it, asked only when `unit` is not the origin). A case the hub never
+/// saw opened (a hub restored from an older backup) refuses nothing here:
+/// its event reaches only its own unit's line, whose folds judge it.
+pub(crate) fn case_refusal(
+    case_id: Uuid,
+    unit: &str,
+    from_hub: bool,
+    origin: Option<&str>,
+    line: impl FnOnce(&str) -> Result<Vec<String>>,
+) -> Result<Option<String>> {
+    let Some(origin) = origin else {
+        return Ok(None);
+    };
+    if from_hub || origin == unit || line(origin)?.iter().any(|u| u == unit) {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "案件 {case_id} 由单位 {origin} 受理，单位 {unit} 既不是它也不是它的上级，无权办理"
+    )))
+}
+
 /// The closing day in a stored `case_closed` event.
 pub(crate) fn closed_on(bytes: &[u8]) -> Option<NaiveDate> {
     match serde_json::from_slice::<Event>(bytes).ok()?.body {

@@ -62,9 +62,17 @@ pub enum Reach {
     /// Opens a case whose origin is this unit; later events of the case
     /// follow it.
     OpensCase { case_id: Uuid, origin: String },
-    /// An event of an existing case: it reaches the case's origin unit, or
-    /// `fallback` if the hub has not seen the case opened.
-    OfCase { case_id: Uuid, fallback: String },
+    /// An event of an existing case, by `unit`: it reaches the case's
+    /// origin unit (or `unit`, if the hub has not seen the case opened).
+    /// The store quarantines it when `unit` is not on the case's line (its
+    /// origin and the units above it, the only ones a case can be handed
+    /// to): what no order of events could make valid. The rest is for each
+    /// ledger's fold to judge at the event's place in the order.
+    OfCase {
+        case_id: Uuid,
+        unit: String,
+        from_hub: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

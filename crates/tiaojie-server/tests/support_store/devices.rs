@@ -8,7 +8,7 @@ use tiaojie_ledger::domain::identity::check_char;
 use tiaojie_ledger::domain::intake::{CaseIntake, PartyInput};
 use tiaojie_ledger::domain::unit::UnitSpec;
 use tiaojie_ledger::{Event, Ledger};
-use tiaojie_server::ingest::classify;
+use tiaojie_server::ingest::{Admission, classify};
 use tiaojie_server::store::{DeviceRecord, HubStore, IncomingBatch};
 use tiaojie_sync::chain::{self, Link};
 use tiaojie_sync::frame;
@@ -131,7 +131,7 @@ impl Chain {
             events,
         );
         let batch = frame::decode_batch(&bytes, &self.record.public_key).unwrap();
-        classify(&batch, &self.record, hub_id)
+        classify(&batch, &self.record, Admission::now(hub_id, 86_400))
     }
 
     pub async fn upload(
@@ -162,8 +162,37 @@ pub struct Device {
     taken: HashSet<Uuid>,
 }
 
+/// The unit tree as the hub's administrator registers it.
+fn registered_tree() -> Vec<Event> {
+    let mut admin = Ledger::open_in_memory().unwrap();
+    admin.init(unit(DISTRICT), 0).unwrap();
+    for c in [STATION, VILLAGE_A, VILLAGE_B] {
+        admin.add_unit(unit(c)).unwrap();
+    }
+    admin.events().unwrap()
+}
+
 impl Device {
+    /// A device of `code`: its chain starts with five events of its own
+    /// unit (its registration and four monthly screening reports); the tree
+    /// it knows came from the administrator.
     pub fn new(code: &str) -> Device {
+        let mut ledger = Ledger::open_in_memory().unwrap();
+        let mut own = unit(code);
+        own.parent = None;
+        let id = ledger.init(own, 0).unwrap().device_id;
+        ledger.ingest(&registered_tree()).unwrap();
+        for month in 1..=4 {
+            let end = NaiveDate::from_ymd_opt(2026, month + 1, 1).unwrap() - chrono::Days::new(1);
+            ledger
+                .report_screening(day(month, 1), end, 0, "", Some(end))
+                .unwrap();
+        }
+        Self::with_chain(ledger, id, code)
+    }
+
+    /// The hub's own device: it registers the whole tree itself.
+    pub fn hub(code: &str) -> Device {
         let mut ledger = Ledger::open_in_memory().unwrap();
         let mut own = unit(code);
         own.parent = None;
@@ -171,6 +200,10 @@ impl Device {
         for c in [DISTRICT, STATION, VILLAGE_A, VILLAGE_B] {
             ledger.add_unit(unit(c)).unwrap();
         }
+        Self::with_chain(ledger, id, code)
+    }
+
+    fn with_chain(ledger: Ledger, id: Uuid, code: &str) -> Device {
         let mut device = Device {
             ledger,
             chain: Chain::new(id, code),
@@ -212,7 +245,7 @@ pub struct World {
 
 impl World {
     pub fn new() -> World {
-        let hub = Device::new(DISTRICT);
+        let hub = Device::hub(DISTRICT);
         let mut village_a = Device::new(VILLAGE_A);
         let case_a = village_a
             .ledger

@@ -213,3 +213,54 @@ pub async fn quarantined_events_do_not_block_the_chain(db: &Db) {
     let ack = village.chain.upload(&*store, 11, 11, hub).await;
     assert_eq!((ack.acked_seq, ack.stored), (11, 1));
 }
+
+/// A case belongs to the device that opened it, and only the units on its
+/// line (its origin and those above) may act on it: a village that copies
+/// another's case, even stamped earlier, or grades it, is quarantined with
+/// the reason, and its chain moves on.
+pub async fn a_case_is_its_openers_and_its_lines(db: &Db) {
+    let store = db.open().await;
+    let mut w = World::new();
+    for device in [&w.hub, &w.village_a, &w.village_b, &w.station] {
+        w.upload(&*store, device).await;
+    }
+    let opened = (1..=w.village_a.chain.len())
+        .map(|seq| w.village_a.chain.event(seq))
+        .find(|e| e.body.kind() == "case_opened")
+        .unwrap();
+    let mut copy = opened.clone();
+    copy.id = Uuid::now_v7();
+    copy.hlc = tiaojie_ledger::hlc::Hlc::from_raw(opened.hlc.raw() - 1);
+    (copy.device, copy.unit) = (w.village_b.id(), VILLAGE_B.into());
+    let mut graded = copy.clone();
+    graded.id = Uuid::now_v7();
+    graded.body = tiaojie_ledger::EventBody::CaseGraded {
+        case_id: w.case_a,
+        grade: "green".into(),
+        reason: "已化解".into(),
+        on: day(3, 5),
+    };
+    w.village_b.chain.push_event(copy.clone());
+    w.village_b.chain.push_event(graded.clone());
+    let ack = w.upload(&*store, &w.village_b).await;
+    assert_eq!(ack.acked_seq, w.village_b.chain.len());
+    let reasons: Vec<(Option<Uuid>, &str)> = ack
+        .quarantined
+        .iter()
+        .map(|q| (q.event_id, q.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert_eq!(reasons[0].0, Some(copy.id));
+    assert!(reasons[0].1.contains("已由另一台设备登记"), "{reasons:?}");
+    assert_eq!(reasons[1].0, Some(graded.id));
+    assert!(reasons[1].1.contains("无权办理"), "{reasons:?}");
+
+    // The station, above the case's origin, may act on it.
+    w.station
+        .ledger
+        .grade_case(w.case_a, "黄", "派出所复评", Some(day(3, 5)))
+        .unwrap();
+    w.station.take();
+    let ack = w.upload(&*store, &w.station).await;
+    assert_eq!((ack.stored, ack.quarantined.len()), (1, 0));
+}

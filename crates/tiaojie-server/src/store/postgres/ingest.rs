@@ -8,7 +8,7 @@
 
 use super::records::upsert_unit;
 use crate::error::Result;
-use crate::store::common::{self, split_at_head};
+use crate::store::common::{self, Reached, split_at_head};
 use crate::store::{IncomingBatch, IncomingEvent, PurgeFacts, Reach, Verdict};
 use chrono::{DateTime, SubsecRound, Utc};
 use deadpool_postgres::Transaction;
@@ -66,34 +66,63 @@ async fn stored_links(
         .collect()
 }
 
-/// The unit whose feeds an accepted event reaches (None: everyone) and its case.
+/// Where an accepted event reaches, or why the case's state refuses it.
 async fn resolve_reach(
     tx: &Transaction<'_>,
     reach: &Reach,
-) -> Result<(Option<String>, Option<Uuid>)> {
-    Ok(match reach {
+) -> Result<std::result::Result<Reached, String>> {
+    Ok(Ok(match reach {
         Reach::Everyone => (None, None),
         Reach::Unit(unit) => (Some(unit.clone()), None),
         Reach::OpensCase { case_id, origin } => {
+            // A concurrent upload opening the same case waits on the row
+            // and then finds it taken.
             let stmt = tx
                 .prepare_cached(
                     "INSERT INTO hub_cases (case_id, origin_unit) VALUES ($1, $2) ON CONFLICT (case_id) DO NOTHING",
                 )
                 .await?;
-            tx.execute(&stmt, &[case_id, origin]).await?;
+            if tx.execute(&stmt, &[case_id, origin]).await? == 0 {
+                return Ok(Err(common::case_already_opened(*case_id)));
+            }
             (Some(origin.clone()), Some(*case_id))
         }
-        Reach::OfCase { case_id, fallback } => {
+        Reach::OfCase {
+            case_id,
+            unit,
+            from_hub,
+        } => {
             let stmt = tx
                 .prepare_cached("SELECT origin_unit FROM hub_cases WHERE case_id = $1")
                 .await?;
-            let origin = match tx.query_opt(&stmt, &[case_id]).await? {
-                Some(r) => r.try_get(0)?,
-                None => fallback.clone(),
+            let origin: Option<String> = match tx.query_opt(&stmt, &[case_id]).await? {
+                Some(r) => Some(r.try_get(0)?),
+                None => None,
             };
-            (Some(origin), Some(*case_id))
+            // The line is asked only for an event from another unit than
+            // the origin, which is rare: fetch it before deciding.
+            let line = match origin.as_deref() {
+                Some(o) if !from_hub && o != unit => origin_line(tx, o).await?,
+                _ => Vec::new(),
+            };
+            if let Some(reason) =
+                common::case_refusal(*case_id, unit, *from_hub, origin.as_deref(), |_| Ok(line))?
+            {
+                return Ok(Err(reason));
+            }
+            (Some(origin.unwrap_or_else(|| unit.clone())), Some(*case_id))
         }
-    })
+    }))
+}
+
+/// A unit and the units above it, nearest first.
+async fn origin_line(tx: &Transaction<'_>, origin: &str) -> Result<Vec<String>> {
+    let stmt = tx.prepare_cached(common::ORIGIN_LINE_SQL).await?;
+    tx.query(&stmt, &[&origin])
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get(0)?))
+        .collect()
 }
 
 async fn purge_facts(tx: &Transaction<'_>, case_id: Uuid) -> Result<PurgeFacts> {
@@ -109,11 +138,9 @@ async fn purge_facts(tx: &Transaction<'_>, case_id: Uuid) -> Result<PurgeFacts> 
     };
     let mut origin_line = Vec::new();
     if let Some(origin) = origin {
-        let above = tx.query(common::ORIGIN_LINE_SQL, &[&origin]).await?;
+        let above = self::origin_line(tx, &origin).await?;
         origin_line.push(origin);
-        for r in above.iter().skip(1) {
-            origin_line.push(r.try_get(0)?);
-        }
+        origin_line.extend(above.into_iter().skip(1));
     }
     let closing = tx
         .query_opt(
@@ -276,6 +303,16 @@ pub(super) async fn ingest(
                 unit,
                 purge,
             } => {
+                let (origin, case_id) = match resolve_reach(&tx, reach).await? {
+                    Ok(reached) => reached,
+                    Err(reason) => {
+                        ack.quarantined.push(
+                            quarantine_event(&tx, device_id, event, Some(*id), &reason, now)
+                                .await?,
+                        );
+                        continue;
+                    }
+                };
                 if let Some(claim) = purge {
                     let facts = purge_facts(&tx, claim.case_id).await?;
                     let today = now.date_naive();
@@ -293,7 +330,6 @@ pub(super) async fn ingest(
                     .await?;
                     purges.push((claim.case_id, *id));
                 }
-                let (origin, case_id) = resolve_reach(&tx, reach).await?;
                 if let Some(unit) = unit {
                     upsert_unit(&*tx, unit).await?;
                 }

@@ -4,7 +4,7 @@
 
 use super::records::{ts, upsert_unit};
 use crate::error::Result;
-use crate::store::common::{self, split_at_head};
+use crate::store::common::{self, Reached, split_at_head};
 use crate::store::{IncomingBatch, IncomingEvent, PurgeFacts, Reach, Verdict};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
@@ -53,29 +53,52 @@ fn id_taken(tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
         .is_some())
 }
 
-/// The unit whose feeds an accepted event reaches (None: everyone) and its case.
-fn resolve_reach(tx: &Transaction<'_>, reach: &Reach) -> Result<(Option<String>, Option<Uuid>)> {
-    Ok(match reach {
+/// Where an accepted event reaches, or why the case's state refuses it.
+fn resolve_reach(
+    tx: &Transaction<'_>,
+    reach: &Reach,
+) -> Result<std::result::Result<Reached, String>> {
+    Ok(Ok(match reach {
         Reach::Everyone => (None, None),
         Reach::Unit(unit) => (Some(unit.clone()), None),
         Reach::OpensCase { case_id, origin } => {
-            tx.prepare_cached(
-                "INSERT INTO hub_cases (case_id, origin_unit) VALUES (?1, ?2) ON CONFLICT (case_id) DO NOTHING",
-            )?
-            .execute(params![case_id.to_string(), origin])?;
+            let added = tx
+                .prepare_cached(
+                    "INSERT INTO hub_cases (case_id, origin_unit) VALUES (?1, ?2) ON CONFLICT (case_id) DO NOTHING",
+                )?
+                .execute(params![case_id.to_string(), origin])?;
+            if added == 0 {
+                return Ok(Err(common::case_already_opened(*case_id)));
+            }
             (Some(origin.clone()), Some(*case_id))
         }
-        Reach::OfCase { case_id, fallback } => {
+        Reach::OfCase {
+            case_id,
+            unit,
+            from_hub,
+        } => {
             let origin: Option<String> = tx
                 .prepare_cached("SELECT origin_unit FROM hub_cases WHERE case_id = ?1")?
                 .query_row([case_id.to_string()], |r| r.get(0))
                 .optional()?;
-            (
-                Some(origin.unwrap_or_else(|| fallback.clone())),
-                Some(*case_id),
-            )
+            let line = |origin: &str| origin_line(tx, origin);
+            if let Some(reason) =
+                common::case_refusal(*case_id, unit, *from_hub, origin.as_deref(), line)?
+            {
+                return Ok(Err(reason));
+            }
+            (Some(origin.unwrap_or_else(|| unit.clone())), Some(*case_id))
         }
-    })
+    }))
+}
+
+/// A unit and the units above it, nearest first.
+fn origin_line(tx: &Transaction<'_>, origin: &str) -> Result<Vec<String>> {
+    let mut stmt = tx.prepare_cached(common::ORIGIN_LINE_SQL)?;
+    let line = stmt
+        .query_map([origin], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(line)
 }
 
 fn purge_facts(tx: &Transaction<'_>, case_id: Uuid) -> Result<PurgeFacts> {
@@ -88,10 +111,7 @@ fn purge_facts(tx: &Transaction<'_>, case_id: Uuid) -> Result<PurgeFacts> {
         .optional()?;
     let mut origin_line = Vec::new();
     if let Some(origin) = origin {
-        let mut stmt = tx.prepare(common::ORIGIN_LINE_SQL)?;
-        let above = stmt
-            .query_map([&origin], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let above = self::origin_line(tx, &origin)?;
         origin_line.push(origin);
         origin_line.extend(above.into_iter().skip(1));
     }
@@ -232,6 +252,20 @@ pub(super) fn ingest(
                 unit,
                 purge,
             } => {
+                let (origin, case_id) = match resolve_reach(&tx, reach)? {
+                    Ok(reached) => reached,
+                    Err(reason) => {
+                        ack.quarantined.push(quarantine_event(
+                            &tx,
+                            &device,
+                            event,
+                            Some(*id),
+                            &reason,
+                            &now,
+                        )?);
+                        continue;
+                    }
+                };
                 if let Some(claim) = purge {
                     let facts = purge_facts(&tx, claim.case_id)?;
                     if let Some(reason) = common::purge_refusal(claim, &facts, today) {
@@ -248,7 +282,6 @@ pub(super) fn ingest(
                     mark_purged(&tx, claim.case_id, *id)?;
                     purges.push((claim.case_id, *id));
                 }
-                let (origin, case_id) = resolve_reach(&tx, reach)?;
                 if let Some(unit) = unit {
                     upsert_unit(&tx, unit)?;
                 }
