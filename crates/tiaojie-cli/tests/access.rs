@@ -54,7 +54,7 @@ fn no_role_is_allowed_more_than_it_should_be() {
             "--role",
             "mediator",
         ],
-        &[("TIAOJIE_NEW_PIN", "9999")],
+        &[("TIAOJIE_NEW_PIN", "9731")],
     );
     assert_eq!(
         first.code, 2,
@@ -71,10 +71,10 @@ fn no_role_is_allowed_more_than_it_should_be() {
             "--role",
             "admin",
         ],
-        &[("TIAOJIE_NEW_PIN", "9999")],
+        &[("TIAOJIE_NEW_PIN", "9731")],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let admin = ("刘管理", "9999");
+    let admin = ("刘管理", "9731");
     let people = [
         ("李主任", Role::Officer, "2468"),
         ("王调解", Role::Mediator, "1357"),

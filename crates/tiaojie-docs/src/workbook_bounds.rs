@@ -41,13 +41,7 @@ fn refuse(message: String) -> DocsError {
 /// Checks `bytes` against `bounds`. A file that is not a zip archive (an
 /// old binary .xls) is left to the reader, after the size check.
 pub fn check(bytes: &[u8], bounds: &Bounds) -> Result<()> {
-    if bytes.len() > bounds.file_bytes {
-        return Err(refuse(format!(
-            "Excel 文件过大（{} MB，最多 {} MB），请分成几个文件导入",
-            bytes.len() / (1024 * 1024),
-            bounds.file_bytes / (1024 * 1024)
-        )));
-    }
+    check_size(bytes.len() as u64, bounds)?;
     let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
         return Ok(());
     };
@@ -67,6 +61,18 @@ pub fn check(bytes: &[u8], bounds: &Bounds) -> Result<()> {
                 )));
             }
         }
+    }
+    Ok(())
+}
+
+/// Checks a file's size before it is read into memory.
+pub fn check_size(len: u64, bounds: &Bounds) -> Result<()> {
+    if len > bounds.file_bytes as u64 {
+        return Err(refuse(format!(
+            "Excel 文件过大（{} MB，最多 {} MB），请分成几个文件导入",
+            len / (1024 * 1024),
+            bounds.file_bytes / (1024 * 1024)
+        )));
     }
     Ok(())
 }

@@ -12,10 +12,10 @@ use tiaojie_ledger::store::{AgreementInput, CaseDetail, CaseRef, FollowUpInput, 
 use uuid::Uuid;
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn list_cases(state: State<'_, AppState>, filter: CaseFilter) -> CmdResult<Page<CaseRow>> {
-    Ok(state
-        .ledger_for(Permission::HandleCases)?
-        .list_cases(&filter)?)
+pub fn list_cases(state: State<'_, AppState>, mut filter: CaseFilter) -> CmdResult<Page<CaseRow>> {
+    let ledger = state.ledger_for(Permission::HandleCases)?;
+    ledger.restrict_search(state.session().as_ref(), &mut filter)?;
+    Ok(ledger.list_cases(&filter)?)
 }
 
 #[tauri::command(rename_all = "snake_case")]

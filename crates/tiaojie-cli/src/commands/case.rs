@@ -24,7 +24,7 @@ pub fn run(ledger: &mut Ledger, command: CaseCommand, out: Output) -> CliResult<
                 |_| format!("已登记受理：{}\n编号：{}", case.number, case.id),
             )
         }
-        List(args) => super::report::list(ledger, args, out),
+        List(args) => super::report::list(ledger, None, args, out),
         Show { case, full_numbers } => super::show::show(ledger, None, &case, full_numbers, out),
         Grade {
             case,

@@ -158,6 +158,12 @@ pub fn export(
 }
 
 pub fn import(ledger: &mut Ledger, a: ImportArgs, out: Output) -> CliResult<()> {
+    if let Ok(meta) = std::fs::metadata(&a.file) {
+        tiaojie_docs::workbook_bounds::check_size(
+            meta.len(),
+            &tiaojie_docs::workbook_bounds::BOUNDS,
+        )?;
+    }
     let bytes = std::fs::read(&a.file)
         .map_err(|e| CliError::input("file", format!("无法读取文件“{}”：{e}", a.file.display())))?;
     let mut mapping: BTreeMap<String, Option<Field>> = BTreeMap::new();

@@ -72,6 +72,9 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Case(crate::cli::CaseCommand::Show { case, full_numbers }) => {
             show::show(ledger, session, &case, full_numbers, out)
         }
+        Command::Case(crate::cli::CaseCommand::List(args)) => {
+            report::list(ledger, session, args, out)
+        }
         Command::Case(c) => case::run(ledger, c, out),
         Command::Due(args) => report::due(ledger, args, out),
         Command::Today(args) => report::todo(ledger, args, out),

@@ -10,12 +10,19 @@ use tiaojie_ledger::Ledger;
 use tiaojie_ledger::domain::labels::{CaseStatus, DisputeType};
 use tiaojie_ledger::domain::scheme::DueState;
 use tiaojie_ledger::store::queries::{CaseFilter, CaseRow, DueVisit, Page, Scope, SortKey};
+use tiaojie_ledger::store::users::Session;
 use tiaojie_ledger::store::{Count, Stats, StatsFilter};
 
-pub fn list(ledger: &Ledger, a: CaseListArgs, out: Output) -> CliResult<()> {
+pub fn list(
+    ledger: &Ledger,
+    session: Option<&Session>,
+    a: CaseListArgs,
+    out: Output,
+) -> CliResult<()> {
     let page = a.page.max(1);
     let size = a.page_size.clamp(1, 1000);
-    let filter = filter_of(ledger, a)?;
+    let mut filter = filter_of(ledger, a)?;
+    ledger.restrict_search(session, &mut filter)?;
     let result = ledger.list_cases(&filter)?;
     out.emit(&result, |p| {
         let pages = p.total.div_ceil(u64::from(size)).max(1);
@@ -59,6 +66,8 @@ pub fn filter_of(ledger: &Ledger, a: CaseListArgs) -> CliResult<CaseFilter> {
         received_from: opt_date(a.from.as_deref(), "from")?,
         received_to: opt_date(a.to.as_deref(), "to")?,
         text: a.search,
+        // Decided from the signed-in user by `Ledger::restrict_search`.
+        whole_numbers_only: false,
         sort: match a.sort {
             SortArg::Received => SortKey::Received,
             SortArg::Number => SortKey::Number,

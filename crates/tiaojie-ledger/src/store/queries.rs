@@ -60,6 +60,13 @@ pub struct CaseFilter {
     pub received_to: Option<NaiveDate>,
     /// Matches names, ID numbers, phones, facts, the case number.
     pub text: Option<String>,
+    /// For a user not allowed to see numbers in full: an ID number or a
+    /// phone matches `text` only whole, or by its last four digits, so that
+    /// a number cannot be rebuilt from searches for its parts. Set by the
+    /// shell from the signed-in user (`Ledger::restrict_search`), never
+    /// taken from the screen.
+    #[serde(skip)]
+    pub whole_numbers_only: bool,
     pub sort: SortKey,
     pub ascending: bool,
     pub offset: u32,
@@ -140,6 +147,41 @@ fn case_row(r: &Row<'_>) -> rusqlite::Result<(String, CaseRow)> {
             closed_on: r.get(14)?,
         },
     ))
+}
+
+/// A search with digits in it by a user who may not see numbers in full:
+/// a whole ID number or phone finds its party, four digits find the
+/// parties whose numbers end with them; any other text with digits is
+/// looked for in the case number, facts and requests only.
+fn number_search(text: &str, clauses: &mut Vec<String>, args: &mut Vec<Value>) {
+    let upper = text.to_ascii_uppercase();
+    let digits = upper.chars().all(|c| c.is_ascii_digit());
+    let id_like = (upper.len() == 18
+        && upper[..17].chars().all(|c| c.is_ascii_digit())
+        && upper.ends_with(|c: char| c.is_ascii_digit() || c == 'X'))
+        || (digits && upper.len() == 15);
+    let like = Value::Text(like_pattern(text));
+    if id_like || (digits && upper.len() == 11) {
+        clauses
+            .push("c.id IN (SELECT case_id FROM parties WHERE id_number = ? OR phone = ?)".into());
+        args.push(Value::Text(upper.clone()));
+        args.push(Value::Text(upper));
+    } else if digits && upper.len() == 4 {
+        clauses.push(
+            "(c.number LIKE ? ESCAPE '\\' OR c.id IN (SELECT case_id FROM parties
+                WHERE substr(id_number, -4) = ? OR substr(phone, -4) = ?))"
+                .into(),
+        );
+        args.push(like);
+        args.push(Value::Text(upper.clone()));
+        args.push(Value::Text(upper));
+    } else {
+        clauses.push(
+            "(c.number LIKE ? ESCAPE '\\' OR c.facts LIKE ? ESCAPE '\\' OR c.requests LIKE ? ESCAPE '\\')"
+                .into(),
+        );
+        args.extend([like.clone(), like.clone(), like]);
+    }
 }
 
 /// Escapes LIKE wildcards so that a search for "100%" means the text.
@@ -286,7 +328,9 @@ impl Ledger {
             args.push(Value::Text(to.to_string()));
         }
         if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            if text.chars().count() >= 3 {
+            if f.whole_numbers_only && text.chars().any(|c| c.is_ascii_digit()) {
+                number_search(text, &mut clauses, &mut args);
+            } else if text.chars().count() >= 3 {
                 // The trigram index finds substrings of three characters or more.
                 clauses.push(
                     "c.search_row IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)"
