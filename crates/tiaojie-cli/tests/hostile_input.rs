@@ -377,3 +377,55 @@ fn a_mediator_cannot_rebuild_a_number_from_searches_and_is_logged() {
     );
     assert!(!log.stdout.contains(&id), "the log holds the number");
 }
+
+#[test]
+fn a_bundle_needs_the_export_right_and_is_logged() {
+    use support::hub::{Backend, Hub};
+    let hub = Hub::start(Backend::Sqlite);
+    hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
+    hub.add_unit(STATION, "青山派出所调解中心", 2, Some(DISTRICT));
+    hub.add_unit(VILLAGE, "青山村调解室", 1, Some(STATION));
+    let db = hub.device(VILLAGE, "青山村调解室", 1);
+    db.ok(&["mediator", "add", "--name", "王建国", "--role", "村干部"]);
+    open_case(&db);
+    add_user(&db, None, "刘管理", "admin", "9731");
+    add_user(&db, Some(("刘管理", "9731")), "王调解", "mediator", "1357");
+    add_user(&db, Some(("刘管理", "9731")), "李主任", "officer", "2468");
+    let stick = db.file("usb.tjbundle");
+    let export = |who: &str, pin: &str| {
+        run_with(
+            &db.path,
+            &[
+                "--json",
+                "--user",
+                who,
+                "sync",
+                "export-bundle",
+                "--file",
+                stick.to_str().unwrap(),
+            ],
+            &[("TIAOJIE_PIN", pin)],
+        )
+    };
+    let refused = export("王调解", "1357");
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert_eq!(refused.json()["error"]["code"], "not_yours");
+    assert!(!stick.exists(), "a refused export wrote the stick");
+    let done = export("李主任", "2468");
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    assert!(stick.exists());
+    let log = run_with(
+        &db.path,
+        &["--json", "--user", "刘管理", "access-log"],
+        &[("TIAOJIE_PIN", "9731")],
+    );
+    let entries = log.json();
+    assert!(
+        entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "export_bundle" && e["user"] == "李主任"),
+        "{entries}"
+    );
+}

@@ -207,6 +207,38 @@ fn a_bundle_carried_on_a_usb_stick() {
     let stick = village.file("usb.tjbundle");
     let summary = village.ok(&["sync", "export-bundle", "--file", stick.to_str().unwrap()]);
     assert_eq!(summary["events"].as_u64().unwrap(), pending);
+    // Whoever finds the stick reads nothing of the case: it is sealed to
+    // the hub.
+    let carried = std::fs::read(&stick).unwrap();
+    assert!(carried.starts_with(b"TJBUNDL2"));
+    // No batch frame in the clear (each would start with its magic and
+    // could be decompressed by anyone).
+    assert!(!carried.windows(4).any(|w| w == b"TJB1"));
+    for planted in ["张三", "李四", "宅基地", "13800138000"] {
+        assert!(
+            !carried
+                .windows(planted.len())
+                .any(|w| w == planted.as_bytes()),
+            "{planted} is readable on the stick"
+        );
+    }
+    // Another county's hub cannot open it, and stores nothing.
+    let other = Hub::start(Backend::Sqlite);
+    let refused = Db::new().run(&[
+        "--json",
+        "sync",
+        "import-bundle",
+        "--file",
+        stick.to_str().unwrap(),
+        "--hub",
+        &other.url,
+    ]);
+    assert_ne!(refused.code, 0, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("不是为本同步中心加密的"),
+        "{}",
+        refused.stderr
+    );
 
     // A machine with no ledger of its own.
     let elsewhere = Db::new();

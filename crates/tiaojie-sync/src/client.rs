@@ -181,11 +181,17 @@ pub async fn enroll_with(
 
 /// Uploads a batch with no token: the batch's signature is its credential
 /// (a bundle carried to a machine that is not enrolled).
-pub async fn upload_signed(base: &str, batch: Vec<u8>) -> Result<BatchAck> {
+/// Uploads a batch carried in a bundle: a sealed one for the hub to open,
+/// a plain one (an older bundle) as it is.
+pub async fn upload_carried(base: &str, batch: crate::bundle::Carried) -> Result<BatchAck> {
     check_url(base, false)?;
     let http = http_client(DEFAULT_TIMEOUT)?;
+    let (path, batch) = match batch {
+        crate::bundle::Carried::Sealed(b) => ("v1/sealed-batches", b),
+        crate::bundle::Carried::Plain(b) => ("v1/batches", b),
+    };
     let resp = http
-        .post(format!("{}/v1/batches", base.trim_end_matches('/')))
+        .post(format!("{}/{path}", base.trim_end_matches('/')))
         .header(reqwest::header::CONTENT_TYPE, BATCH_MEDIA_TYPE)
         .body(batch)
         .send()

@@ -398,14 +398,22 @@ pub fn export_bundle(ledger: &Ledger) -> Result<(Vec<u8>, crate::bundle::BundleS
         .sync_value(KEY_ACKED)?
         .and_then(|a| a.parse().ok())
         .unwrap_or(0);
-    crate::bundle::write(ledger, &e.key, acked)
+    let hub = ledger
+        .sync_value(KEY_HUB_PUBLIC)?
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            SyncError::Malformed(
+                "本机注册时没有取得同步中心的公钥，无法加密同步包：请让上级重新发注册码".into(),
+            )
+        })?;
+    crate::bundle::write(ledger, &e.key, acked, &hub)
 }
 
 /// Uploads every batch of a bundle to the hub at `url`, in order.
 pub async fn import_bundle(url: &str, bytes: &[u8]) -> Result<Vec<crate::wire::BatchAck>> {
     let mut acks = Vec::new();
     for batch in crate::bundle::read(bytes)? {
-        acks.push(crate::client::upload_signed(url, batch).await?);
+        acks.push(crate::client::upload_carried(url, batch).await?);
     }
     Ok(acks)
 }

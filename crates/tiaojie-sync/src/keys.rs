@@ -45,6 +45,16 @@ impl DeviceKey {
         B64.encode(self.0.verifying_key().to_bytes())
     }
 
+    /// The public key's bytes.
+    pub fn public_bytes(&self) -> [u8; 32] {
+        self.0.verifying_key().to_bytes()
+    }
+
+    /// The secret scalar's bytes, for opening what was sealed to this key.
+    pub(crate) fn scalar_bytes(&self) -> [u8; 32] {
+        self.0.to_scalar_bytes()
+    }
+
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.0.sign(message).to_bytes()
     }

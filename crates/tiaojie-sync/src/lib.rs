@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod frame;
 pub mod keys;
+pub mod seal;
 pub mod wire;
 
 pub use error::{Result, SyncError};

@@ -93,7 +93,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Encrypt | Command::Passphrase => unreachable!("handled above"),
         Command::Events(c) => admin::events(ledger, c, out),
         Command::Demo => demo::run(ledger, &path, out),
-        Command::Sync(args) => sync::run(ledger, args, out),
+        Command::Sync(args) => sync::run(ledger, session, args, out),
         Command::Server(_) | Command::Admin(_) => unreachable!("handled above"),
     }
 }
@@ -125,6 +125,10 @@ fn gate(
             Some(Export)
         }
         Command::Events(EventsCommand::Export { .. }) => Some(Export),
+        // A bundle carries the unit's cases off the laptop.
+        Command::Sync(crate::cli::SyncArgs {
+            command: Some(crate::cli::SyncCommand::ExportBundle { .. }),
+        }) => Some(Export),
         Command::Events(EventsCommand::Import { .. }) => Some(HandleCases),
         Command::AccessLog { .. } => Some(ManageUsers),
         Command::Purge(_) => Some(PurgeCases),

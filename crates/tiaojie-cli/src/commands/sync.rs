@@ -7,6 +7,7 @@ use crate::output::Output;
 use serde_json::json;
 use std::time::Duration;
 use tiaojie_ledger::Ledger;
+use tiaojie_ledger::store::users::Session;
 use tiaojie_sync::engine::{self, SyncReport};
 
 /// Uploads a bundle to `hub`; needs no ledger of its own.
@@ -30,12 +31,21 @@ pub fn import_bundle(file: &std::path::Path, hub: &str, out: Output) -> CliResul
     })
 }
 
-pub fn run(ledger: &mut Ledger, args: SyncArgs, out: Output) -> CliResult<()> {
+pub fn run(
+    ledger: &mut Ledger,
+    session: Option<&Session>,
+    args: SyncArgs,
+    out: Output,
+) -> CliResult<()> {
     match args.command.unwrap_or(SyncCommand::Once) {
         SyncCommand::ExportBundle { file } => {
             let (bytes, summary) = engine::export_bundle(ledger)?;
             std::fs::write(&file, &bytes)
                 .map_err(|e| CliError::Io(format!("无法写入“{}”：{e}", file.display())))?;
+            if let Some(s) = session {
+                let what = format!("第{}至{}条记录", summary.first_seq, summary.last_seq);
+                ledger.log_access(s, "export_bundle", &what)?;
+            }
             out.emit(&summary, |s| {
                 format!(
                     "已写入同步包 {}：{} 条记录（第{}至{}条），{} 字节\n请拷到U盘，在任一联网电脑上运行 tiaojie sync import-bundle 导入",

@@ -29,6 +29,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/devices/{id}/head", get(sync::head))
         .route("/v1/devices/{id}/events", get(sync::device_events))
         .route("/v1/batches", post(sync::upload))
+        .route("/v1/sealed-batches", post(sync::upload_sealed))
         .route("/v1/feed", get(sync::feed))
         .fallback(|| async { ServerError::NotFound("没有这个接口".into()) })
         .layer(DefaultBodyLimit::max(limit))

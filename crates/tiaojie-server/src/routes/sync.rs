@@ -60,15 +60,35 @@ pub async fn upload(
     headers: axum::http::HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<BatchAck>> {
-    // A token, if sent, must be good: a stale one is worth telling about.
-    let carrier = crate::auth::bearer_device(&headers, &state).await?;
     let body = body.map_err(|r| bytes_error(&r))?;
-    let header = frame::peek_batch_header(&body)?;
-    let origin = known_device(&state, header.device_id).await?;
+    store_batch(&state, &headers, &body).await
+}
+
+/// Stores a batch from a USB bundle, sealed to this hub: opened with the
+/// hub's key, then taken as any batch is.
+pub async fn upload_sealed(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<BatchAck>> {
+    let body = body.map_err(|r| bytes_error(&r))?;
+    let opened = tiaojie_sync::seal::open(&state.hub_key, &body)?;
+    store_batch(&state, &headers, &opened).await
+}
+
+async fn store_batch(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<Json<BatchAck>> {
+    // A token, if sent, must be good: a stale one is worth telling about.
+    let carrier = crate::auth::bearer_device(headers, state).await?;
+    let header = frame::peek_batch_header(body)?;
+    let origin = known_device(state, header.device_id).await?;
     if origin.revoked_at.is_some() {
         return Err(ServerError::Forbidden("签署这批数据的设备已被停用".into()));
     }
-    let batch = frame::decode_batch(&body, &origin.public_key)?;
+    let batch = frame::decode_batch(body, &origin.public_key)?;
     let incoming = classify(
         &batch,
         &origin,
