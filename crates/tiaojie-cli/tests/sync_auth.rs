@@ -489,3 +489,85 @@ async fn a_stalled_request_times_out() {
     let health = reqwest::get(format!("{}/healthz", hub.url)).await.unwrap();
     assert_eq!(health.status(), 200);
 }
+
+/// A query string or a path that does not parse is answered in the hub's
+/// JSON error shape, like every other refusal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_queries_and_paths_are_answered_in_json() {
+    let hub = Hub::start(Backend::Sqlite);
+    hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
+    hub.add_unit(STATION, "青山派出所调解中心", 2, Some(DISTRICT));
+    hub.add_unit(&village_code(0), "青山村调解室", 1, Some(STATION));
+    let a = device(&hub, &village_code(0), 1).await;
+    let caller = Caller::new(&hub, &a).await;
+    caller
+        .get("/v1/feed?after=abc")
+        .await
+        .refused(400, "bad_request");
+    caller
+        .get("/v1/feed?after=1&limit=-5")
+        .await
+        .refused(400, "bad_request");
+    caller
+        .get("/v1/devices/not-a-uuid/head")
+        .await
+        .refused(400, "bad_request");
+    caller
+        .get(&format!("/v1/devices/{}/events?after=x", id_of(&a)))
+        .await
+        .refused(400, "bad_request");
+}
+
+/// Connections that never finish their headers are closed when the header
+/// timeout runs out, and one address holds at most its share of
+/// connections: hundreds of them from one machine leave the hub answering
+/// everyone else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_headers_are_cut_and_one_address_gets_its_share() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let hub = Hub::start_with_config(
+        Backend::Sqlite,
+        Some(
+            "[limits]\nheader_timeout_secs = 2\nconnections_per_address = 16\nlimit_loopback = true\n",
+        ),
+    );
+    let addr: std::net::SocketAddr = hub.url.trim_start_matches("http://").parse().unwrap();
+    // The attacker: 127.0.0.2, a header that never ends, 300 times.
+    let mut slow = Vec::new();
+    for _ in 0..300 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+        let mut s = socket.connect(addr).await.unwrap();
+        let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: hub\r\n").await;
+        slow.push(s);
+    }
+    // Everyone else still gets in at once.
+    let started = std::time::Instant::now();
+    tiaojie_sync::client::tls_init();
+    let health = reqwest::get(format!("{}/healthz", hub.url)).await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // At most 16 of the 300 were held; the rest closed as they came.
+    let mut open = 0;
+    for s in &mut slow {
+        let mut byte = [0u8; 1];
+        let waited =
+            tokio::time::timeout(std::time::Duration::from_millis(20), s.read(&mut byte)).await;
+        if waited.is_err() {
+            open += 1;
+        }
+    }
+    assert!(open <= 16, "{open} slow connections held");
+    assert!(open > 0, "none held: the cap was not what closed them");
+    // And those are closed once the header timeout has passed.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    for s in &mut slow {
+        let mut rest = Vec::new();
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(2), s.read_to_end(&mut rest)).await;
+        assert!(
+            read.is_ok(),
+            "a slow connection is still held after the header timeout"
+        );
+    }
+}

@@ -88,11 +88,7 @@ async fn publish(state: &AppState, body: EventBody) -> Result<()> {
     let prev = chain::from_hex(&head.last_hash).unwrap_or(chain::GENESIS);
     let encoded = frame::encode_batch(&state.hub_key, hub.id, event.seq, &prev, &[bytes]);
     let batch = frame::decode_batch(&encoded, &hub.public_key)?;
-    let incoming = classify(
-        &batch,
-        &hub,
-        Admission::now(hub.id, state.limits.max_clock_ahead_secs),
-    );
+    let incoming = classify(&batch, &hub, Admission::under(hub.id, &state.limits));
     let ack = state.store.ingest(&incoming).await?;
     if let Some(q) = ack.quarantined.first() {
         return Err(ServerError::BadRequest(q.reason.clone()));

@@ -38,6 +38,10 @@ pub struct LimitsConfig {
     pub limit_loopback: Option<bool>,
     pub request_timeout_secs: Option<u64>,
     pub max_clock_ahead_secs: Option<u64>,
+    pub header_timeout_secs: Option<u64>,
+    pub connections_per_address: Option<usize>,
+    pub quarantine_events_per_device: Option<u64>,
+    pub quarantine_bytes_per_device: Option<u64>,
 }
 
 fn default_listen() -> String {
@@ -85,6 +89,22 @@ impl ServerConfig {
                 .limits
                 .max_clock_ahead_secs
                 .unwrap_or(d.max_clock_ahead_secs),
+            header_timeout_secs: self
+                .limits
+                .header_timeout_secs
+                .unwrap_or(d.header_timeout_secs),
+            connections_per_address: self
+                .limits
+                .connections_per_address
+                .unwrap_or(d.connections_per_address),
+            quarantine_events_per_device: self
+                .limits
+                .quarantine_events_per_device
+                .unwrap_or(d.quarantine_events_per_device),
+            quarantine_bytes_per_device: self
+                .limits
+                .quarantine_bytes_per_device
+                .unwrap_or(d.quarantine_bytes_per_device),
         }
     }
 }

@@ -39,6 +39,11 @@ pub enum ServerError {
     #[error("请求内容过大")]
     TooLarge,
 
+    /// A device's quarantine is at its bound: its batches wait for an
+    /// administrator.
+    #[error("{0}")]
+    QuarantineFull(String),
+
     #[error("请求过于频繁，请稍后再试")]
     TooMany,
 
@@ -70,7 +75,7 @@ impl ServerError {
         match self {
             ServerError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ServerError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ServerError::Forbidden(_) | ServerError::QuarantineFull(_) => StatusCode::FORBIDDEN,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::ChainMismatch { .. } | ServerError::Conflict(_) => StatusCode::CONFLICT,
             ServerError::Gone(_) => StatusCode::GONE,
@@ -90,6 +95,7 @@ impl ServerError {
             ServerError::Conflict(_) => "conflict",
             ServerError::Gone(_) => "gone",
             ServerError::TooLarge => "too_large",
+            ServerError::QuarantineFull(_) => "quarantine_full",
             ServerError::TooMany => "too_many_requests",
             ServerError::Config(_) => "config",
             _ => "internal",

@@ -3,7 +3,9 @@
 //! an event that fails is quarantined with the reason and does not hold up
 //! the ones after it.
 
-use crate::store::{DeviceRecord, IncomingBatch, IncomingEvent, PurgeClaim, Reach, Verdict};
+use crate::store::{
+    DeviceRecord, IncomingBatch, IncomingEvent, PurgeClaim, QuarantineBound, Reach, Verdict,
+};
 use tiaojie_ledger::domain::authority::{self, Issuer};
 use tiaojie_ledger::event::SCHEMA_VERSION;
 use tiaojie_ledger::{Event, EventBody};
@@ -19,17 +21,34 @@ pub struct Admission {
     /// Milliseconds since the epoch: an event stamped later is refused, so
     /// that no clock wins the fold order forever.
     pub latest_stamp_ms: i64,
+    pub quarantine_bound: QuarantineBound,
 }
 
 impl Admission {
     /// Stamps up to `ahead_secs` past the hub's clock now.
     pub fn now(hub_id: uuid::Uuid, ahead_secs: u64) -> Self {
         let ahead_ms = i64::try_from(ahead_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+        let d = crate::state::Limits::default();
         Admission {
             hub_id,
             latest_stamp_ms: chrono::Utc::now()
                 .timestamp_millis()
                 .saturating_add(ahead_ms),
+            quarantine_bound: QuarantineBound {
+                events: d.quarantine_events_per_device,
+                bytes: d.quarantine_bytes_per_device,
+            },
+        }
+    }
+
+    /// Admission under a hub's limits.
+    pub fn under(hub_id: uuid::Uuid, limits: &crate::state::Limits) -> Self {
+        Admission {
+            quarantine_bound: QuarantineBound {
+                events: limits.quarantine_events_per_device,
+                bytes: limits.quarantine_bytes_per_device,
+            },
+            ..Self::now(hub_id, limits.max_clock_ahead_secs)
         }
     }
 }
@@ -57,6 +76,7 @@ pub fn classify(batch: &Batch, origin: &DeviceRecord, admission: Admission) -> I
         device_id: batch.header.device_id,
         prev_hash: batch.header.prev_hash.clone(),
         events,
+        quarantine_bound: admission.quarantine_bound,
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod config;
+pub mod conn_limit;
 pub mod error;
 pub mod ingest;
 pub mod ratelimit;

@@ -2,12 +2,14 @@
 
 use crate::admin::{hub_device, hub_key};
 use crate::config::{Database, ServerConfig};
+use crate::conn_limit::{Counts, PerAddress};
 use crate::error::{Result, ServerError};
 use crate::routes::app;
 use crate::state::{AppState, Limits};
 use crate::store::HubStore;
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
+use axum_server::accept::DefaultAcceptor;
 use std::sync::Arc;
 
 pub async fn open_store(url: &str) -> Result<Arc<dyn HubStore>> {
@@ -40,13 +42,33 @@ pub async fn run(config: ServerConfig) -> Result<()> {
         .map_err(|e| ServerError::Config(format!("无法监听 {}：{e}", config.listen)))?;
     let addr = listener.local_addr()?;
     let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let limits = state.limits.clone();
+    let per_address = |inner| PerAddress {
+        inner,
+        cap: limits.connections_per_address,
+        limit_loopback: limits.limit_loopback,
+        counts: Counts::default(),
+    };
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown().await;
+        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+    });
+    let header_timeout = std::time::Duration::from_secs(limits.header_timeout_secs.max(1));
     match &config.tls {
         None => {
             println!("listening on {addr}");
             tracing::info!(%addr, hub = %state.identity.hub_id, tls = false, "hub started");
-            axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown())
-                .await?;
+            let mut server = axum_server::from_tcp(listener.into_std()?)?
+                .acceptor(per_address(DefaultAcceptor::new()))
+                .handle(handle)
+                .first_request_timeout(header_timeout);
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(header_timeout);
+            server.serve(service).await?;
         }
         Some(tls) => {
             let _ = rustls::crypto::ring::default_provider().install_default();
@@ -60,18 +82,20 @@ pub async fn run(config: ServerConfig) -> Result<()> {
                             tls.key.display()
                         ))
                     })?;
-            let handle = axum_server::Handle::new();
-            let stopper = handle.clone();
-            tokio::spawn(async move {
-                shutdown().await;
-                stopper.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
-            });
             println!("listening on {addr} (https)");
             tracing::info!(%addr, hub = %state.identity.hub_id, tls = true, "hub started");
-            axum_server::from_tcp_rustls(listener.into_std()?, rustls_config)?
+            // The TLS handshake has its own bound (ten seconds).
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(rustls_config)
+                .acceptor(per_address(DefaultAcceptor::new()));
+            let mut server = axum_server::from_tcp(listener.into_std()?)?
+                .acceptor(acceptor)
                 .handle(handle)
-                .serve(service)
-                .await?;
+                .first_request_timeout(header_timeout);
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(header_timeout);
+            server.serve(service).await?;
         }
     }
     tracing::info!("hub stopped");

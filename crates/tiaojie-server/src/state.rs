@@ -24,6 +24,17 @@ pub struct Limits {
     /// How far ahead of the hub's clock an event may be stamped (further:
     /// quarantined), so that no device's clock wins the fold order forever.
     pub max_clock_ahead_secs: u64,
+    /// How long a connection may take to send a request's headers (and a
+    /// TLS handshake) before it is closed.
+    pub header_timeout_secs: u64,
+    /// Connections one client address may hold open at once (loopback
+    /// exempt unless `limit_loopback`). Villages behind one carrier NAT
+    /// share an address: this is far above what they need at once.
+    pub connections_per_address: usize,
+    /// What one device may have in quarantine, in events and in bytes:
+    /// past it, its batches are refused until an administrator looks.
+    pub quarantine_events_per_device: u64,
+    pub quarantine_bytes_per_device: u64,
 }
 
 impl Default for Limits {
@@ -37,6 +48,10 @@ impl Default for Limits {
             auth_per_minute: 30,
             limit_loopback: false,
             max_clock_ahead_secs: 24 * 3600,
+            header_timeout_secs: 30,
+            connections_per_address: 64,
+            quarantine_events_per_device: 10_000,
+            quarantine_bytes_per_device: 64 * 1024 * 1024,
         }
     }
 }

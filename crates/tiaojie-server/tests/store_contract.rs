@@ -54,6 +54,7 @@ contract!(
     feeds_page_by_count_and_by_size,
     concurrent_uploads_reach_a_polling_reader_once_each,
     a_case_is_its_openers_and_its_lines,
+    a_full_quarantine_refuses_the_batch,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

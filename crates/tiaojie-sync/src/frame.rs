@@ -24,7 +24,10 @@ pub const MAX_HEADER: usize = 16 * 1024;
 /// that it does not hold up the events after it.
 pub const MAX_EVENT: usize = tiaojie_ledger::event::MAX_EVENT_BYTES;
 /// No payload decompresses to more than this.
-pub const MAX_PAYLOAD: u64 = 64 * 1024 * 1024;
+/// A batch or a feed page holds 2 MiB of events by default; this leaves
+/// room above that and bounds what a few kilobytes of compressed upload can
+/// expand to.
+pub const MAX_PAYLOAD: u64 = 16 * 1024 * 1024;
 const ZSTD_LEVEL: i32 = 9;
 
 /// A batch that decoded and whose signature checked out.

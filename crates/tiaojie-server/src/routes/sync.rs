@@ -92,7 +92,7 @@ async fn store_batch(
     let incoming = classify(
         &batch,
         &origin,
-        Admission::now(state.identity.hub_id, state.limits.max_clock_ahead_secs),
+        Admission::under(state.identity.hub_id, &state.limits),
     );
     let mut ack = state.store.ingest(&incoming).await?;
     // The hub's signed word on the chain it now holds for this device.

@@ -220,6 +220,10 @@ mod tests {
             device_id: Uuid::nil(),
             prev_hash: prev.into(),
             events,
+            quarantine_bound: crate::store::QuarantineBound {
+                events: 10,
+                bytes: 1024,
+            },
         }
     }
 

@@ -130,6 +130,29 @@ pub struct IncomingBatch {
     /// Chain link before the first event, hex.
     pub prev_hash: String,
     pub events: Vec<IncomingEvent>,
+    /// What the device may have in quarantine, this batch's included.
+    pub quarantine_bound: QuarantineBound,
+}
+
+/// The most one device may have in quarantine: a device that sends more
+/// refused events than this (a rogue, or one broken beyond a bug) has its
+/// batches refused, in words, until an administrator looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuarantineBound {
+    pub events: u64,
+    pub bytes: u64,
+}
+
+impl QuarantineBound {
+    /// The refusal when a device holds `events` and `bytes` in quarantine.
+    pub fn refusal(&self, events: u64, bytes: u64) -> Option<String> {
+        (events > self.events || bytes > self.bytes).then(|| {
+            format!(
+                "这台设备被隔离的记录已达上限（{events} 条，{} KB）：请联系同步中心的管理员查看原因，之后的数据暂不接收",
+                bytes / 1024
+            )
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -236,6 +236,10 @@ fn synthetic_batches(
                 device_id: device,
                 prev_hash,
                 events,
+                quarantine_bound: tiaojie_server::store::QuarantineBound {
+                    events: 10_000,
+                    bytes: 64 << 20,
+                },
             }
         })
         .collect()

@@ -264,3 +264,33 @@ pub async fn a_case_is_its_openers_and_its_lines(db: &Db) {
     let ack = w.upload(&*store, &w.station).await;
     assert_eq!((ack.stored, ack.quarantined.len()), (1, 0));
 }
+
+/// A device whose quarantine would pass its bound has the batch refused
+/// whole, in words, and nothing of it is kept: a few kilobytes of upload
+/// cannot fill the hub's disk with refused events.
+pub async fn a_full_quarantine_refuses_the_batch(db: &Db) {
+    let store = db.open().await;
+    let hub = Uuid::now_v7();
+    let mut village = Device::new(VILLAGE_A);
+    village.chain.upload(&*store, 1, 5, hub).await;
+    for _ in 0..3 {
+        village.chain.push_raw(b"not an event");
+    }
+    let mut batch = village.chain.batch(6, 8, hub);
+    batch.quarantine_bound = tiaojie_server::store::QuarantineBound {
+        events: 2,
+        bytes: 1 << 20,
+    };
+    match store.ingest(&batch).await {
+        Err(ServerError::QuarantineFull(message)) => {
+            assert!(message.contains("已达上限"), "{message}")
+        }
+        other => panic!("expected a full quarantine, got {other:?}"),
+    }
+    assert!(store.quarantine().await.unwrap().is_empty());
+    assert_eq!(store.head(village.id()).await.unwrap().acked_seq, 5);
+    // Within the bound the same batch goes through.
+    batch.quarantine_bound.events = 3;
+    let ack = store.ingest(&batch).await.unwrap();
+    assert_eq!((ack.acked_seq, ack.quarantined.len()), (8, 3));
+}

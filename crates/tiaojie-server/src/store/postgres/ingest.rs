@@ -7,7 +7,7 @@
 //! event that becomes visible later with a smaller number.
 
 use super::records::upsert_unit;
-use crate::error::Result;
+use crate::error::{Result, ServerError};
 use crate::store::common::{self, Reached, split_at_head};
 use crate::store::{IncomingBatch, IncomingEvent, PurgeFacts, Reach, Verdict};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -380,6 +380,18 @@ pub(super) async fn ingest(
             );
         }
         ack.stored = inserted.len() as u32;
+    }
+    if !ack.quarantined.is_empty() {
+        let row = tx
+            .query_one(
+                "SELECT count(*), coalesce(sum(length(bytes)), 0)::bigint FROM quarantine WHERE device_id = $1",
+                &[&device_id],
+            )
+            .await?;
+        let (events, bytes): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        if let Some(refusal) = batch.quarantine_bound.refusal(events as u64, bytes as u64) {
+            return Err(ServerError::QuarantineFull(refusal));
+        }
     }
     for (case_id, purge_id) in purges {
         stub_case(&tx, case_id, purge_id).await?;

@@ -3,7 +3,7 @@
 //! commit order.
 
 use super::records::{ts, upsert_unit};
-use crate::error::Result;
+use crate::error::{Result, ServerError};
 use crate::store::common::{self, Reached, split_at_head};
 use crate::store::{IncomingBatch, IncomingEvent, PurgeFacts, Reach, Verdict};
 use chrono::{DateTime, Utc};
@@ -318,6 +318,16 @@ pub(super) fn ingest(
                     ])?;
                 ack.stored += 1;
             }
+        }
+    }
+    if !ack.quarantined.is_empty() {
+        let (events, bytes): (i64, i64) = tx.query_row(
+            "SELECT count(*), coalesce(sum(length(bytes)), 0) FROM quarantine WHERE device_id = ?1",
+            [&device],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if let Some(refusal) = batch.quarantine_bound.refusal(events as u64, bytes as u64) {
+            return Err(ServerError::QuarantineFull(refusal));
         }
     }
     let purged = !purges.is_empty();
