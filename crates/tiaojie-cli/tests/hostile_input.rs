@@ -38,6 +38,18 @@ fn refused_unchanged(db: &Db, args: &[String]) -> serde_json::Value {
     err
 }
 
+/// `case add --file` of the intake `form` (too long for a command line),
+/// expected refused with nothing written.
+fn refused_form(db: &Db, form: &serde_json::Value) -> serde_json::Value {
+    let file = db.file("form.json");
+    std::fs::write(&file, form.to_string()).unwrap();
+    let args: Vec<String> = ["case", "add", "--file", file.to_str().unwrap()]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    refused_unchanged(db, &args)
+}
+
 #[test]
 fn a_field_past_its_bound_is_refused_before_anything_is_written() {
     let db = village();
@@ -48,13 +60,7 @@ fn a_field_past_its_bound_is_refused_before_anything_is_written() {
         "facts": "排水沟纠纷",
         "parties": [{"name": "张三", "address": "很".repeat(200_000)}],
     });
-    let file = db.file("address.json");
-    std::fs::write(&file, form.to_string()).unwrap();
-    let args: Vec<String> = ["case", "add", "--file", file.to_str().unwrap()]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let err = refused_unchanged(&db, &args);
+    let err = refused_form(&db, &form);
     assert_eq!(err["field"], "parties[0].address", "{err}");
     assert!(
         err["message"].as_str().unwrap().contains("住址过长"),
@@ -81,13 +87,7 @@ fn a_field_past_its_bound_is_refused_before_anything_is_written() {
         "key_persons": facts,
         "parties": parties,
     });
-    let file = db.file("huge.json");
-    std::fs::write(&file, form.to_string()).unwrap();
-    let args: Vec<String> = ["case", "add", "--file", file.to_str().unwrap()]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let err = refused_unchanged(&db, &args);
+    let err = refused_form(&db, &form);
     assert!(
         err["message"].as_str().unwrap().contains("记录过大"),
         "{err}"

@@ -490,15 +490,22 @@ async fn a_stalled_request_times_out() {
     assert_eq!(health.status(), 200);
 }
 
-/// A query string or a path that does not parse is answered in the hub's
-/// JSON error shape, like every other refusal.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_queries_and_paths_are_answered_in_json() {
+/// A SQLite hub with the tree down to one village, and that village's
+/// enrolled device.
+async fn hub_with_a_village() -> (Hub, Device) {
     let hub = Hub::start(Backend::Sqlite);
     hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
     hub.add_unit(STATION, "青山派出所调解中心", 2, Some(DISTRICT));
     hub.add_unit(&village_code(0), "青山村调解室", 1, Some(STATION));
     let a = device(&hub, &village_code(0), 1).await;
+    (hub, a)
+}
+
+/// A query string or a path that does not parse is answered in the hub's
+/// JSON error shape, like every other refusal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_queries_and_paths_are_answered_in_json() {
+    let (hub, a) = hub_with_a_village().await;
     let caller = Caller::new(&hub, &a).await;
     caller
         .get("/v1/feed?after=abc")
@@ -570,4 +577,29 @@ async fn slow_headers_are_cut_and_one_address_gets_its_share() {
             "a slow connection is still held after the header timeout"
         );
     }
+}
+
+/// A few kilobytes of signed upload whose events expand far past what a
+/// batch holds are refused before anything is stored: nothing lands in the
+/// quarantine, and the device's head does not move.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compressed_bomb_is_refused_before_anything_is_written() {
+    let (hub, a) = hub_with_a_village().await;
+    let caller = Caller::new(&hub, &a).await;
+    let key = key_of(&a);
+    let filler = vec![b'x'; 500 * 1024];
+    let events: Vec<Vec<u8>> = (0..40).map(|_| filler.clone()).collect();
+    let prev = chain::from_hex(&a.ledger.own_link(0).unwrap().unwrap()).unwrap();
+    let bomb = frame::encode_batch(&key, id_of(&a), 1, &prev, &events);
+    assert!(bomb.len() < 64 * 1024, "{} bytes", bomb.len());
+    caller
+        .post("/v1/batches", bomb, BATCH)
+        .await
+        .refused(400, "bad_request");
+    assert_eq!(hub.admin(&["quarantine"]), serde_json::json!([]));
+    let head = caller
+        .get(&format!("/v1/devices/{}/head", id_of(&a)))
+        .await
+        .json();
+    assert_eq!(head["acked_seq"], 0, "{head}");
 }

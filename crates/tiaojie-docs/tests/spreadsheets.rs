@@ -341,6 +341,45 @@ fn a_thousand_rows_with_ten_bad_ones_report_exactly_those_and_write_nothing() {
     assert_eq!(l.list_cases(&CaseFilter::default()).unwrap().total, 990);
 }
 
+/// Date cells whose serial numbers give year 1900, or a negative year:
+/// each row is named with the reason and nothing is written.
+#[test]
+fn implausible_excel_dates_are_named_and_nothing_is_written() {
+    let mut wb = Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    let ws = wb.add_worksheet();
+    for (i, h) in ["登记日期", "当事人", "纠纷类别", "基本案情"].iter().enumerate() {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    for (n, serial) in [1.0, -6000.0, 46_000.0].iter().enumerate() {
+        let y = n as u32 + 1;
+        ws.write_number_with_format(y, 0, *serial, &date).unwrap();
+        ws.write_string(y, 1, format!("张{n}")).unwrap();
+        ws.write_string(y, 2, "邻里").unwrap();
+        ws.write_string(y, 3, "宅基地边界争执").unwrap();
+    }
+    let xlsx = wb.save_to_buffer().unwrap();
+    let mut l = village();
+    let plan = plan_import(&l, &xlsx, &BTreeMap::new()).unwrap();
+    let reasons = |line: u32| -> Vec<String> {
+        plan.errors
+            .iter()
+            .filter(|e| e.line == line)
+            .map(|e| format!("{}：{}", e.column, e.message))
+            .collect()
+    };
+    assert!(
+        reasons(2).iter().any(|m| m.contains("1950")),
+        "{:?}",
+        reasons(2)
+    );
+    assert!(!reasons(3).is_empty(), "a negative serial was taken");
+    assert!(reasons(4).is_empty(), "{:?}", reasons(4));
+    let before = l.fingerprint().unwrap();
+    assert!(apply_import(&mut l, &plan).is_err());
+    assert_eq!(l.fingerprint().unwrap(), before);
+}
+
 /// An old ledger with how each case ended, in the words villages use.
 fn closed_sheet(rows: &[[&str; 9]]) -> Vec<u8> {
     workbook(

@@ -77,7 +77,13 @@ impl ServerConfig {
         Limits {
             max_body_bytes: self.limits.max_body_bytes.unwrap_or(d.max_body_bytes),
             feed_page_events: self.limits.feed_page_events.unwrap_or(d.feed_page_events),
-            feed_page_bytes: self.limits.feed_page_bytes.unwrap_or(d.feed_page_bytes),
+            // A page and the event that may pass its bound must decode on
+            // the device (`frame::MAX_PAYLOAD`).
+            feed_page_bytes: self
+                .limits
+                .feed_page_bytes
+                .unwrap_or(d.feed_page_bytes)
+                .min(tiaojie_sync::frame::MAX_PAYLOAD as usize - tiaojie_sync::frame::MAX_EVENT),
             token_ttl_secs: self.limits.token_ttl_secs.unwrap_or(d.token_ttl_secs),
             auth_per_minute: self.limits.auth_per_minute.unwrap_or(d.auth_per_minute),
             limit_loopback: self.limits.limit_loopback.unwrap_or(d.limit_loopback),

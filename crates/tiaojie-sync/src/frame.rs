@@ -24,10 +24,10 @@ pub const MAX_HEADER: usize = 16 * 1024;
 /// that it does not hold up the events after it.
 pub const MAX_EVENT: usize = tiaojie_ledger::event::MAX_EVENT_BYTES;
 /// No payload decompresses to more than this.
-/// A batch or a feed page holds 2 MiB of events by default; this leaves
-/// room above that and bounds what a few kilobytes of compressed upload can
-/// expand to.
-pub const MAX_PAYLOAD: u64 = 16 * 1024 * 1024;
+/// A batch or a feed page holds 2 MiB of events by default (and one event
+/// more, of at most 512 KB); this leaves room above that and bounds what a
+/// few kilobytes of compressed upload can expand to in the hub's memory.
+pub const MAX_PAYLOAD: u64 = 8 * 1024 * 1024;
 const ZSTD_LEVEL: i32 = 9;
 
 /// A batch that decoded and whose signature checked out.
@@ -175,6 +175,17 @@ pub fn decode_batch(bytes: &[u8], public_key: &str) -> Result<Batch> {
     if header.count == 0 || header.first_seq < 1 {
         return Err(SyncError::Malformed("批次为空或序号无效".into()));
     }
+    // The last event's number must be a number too.
+    if header
+        .first_seq
+        .checked_add(i64::from(header.count))
+        .is_none()
+    {
+        return Err(SyncError::Malformed(format!(
+            "批次的起始序号 {} 超出范围",
+            header.first_seq
+        )));
+    }
     let events = split_payload(&decompress(compressed, header.payload_len)?, header.count)?;
     let prev = chain::from_hex(&header.prev_hash)
         .ok_or_else(|| SyncError::Malformed("链接哈希格式不对".into()))?;
@@ -261,6 +272,16 @@ mod tests {
             Err(SyncError::BadSignature(_))
         ));
         assert!(decode_batch(&bytes[..bytes.len() - 1], &key.public_text()).is_err());
+    }
+
+    #[test]
+    fn a_first_number_at_the_end_of_the_range_is_refused_not_overflowed() {
+        let key = DeviceKey::from_seed([7; 32]);
+        for first in [i64::MAX, i64::MAX - 1] {
+            let bytes = encode_batch(&key, uuid::Uuid::nil(), first, &chain::GENESIS, &events());
+            let err = decode_batch(&bytes, &key.public_text()).unwrap_err();
+            assert!(err.to_string().contains("超出范围"), "{err}");
+        }
     }
 
     #[test]

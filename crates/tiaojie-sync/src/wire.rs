@@ -98,7 +98,9 @@ pub struct BatchHeader {
 
 impl BatchHeader {
     pub fn last_seq(&self) -> i64 {
-        self.first_seq + i64::from(self.count) - 1
+        self.first_seq
+            .saturating_add(i64::from(self.count))
+            .saturating_sub(1)
     }
 }
 

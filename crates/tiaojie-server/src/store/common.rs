@@ -46,7 +46,11 @@ pub(crate) fn split_at_head<'a>(
     batch: &'a IncomingBatch,
     stored: &HashMap<i64, String>,
 ) -> Result<Split<'a>> {
-    if batch.events.windows(2).any(|w| w[1].seq != w[0].seq + 1) {
+    if batch
+        .events
+        .windows(2)
+        .any(|w| w[0].seq.checked_add(1) != Some(w[1].seq))
+    {
         return Err(ServerError::BadRequest("批次中的事件序号不连续".into()));
     }
     let mismatch = |detail: String| ServerError::ChainMismatch {

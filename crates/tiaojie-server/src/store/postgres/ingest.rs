@@ -9,7 +9,7 @@
 use super::records::upsert_unit;
 use crate::error::{Result, ServerError};
 use crate::store::common::{self, Reached, split_at_head};
-use crate::store::{IncomingBatch, IncomingEvent, PurgeFacts, Reach, Verdict};
+use crate::store::{IncomingBatch, IncomingEvent, PurgeClaim, PurgeFacts, Reach, Verdict};
 use chrono::{DateTime, SubsecRound, Utc};
 use deadpool_postgres::Transaction;
 use std::collections::{HashMap, HashSet};
@@ -113,6 +113,27 @@ async fn resolve_reach(
             (Some(origin.unwrap_or_else(|| unit.clone())), Some(*case_id))
         }
     }))
+}
+
+/// Where an accepted event reaches, or why the case's state or a purge's
+/// facts refuse it.
+async fn admit(
+    tx: &Transaction<'_>,
+    reach: &Reach,
+    purge: Option<&PurgeClaim>,
+    today: chrono::NaiveDate,
+) -> Result<std::result::Result<Reached, String>> {
+    let reached = match resolve_reach(tx, reach).await? {
+        Ok(reached) => reached,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    if let Some(claim) = purge {
+        let facts = purge_facts(tx, claim.case_id).await?;
+        if let Some(reason) = common::purge_refusal(claim, &facts, today) {
+            return Ok(Err(reason));
+        }
+    }
+    Ok(Ok(reached))
 }
 
 /// A unit and the units above it, nearest first.
@@ -303,7 +324,8 @@ pub(super) async fn ingest(
                 unit,
                 purge,
             } => {
-                let (origin, case_id) = match resolve_reach(&tx, reach).await? {
+                let admitted = admit(&tx, reach, purge.as_deref(), now.date_naive()).await?;
+                let (origin, case_id) = match admitted {
                     Ok(reached) => reached,
                     Err(reason) => {
                         ack.quarantined.push(
@@ -314,15 +336,6 @@ pub(super) async fn ingest(
                     }
                 };
                 if let Some(claim) = purge {
-                    let facts = purge_facts(&tx, claim.case_id).await?;
-                    let today = now.date_naive();
-                    if let Some(reason) = common::purge_refusal(claim, &facts, today) {
-                        ack.quarantined.push(
-                            quarantine_event(&tx, device_id, event, Some(*id), &reason, now)
-                                .await?,
-                        );
-                        continue;
-                    }
                     tx.execute(
                         "UPDATE hub_cases SET purged_by = $2 WHERE case_id = $1",
                         &[&claim.case_id, id],

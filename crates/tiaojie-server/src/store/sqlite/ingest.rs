@@ -5,7 +5,7 @@
 use super::records::{ts, upsert_unit};
 use crate::error::{Result, ServerError};
 use crate::store::common::{self, Reached, split_at_head};
-use crate::store::{IncomingBatch, IncomingEvent, PurgeFacts, Reach, Verdict};
+use crate::store::{IncomingBatch, IncomingEvent, PurgeClaim, PurgeFacts, Reach, Verdict};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
@@ -90,6 +90,26 @@ fn resolve_reach(
             (Some(origin.unwrap_or_else(|| unit.clone())), Some(*case_id))
         }
     }))
+}
+
+/// Where an accepted event reaches, or why the case's state or a purge's
+/// facts refuse it.
+fn admit(
+    tx: &Transaction<'_>,
+    reach: &Reach,
+    purge: Option<&PurgeClaim>,
+    today: chrono::NaiveDate,
+) -> Result<std::result::Result<Reached, String>> {
+    let reached = match resolve_reach(tx, reach)? {
+        Ok(reached) => reached,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    if let Some(claim) = purge
+        && let Some(reason) = common::purge_refusal(claim, &purge_facts(tx, claim.case_id)?, today)
+    {
+        return Ok(Err(reason));
+    }
+    Ok(Ok(reached))
 }
 
 /// A unit and the units above it, nearest first.
@@ -252,7 +272,7 @@ pub(super) fn ingest(
                 unit,
                 purge,
             } => {
-                let (origin, case_id) = match resolve_reach(&tx, reach)? {
+                let (origin, case_id) = match admit(&tx, reach, purge.as_deref(), today)? {
                     Ok(reached) => reached,
                     Err(reason) => {
                         ack.quarantined.push(quarantine_event(
@@ -267,18 +287,6 @@ pub(super) fn ingest(
                     }
                 };
                 if let Some(claim) = purge {
-                    let facts = purge_facts(&tx, claim.case_id)?;
-                    if let Some(reason) = common::purge_refusal(claim, &facts, today) {
-                        ack.quarantined.push(quarantine_event(
-                            &tx,
-                            &device,
-                            event,
-                            Some(*id),
-                            &reason,
-                            &now,
-                        )?);
-                        continue;
-                    }
                     mark_purged(&tx, claim.case_id, *id)?;
                     purges.push((claim.case_id, *id));
                 }
