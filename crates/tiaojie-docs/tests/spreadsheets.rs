@@ -348,7 +348,10 @@ fn implausible_excel_dates_are_named_and_nothing_is_written() {
     let mut wb = Workbook::new();
     let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
     let ws = wb.add_worksheet();
-    for (i, h) in ["登记日期", "当事人", "纠纷类别", "基本案情"].iter().enumerate() {
+    for (i, h) in ["登记日期", "当事人", "纠纷类别", "基本案情"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(0, i as u16, *h).unwrap();
     }
     for (n, serial) in [1.0, -6000.0, 46_000.0].iter().enumerate() {
