@@ -141,9 +141,18 @@ fn write_key_file(path: &Path, file: &KeyFile) -> Result<()> {
     let text = serde_json::to_string_pretty(file)?;
     let tmp = path.with_extension("key-new");
     std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::File::open(&tmp)?.sync_all())
+        .and_then(|_| sync_to_disk(&tmp))
         .and_then(|_| std::fs::rename(&tmp, path))
         .map_err(|e| LedgerError::State(format!("无法保存密钥文件 {}：{e}", path.display())))
+}
+
+/// Flushes a written file to the disk. Windows flushes only a file opened
+/// for writing (a read-only handle gets "Access denied").
+fn sync_to_disk(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)?
+        .sync_all()
 }
 
 fn pending_path(ledger: &Path) -> PathBuf {
@@ -196,9 +205,7 @@ pub fn encrypt_file(ledger: &Path, passphrase: &str) -> Result<DataKey> {
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         export(&conn, &pending, &key)?;
     }
-    std::fs::File::open(&pending)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| LedgerError::State(format!("无法保存加密的台账：{e}")))?;
+    sync_to_disk(&pending).map_err(|e| LedgerError::State(format!("无法保存加密的台账：{e}")))?;
     write_key_file(&key_path(ledger), &wrap(&key, passphrase)?)?;
     finish_pending(ledger)?;
     Ok(key)
