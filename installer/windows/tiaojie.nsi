@@ -78,7 +78,7 @@ FunctionEnd
 
 Section "调解台账" SecMain
   SetOutPath "$INSTDIR"
-  File /r "${STAGE}\*.*"
+  File /r "${STAGE}/*"
   WriteUninstaller "$INSTDIR\卸载调解台账.exe"
 
   CreateDirectory "$SMPROGRAMS\${APPNAME}"

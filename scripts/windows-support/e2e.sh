@@ -67,7 +67,7 @@ done
 [ "$found" = 1 ] || fail "PDF 中读不到当事人姓名"
 
 step "导出、导入 Excel"
-t --db "$db" export --out "$data\\台账.xlsx"
+t --db "$db" export --full-numbers --out "$data\\台账.xlsx"
 t --db "$data\\另一本.sqlite3" init --unit-code 430302001001 --unit-name 青山村调解室 --level 1
 t --db "$data\\另一本.sqlite3" --json import --file "$data\\台账.xlsx" > "$work/import.json"
 grep -q '"added": *1' "$work/import.json" || fail "导入结果不对：$(cat "$work/import.json")"
