@@ -40,6 +40,12 @@ fn main() {
         writer(&path);
         return;
     }
+    if cfg!(not(unix)) {
+        // A per-process file-size limit is a Unix thing (RLIMIT_FSIZE);
+        // Windows has no such limit to put the writer under.
+        println!("write_fault: 0 passed (a file-size limit exists on Unix only)");
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite3");
     {
