@@ -14,6 +14,14 @@ work="$(mktemp -d)"
 hub_pid=""
 cleanup() {
   [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null || true
+  # Wine's server writes the prefix's registry as it stops: stop it before
+  # the prefix goes.
+  for server in /usr/lib/wine/wineserver64 /usr/lib/wine/wineserver "$(command -v wineserver || true)"; do
+    if [ -n "$server" ] && [ -x "$server" ]; then
+      WINEPREFIX="${WINEPREFIX:-}" "$server" -k 2>/dev/null || true
+      break
+    fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
