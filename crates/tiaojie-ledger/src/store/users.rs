@@ -200,8 +200,11 @@ impl Ledger {
         if !active {
             return Err(LedgerError::NotYours(format!("用户“{name}”已停用")));
         }
-        self.conn()
-            .execute("DELETE FROM sign_in_failures WHERE name = ?1", [name])?;
+        // The count read above: a sign-in after no wrong PIN writes nothing.
+        if failures > 0 {
+            self.conn()
+                .execute("DELETE FROM sign_in_failures WHERE name = ?1", [name])?;
+        }
         if !hash.starts_with(BOUND_HASH) && crate::domain::pin::weakness(pin).is_none() {
             self.conn().execute(
                 "UPDATE users SET pin = ?2 WHERE name = ?1",
