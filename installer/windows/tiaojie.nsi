@@ -23,8 +23,11 @@ SetCompressor /SOLID lzma
 !define COMPANY "调解台账开发组"
 !define APPKEY "TiaojieLedger"
 !define UNINSTKEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APPKEY}"
-; The desktop app keeps its ledger here (the app's data folder).
-!define DATADIR "$APPDATA\cn.tiaojie.desktop"
+; The ledger, where the desktop app and tiaojie.exe keep it
+; (tiaojie_ledger::location).
+!define DATADIR "$LOCALAPPDATA\Tiaojie"
+; The window's own data (WebView2's cache and settings), under the app's id.
+!define WEBDATADIR "$LOCALAPPDATA\cn.tiaojie.desktop"
 ; The WebView2 runtime's client id (Evergreen).
 !define WEBVIEW2 "{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}"
 
@@ -138,5 +141,6 @@ Section "Uninstall"
   DeleteRegKey HKCU "Software\${APPKEY}"
   ${If} $DeleteData == "1"
     RMDir /r "${DATADIR}"
+    RMDir /r "${WEBDATADIR}"
   ${EndIf}
 SectionEnd

@@ -2,9 +2,12 @@
 # The Windows build end to end under Wine: the installer installs silently
 # (per user), the installed tiaojie.exe keeps an encrypted ledger in a
 # folder whose name has Chinese characters and a space, registers and
-# grades a case, makes the case file as PDF (read back here), exports and
-# imports the Excel ledger, backs up, verifies, and syncs with a Linux hub
-# on loopback; then the uninstaller removes the programs and keeps the data.
+# grades a case, makes the case file as PDF with the font found where
+# Windows keeps 宋体 (read back here), exports and imports the Excel ledger,
+# backs up, verifies, syncs with a Linux hub on loopback, and keeps a
+# ledger in the default folder (%LOCALAPPDATA%\Tiaojie, the desktop app's);
+# then the uninstaller removes the programs and keeps the data, and a
+# second install's uninstaller with /DELETEDATA removes that folder.
 # Usage: scripts/windows-support/e2e.sh dist/windows/tiaojie-VERSION-setup.exe
 set -euo pipefail
 installer="$(realpath "$1")"
@@ -49,7 +52,10 @@ data_unix="$WINEPREFIX/drive_c/台账 数据"
 data='C:\台账 数据'
 mkdir -p "$data_unix"
 export TIAOJIE_PASSPHRASE='青山村 调解 2026'
-export TIAOJIE_FONT='Z:\usr\share\fonts\opentype\noto\NotoSerifCJK-Regular.ttc'
+# Wine has no Chinese font: a Song-style one where Windows keeps 宋体, so
+# that the documents find it as they would on a Chinese Windows.
+unset TIAOJIE_FONT TIAOJIE_DB
+cp /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc "$WINEPREFIX/drive_c/windows/Fonts/simsun.ttc"
 t() { "$repo/scripts/wine-run" "$programs/tiaojie.exe" "$@"; }
 db="$data\\青山村.sqlite3"
 
@@ -73,6 +79,8 @@ for pdf in "$data_unix/卷宗"/*.pdf; do
   if pdftotext "$pdf" - | grep -q "张三"; then found=1; fi
 done
 [ "$found" = 1 ] || fail "PDF 中读不到当事人姓名"
+pdffonts "$(ls "$data_unix/卷宗"/*.pdf | head -1)" | grep -q "NotoSerifCJK" \
+  || fail "PDF 没有用 Windows 字体文件夹中的宋体"
 
 step "导出、导入 Excel"
 t --db "$db" export --full-numbers --out "$data\\台账.xlsx"
@@ -106,6 +114,12 @@ t --db "$db" sync
 t --db "$db" --json sync status | grep -q '"pending": *0' || fail "同步后仍有未上传的记录"
 "$linux" --json admin --database "$hubdb" quarantine | grep -q '^\[\]$' || fail "同步中心隔离了记录"
 
+step "默认台账位置（与桌面程序相同）"
+t init --unit-code 430302001002 --unit-name 绿水村调解室 --level 1
+local_data="$WINEPREFIX/drive_c/users/$user/AppData/Local/Tiaojie"
+[ -f "$local_data/ledger.sqlite3" ] || fail "默认台账不在 %LOCALAPPDATA%\Tiaojie"
+t verify | grep -q "台账完好" || fail "默认位置的台账校验不通过"
+
 step "卸载（静默，保留台账）"
 "$repo/scripts/wine-run" "$programs/卸载调解台账.exe" /S
 for _ in $(seq 1 50); do
@@ -114,4 +128,17 @@ for _ in $(seq 1 50); do
 done
 [ ! -f "$programs/tiaojie.exe" ] || fail "卸载后程序仍在"
 [ -f "$data_unix/青山村.sqlite3" ] || fail "卸载删除了台账"
+[ -f "$local_data/ledger.sqlite3" ] || fail "卸载删除了默认位置的台账"
+
+step "重新安装，卸载时删除本机台账（/DELETEDATA）"
+"$repo/scripts/wine-run" "$installer" /S
+[ -f "$programs/tiaojie.exe" ] || fail "重新安装失败"
+t verify | grep -q "台账完好" || fail "重新安装后读不到原来的台账"
+"$repo/scripts/wine-run" "$programs/卸载调解台账.exe" /S /DELETEDATA
+for _ in $(seq 1 50); do
+  [ -d "$local_data" ] || break
+  sleep 0.2
+done
+[ ! -d "$local_data" ] || fail "要求删除后，默认位置的台账仍在"
+[ -f "$data_unix/青山村.sqlite3" ] || fail "删除了应用数据文件夹以外的台账"
 echo "Windows 端到端检查全部通过"

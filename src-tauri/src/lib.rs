@@ -17,7 +17,14 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
-            let path = state::ledger_path(app.path().app_data_dir().ok()).map_err(|e| e.message)?;
+            // On Windows the folder the `tiaojie` command also uses; elsewhere
+            // the app's own data folder, where ledgers have always been.
+            let data_dir = if cfg!(windows) {
+                tiaojie_ledger::location::default_dir_here()
+            } else {
+                app.path().app_data_dir().ok()
+            };
+            let path = state::ledger_path(data_dir).map_err(|e| e.message)?;
             // An encrypted ledger waits for its passphrase (the unlock screen).
             let ledger = if tiaojie_ledger::vault::is_encrypted(&path) {
                 None

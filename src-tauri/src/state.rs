@@ -143,7 +143,7 @@ pub fn ledger_path(data_dir: Option<PathBuf>) -> CmdResult<PathBuf> {
     let name = if cfg!(debug_assertions) {
         "ledger-dev.sqlite3"
     } else {
-        "ledger.sqlite3"
+        tiaojie_ledger::location::LEDGER_FILE
     };
     Ok(dir.join(name))
 }

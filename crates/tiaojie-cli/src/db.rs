@@ -3,28 +3,19 @@
 use crate::error::{CliError, CliResult};
 use std::path::{Path, PathBuf};
 use tiaojie_ledger::Ledger;
+use tiaojie_ledger::location;
 use tiaojie_ledger::vault;
 
-/// `tiaojie/ledger.sqlite3` in the user's data directory: %APPDATA% on
-/// Windows, otherwise $XDG_DATA_HOME or ~/.local/share.
+/// The ledger in the user's data folder (`tiaojie_ledger::location`):
+/// on Windows the one the desktop app keeps.
 pub fn default_path() -> CliResult<PathBuf> {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    let base = if cfg!(windows) {
-        var("APPDATA")
-    } else {
-        var("XDG_DATA_HOME").or_else(|| var("HOME").map(|h| h.join(".local").join("share")))
-    };
-    let base = base.ok_or_else(|| {
+    let dir = location::default_dir_here().ok_or_else(|| {
         CliError::input(
             "db",
             "找不到用户数据目录，请用 --db 或环境变量 TIAOJIE_DB 指定台账文件",
         )
     })?;
-    Ok(base.join("tiaojie").join("ledger.sqlite3"))
+    Ok(dir.join(location::LEDGER_FILE))
 }
 
 /// Opens the ledger at `path`. Only commands that start a ledger may create

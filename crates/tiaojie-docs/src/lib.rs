@@ -53,15 +53,37 @@ impl Format {
 
 /// Saves a made file: written beside its place, then renamed, so that a
 /// half-written file never carries the name; the folder is made if needed.
+/// When the old file cannot be replaced because a program holds it open
+/// (Excel and most PDF readers do on Windows), the message says so, and the
+/// old file and its folder are left as they were.
 pub fn save_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     let failed = |e: std::io::Error| DocsError::Save(format!("无法保存 {}：{e}", path.display()));
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(failed)?;
     }
     let tmp = path.with_extension("part");
-    std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(failed)
+    std::fs::write(&tmp, bytes).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        failed(e)
+    })?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        if held_open(&e) {
+            DocsError::Save(format!(
+                "无法保存 {}：这个文件正被其他程序（如 Excel、PDF 阅读器）打开，请关闭它后重试，或换一个文件名",
+                path.display()
+            ))
+        } else {
+            failed(e)
+        }
+    })
+}
+
+/// Whether replacing a file failed because another program holds it open:
+/// Windows's sharing violation (32) or lock violation (33), or the access
+/// denied (5) it gives for a file open without shared delete.
+fn held_open(e: &std::io::Error) -> bool {
+    cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32 | 33))
 }
 
 /// Makes one document of a case in the format asked.
@@ -80,5 +102,32 @@ pub fn render_case_document(
     match format {
         Format::Docx => docx::write(&doc),
         Format::Pdf => pdf::write(&doc, &fonts.load()?),
+    }
+}
+
+#[cfg(all(test, windows))]
+mod windows_tests {
+    use super::*;
+    use std::os::windows::fs::OpenOptionsExt;
+
+    /// Excel holds a workbook it shows open without sharing: saving over it
+    /// must say so and leave it and no `.part` file behind.
+    #[test]
+    fn a_file_another_program_holds_is_named_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("台账 2026.xlsx");
+        std::fs::write(&path, b"old").unwrap();
+        let held = std::fs::OpenOptions::new()
+            .read(true)
+            .share_mode(0)
+            .open(&path)
+            .unwrap();
+        let err = save_file(&path, b"new").unwrap_err().to_string();
+        assert!(err.contains("正被其他程序"), "{err}");
+        drop(held);
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert!(!path.with_extension("part").exists());
+        save_file(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
     }
 }

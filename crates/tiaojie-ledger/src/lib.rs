@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod event;
 pub mod hlc;
+pub mod location;
 pub mod store;
 pub mod vault;
 

@@ -202,6 +202,7 @@ pub fn encrypt_file(ledger: &Path, passphrase: &str) -> Result<DataKey> {
     let key = DataKey::random()?;
     {
         let conn = rusqlite::Connection::open(ledger)?;
+        hold_alone(&conn)?;
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         export(&conn, &pending, &key)?;
     }
@@ -209,6 +210,31 @@ pub fn encrypt_file(ledger: &Path, passphrase: &str) -> Result<DataKey> {
     write_key_file(&key_path(ledger), &wrap(&key, passphrase)?)?;
     finish_pending(ledger)?;
     Ok(key)
+}
+
+/// Takes the ledger file for `conn` alone until it closes, or refuses when
+/// another connection has it open: the desktop app, its sync, a running
+/// hub. Otherwise the file would be replaced under that program, which on
+/// Linux goes on writing to the replaced file (its records lost) and on
+/// Windows keeps the replacement from happening at all.
+fn hold_alone(conn: &rusqlite::Connection) -> Result<()> {
+    let taken = conn
+        .pragma_update(None, "locking_mode", "EXCLUSIVE")
+        .and_then(|()| conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;"));
+    match taken {
+        Ok(()) => Ok(()),
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ) =>
+        {
+            Err(LedgerError::State(
+                "台账正被另一个程序打开（调解台账窗口、同步或同步中心）：请先关闭它，再加密".into(),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Copies the database of `conn` into a new file at `dest` encrypted with

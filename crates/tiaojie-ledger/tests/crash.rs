@@ -48,20 +48,39 @@ fn main() {
     let path = dir.path().join("ledger.sqlite3");
     let me = std::env::current_exe().unwrap();
     let mut acked: HashSet<String> = HashSet::new();
-    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-    for round in 0..KILLS {
-        let mut child = Command::new(&me)
+    let spawn = || {
+        Command::new(&me)
             .env("TIAOJIE_CRASH_WRITER", &path)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap();
+            .unwrap()
+    };
+    // How long a writer takes to start and commit its first case: a few
+    // milliseconds here, far more where starting a process is slow (under
+    // Wine). The kills are spread over that time and 78 ms of writing.
+    let startup = {
+        let t = Instant::now();
+        let mut child = spawn();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let startup = t.elapsed();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        acked.insert(first);
+        acked.extend(lines.map_while(Result::ok).filter(|l| l.len() == 36));
+        startup
+    };
+    let span = startup.as_micros() as u64 + 78_000;
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    for round in 0..KILLS {
+        let mut child = spawn();
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        // Between 2 and 80 ms after the start: during opening, the first
-        // commit, or in the middle of a run of them.
-        std::thread::sleep(Duration::from_micros(2_000 + x % 78_000));
+        // From 2 ms after the start to 78 ms after the first commit: during
+        // opening, the first commit, or in the middle of a run of them.
+        std::thread::sleep(Duration::from_micros(2_000 + x % span));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         let stdout = child.stdout.take().unwrap();
@@ -72,10 +91,11 @@ fn main() {
             }
         }
         if round % 50 == 49 {
-            check(&path, &acked, round + 1);
+            check(&path, &acked, round + 2);
         }
     }
-    let cases = check(&path, &acked, KILLS);
+    // One more kill than KILLS: the one that measured the start.
+    let cases = check(&path, &acked, KILLS + 1);
     println!(
         "crash: {KILLS} kills, {} cases acknowledged, {cases} in the ledger, all whole ({:.1} s)",
         acked.len(),

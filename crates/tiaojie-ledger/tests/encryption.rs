@@ -182,6 +182,30 @@ fn a_wrong_passphrase_another_key_and_a_changed_file_are_refused() {
     println!("tamper: {found}");
 }
 
+/// Encrypting replaces the file: with the app (or any program) holding it
+/// open, its later records would go to the replaced file and be lost, so
+/// encryption is refused and changes nothing until the file is free.
+#[test]
+fn a_ledger_another_program_holds_open_is_not_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite3");
+    let mut app = village_file(&path);
+    app.open_case(&intake("欧阳青松", "李四", day(3, 2)))
+        .unwrap();
+    let before = files_of(&path);
+    let err = vault::encrypt_file(&path, PASS).unwrap_err();
+    assert!(err.to_string().contains("另一个程序"), "{err}");
+    assert!(!vault::is_encrypted(&path));
+    assert_eq!(files_of(&path), before, "nothing written beside the ledger");
+    assert!(!dir.path().join("ledger.sqlite3.encrypted").exists());
+    // The app goes on writing, and nothing it writes is lost.
+    app.open_case(&intake("王五", "赵六", day(3, 3))).unwrap();
+    drop(app);
+    let key = vault::encrypt_file(&path, PASS).unwrap();
+    let l = Ledger::open_encrypted(&path, &key).unwrap();
+    assert_eq!(l.list_cases(&CaseFilter::default()).unwrap().total, 2);
+}
+
 #[test]
 fn a_plain_ledger_is_encrypted_in_place() {
     let dir = tempfile::tempdir().unwrap();

@@ -113,7 +113,24 @@ async fn shutdown() {
             s.recv().await;
         }
     };
-    #[cfg(not(unix))]
+    // On Windows: the console window closed, Ctrl+Break, the user signing
+    // out or the machine shutting down (a station PC running the hub).
+    #[cfg(windows)]
+    let term = async {
+        use tokio::signal::windows::{ctrl_break, ctrl_close, ctrl_logoff, ctrl_shutdown};
+        let (Ok(mut close), Ok(mut brk), Ok(mut logoff), Ok(mut down)) =
+            (ctrl_close(), ctrl_break(), ctrl_logoff(), ctrl_shutdown())
+        else {
+            return std::future::pending::<()>().await;
+        };
+        tokio::select! {
+            _ = close.recv() => {},
+            _ = brk.recv() => {},
+            _ = logoff.recv() => {},
+            _ = down.recv() => {},
+        }
+    };
+    #[cfg(not(any(unix, windows)))]
     let term = std::future::pending::<()>();
     tokio::select! {
         _ = ctrl_c => {},
