@@ -28,6 +28,10 @@ pub struct SyncStatus {
     pub progress: Option<Progress>,
     pub clock_warning: Option<String>,
     pub recovery_note: Option<String>,
+    /// While a link that keeps dropping still moves data: what has got
+    /// through ("网络不稳定，已上传 120/500 条，正在继续"), shown instead of
+    /// an error.
+    pub unstable: Option<String>,
 }
 
 #[derive(Clone)]
@@ -95,7 +99,9 @@ fn run<R: Runtime>(
         });
         return;
     };
-    let mut failures = 0u32;
+    let mut retry: Option<engine::Retry> = None;
+    // Pending uploads when the present run of failed syncs began.
+    let mut streak_total: Option<i64> = None;
     loop {
         let mut ledger = match crate::state::open_ledger(&path, &key) {
             Ok(l) => l,
@@ -120,24 +126,49 @@ fn run<R: Runtime>(
             s.pending = pending;
             s.last_sync = last_sync;
         });
+        let mut wait = INTERVAL;
         if enrolled.is_some() {
-            failures = match sync_round(&app, &status, &runtime, &mut ledger) {
-                true => 0,
-                false => failures + 1,
-            };
+            let mark = |l: &Ledger| engine::progress_mark(l).unwrap_or_default();
+            let retry = retry.get_or_insert_with(|| engine::Retry::new(mark(&ledger)));
+            let total = *streak_total.get_or_insert(pending);
+            if sync_round(&app, &status, &runtime, &mut ledger) {
+                retry.succeeded(mark(&ledger));
+                streak_total = None;
+                publish(&app, &status, |s| s.unstable = None);
+            } else {
+                let (moved, next) = retry.failed(mark(&ledger));
+                wait = next;
+                if moved {
+                    let left = engine::pending(&ledger).unwrap_or(0);
+                    publish(&app, &status, |s| {
+                        s.last_error = None;
+                        s.online = true;
+                        s.unstable = Some(unstable_text(total, left));
+                    });
+                } else {
+                    publish(&app, &status, |s| s.unstable = None);
+                }
+            }
         }
         drop(ledger);
-        let wait = if failures == 0 {
-            INTERVAL
-        } else {
-            engine::backoff(failures)
-        };
         match wake.recv_timeout(wait) {
             Ok(()) | Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }
         // Requests that piled up while syncing need only one round.
         while wake.try_recv().is_ok() {}
+    }
+}
+
+/// What the sync bar says while a dropping link still moves data.
+fn unstable_text(total: i64, left: i64) -> String {
+    if total > 0 {
+        format!(
+            "网络不稳定，已上传 {}/{total} 条，正在继续",
+            (total - left).clamp(0, total)
+        )
+    } else {
+        "网络不稳定，正在继续接收上级的记录".into()
     }
 }
 

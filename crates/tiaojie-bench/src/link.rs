@@ -164,6 +164,10 @@ pub struct LinkFigure {
     pub limit_s: f64,
     pub wall_s: f64,
     pub ratio: f64,
+    /// Bytes a clean sync of the same events carries, both ways.
+    pub clean_bytes: u64,
+    /// Bytes carried against those of the clean sync.
+    pub bytes_ratio: f64,
     pub connections: u64,
     pub cut: u64,
     pub syncs: u32,
@@ -247,23 +251,26 @@ pub fn run(events: usize, spec: LinkSpec, seed: u64) -> LinkFigure {
         proxy.faults_on.store(true, Ordering::Relaxed);
         let started = Instant::now();
         let mut syncs = 0u32;
-        let mut failures = 0u32;
         let mut waited = Duration::ZERO;
+        let mark = |l: &Ledger| tiaojie_sync::engine::progress_mark(l).unwrap();
+        // What the app does after a failed sync: at once while data moves,
+        // growing waits while nothing does.
+        let mut retry = tiaojie_sync::engine::Retry::new(mark(&me));
         loop {
             syncs += 1;
             let mut client = tiaojie_sync::engine::client(&me).unwrap();
             match tiaojie_sync::engine::sync_once(&mut me, &mut client, &mut |_| {}).await {
                 Ok(_) => break,
                 Err(e) => {
-                    failures += 1;
-                    // What the app waits after a failed sync.
-                    let wait = tiaojie_sync::engine::backoff(failures);
-                    eprintln!("link: sync {syncs} failed ({e}); retrying in {wait:?}");
+                    let (moved, wait) = retry.failed(mark(&me));
+                    eprintln!(
+                        "link: sync {syncs} failed ({e}); moved data: {moved}; retrying in {wait:?}"
+                    );
                     waited += wait;
                     tokio::time::sleep(wait).await;
                 }
             }
-            assert!(syncs < 200, "the sync never got through");
+            assert!(syncs < 1_000, "the sync never got through");
         }
         let wall = started.elapsed().as_secs_f64();
         let bytes_up = proxy.counters.up.load(Ordering::Relaxed) - up0;
@@ -315,6 +322,8 @@ pub fn run(events: usize, spec: LinkSpec, seed: u64) -> LinkFigure {
             limit_s: limit,
             wall_s: wall,
             ratio: wall / limit,
+            clean_bytes: clean_up + clean_down,
+            bytes_ratio: (bytes_up + bytes_down) as f64 / (clean_up + clean_down).max(1) as f64,
             connections: proxy.counters.connections.load(Ordering::Relaxed),
             cut: proxy.counters.cut.load(Ordering::Relaxed),
             syncs,

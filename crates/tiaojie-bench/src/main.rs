@@ -395,27 +395,42 @@ fn wire_section(wire: &WireFigure) -> String {
     )
 }
 
-fn link_section(runs: &[link::LinkFigure]) -> String {
-    let mut md = String::from(
-        "## 3. Sync over a poor link\n\n\
-         Target: ≤ 1.5× the physical limit.\n\n\
+/// How a link section is headed and judged.
+struct LinkTarget {
+    heading: &'static str,
+    /// Time against the limit, judged on the median.
+    time: f64,
+    /// Bytes carried against a clean sync's, judged on the median.
+    bytes: Option<f64>,
+    cuts: &'static str,
+}
+
+fn link_section(runs: &[link::LinkFigure], target: &LinkTarget) -> String {
+    let bytes_target = target
+        .bytes
+        .map(|b| format!("; bytes carried ≤ {b}× those of a clean sync"))
+        .unwrap_or_default();
+    let mut md = format!(
+        "{}\n\n\
+         Target: ≤ {}× the physical limit{bytes_target}.\n\n\
          One laptop uploads its own events and downloads another laptop's through a link of 256 kbit/s each way, 250 ms\n\
-         each way (500 ms round trip) that cuts connections at random bytes, on average once per 1.3 MB carried (a 5%\n\
-         chance per 64 KiB, wherever it falls: a request, a response, between them); after a failed sync the laptop\n\
-         waits as the app does (`engine::backoff`) and tries again. The limit is the pure transmission time, at\n\
-         256 kbit/s, of the bytes (requests, responses, headers) a clean sync of the same events moves. Three runs, each\n\
-         with its own cuts; the target is judged on the median.\n\n\
-         | run | events up | events down | bytes up | bytes down | limit s | took s | ratio | connections | cut | syncs | waiting after failures s |\n\
-         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+         each way (500 ms round trip) that cuts connections at random bytes, {}; after a failed sync the laptop\n\
+         goes on as the app does (`engine::Retry`: at once when the attempt moved data, `engine::backoff` while nothing\n\
+         moves). The limit is the pure transmission time, at 256 kbit/s, of the bytes (requests, responses, headers) a\n\
+         clean sync of the same events moves. Three runs, each with its own cuts; the targets are judged on the median.\n\n\
+         | run | events up | events down | bytes up | bytes down | bytes vs clean | limit s | took s | ratio | connections | cut | syncs | waiting after failures s |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        target.heading, target.time, target.cuts,
     );
     for (i, f) in runs.iter().enumerate() {
         md.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {:.1} | {:.1} | {:.2}× | {} | {} | {} | {:.1} |\n",
+            "| {} | {} | {} | {} | {} | {:.2}× | {:.1} | {:.1} | {:.2}× | {} | {} | {} | {:.1} |\n",
             i + 1,
             f.events_up,
             f.events_down,
             f.bytes_up,
             f.bytes_down,
+            f.bytes_ratio,
             f.limit_s,
             f.wall_s,
             f.ratio,
@@ -425,13 +440,25 @@ fn link_section(runs: &[link::LinkFigure]) -> String {
             f.retry_wait_s,
         ));
     }
-    let mut ratios: Vec<f64> = runs.iter().map(|f| f.ratio).collect();
-    ratios.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let median = percentile(&ratios, 0.5);
+    let median = |f: fn(&link::LinkFigure) -> f64| {
+        let mut v: Vec<f64> = runs.iter().map(f).collect();
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        percentile(&v, 0.5)
+    };
+    let time = median(|f| f.ratio);
+    let bytes = median(|f| f.bytes_ratio);
+    let verdict = |ok: bool| if ok { "met" } else { "**not met**" };
     md.push_str(&format!(
-        "\nMedian {median:.2}× the limit: target {}.\n\n",
-        if median <= 1.5 { "met" } else { "**not met**" }
+        "\nMedian {time:.2}× the limit: target {}.",
+        verdict(time <= target.time)
     ));
+    if let Some(b) = target.bytes {
+        md.push_str(&format!(
+            " Median {bytes:.2}× the bytes of a clean sync: target {}.",
+            verdict(bytes <= b)
+        ));
+    }
+    md.push_str("\n\n");
     md.push_str(LINK_NOTE);
     md
 }
@@ -595,13 +622,15 @@ orders the log.\n\
 \n\
 ";
 
-const LINK_NOTE: &str = "Where the time beyond the limit goes: a sync makes about ten requests (sign-in, head, one upload and one\n\
-feed page per 5,000 events or 2 MiB of event JSON), each waiting a 500 ms round trip before its bytes flow, while the\n\
-link sits idle as the hub stores a batch; a cut costs the part of the request already sent, the wait before\n\
-the next try and its sign-in. The limit counts none of that. Sending the next batch before the previous one is\n\
-acknowledged would take the round trips off. The cut-connection paths are also exercised by\n\
-`crates/tiaojie-cli/tests/sync_faults.rs`, which cuts and truncates connections at random bytes and checks that\n\
-nothing is lost or doubled.\n\
+const LINK_NOTE: &str = "Where the time beyond the limit goes: a sync signs in (two round trips; the answer carries the device's\n\
+head), then sends its events as one stream of signed batches of 128 KiB of event JSON each and takes the feed as one\n\
+stream of pages of as much, each round trip 500 ms before its bytes flow. The hub stores each batch as it arrives\n\
+whole and the laptop keeps each feed page as it arrives whole, so a cut costs only the batch or page in flight,\n\
+the new connection and its sign-in; a cut upload shows its progress at the next sign-in, so the first retry after\n\
+it waits 1-2 s. The limit counts none of that. The cut-connection paths are also exercised by\n\
+`crates/tiaojie-cli/tests/sync_faults.rs` (cuts and truncations at random bytes) and\n\
+`crates/tiaojie-cli/tests/sync_harsh.rs` (`tiaojie sync loop` through a cut every 200 KB on average, on SQLite and\n\
+PostgreSQL hubs: exactly once, bytes at most 1.3× a clean sync's).\n\
 \n\
 ";
 
@@ -933,23 +962,49 @@ fn main() {
         json.insert("wire".into(), serde_json::json!(wire));
     }
     if wants("link") {
-        let poor: Vec<link::LinkFigure> = (1..=3)
-            .map(|seed| {
-                let f = link::run(
-                    if quick { 2_000 } else { 10_000 },
-                    link::LinkSpec {
-                        bytes_per_sec: 256_000 / 8,
-                        one_way: Duration::from_millis(250),
-                        drop_ratio: 0.05,
-                    },
-                    seed,
-                );
-                eprintln!("link: run {seed} measured");
-                f
-            })
-            .collect();
-        md_sections.push_str(&link_section(&poor));
+        // The poor link of the village office, and the harsh one of a hill
+        // village on a weak mobile signal (a cut every ~200 KB: one every
+        // 6-7 seconds of transfer).
+        let runs = |drop_ratio: f64, name: &str| -> Vec<link::LinkFigure> {
+            (1..=3)
+                .map(|seed| {
+                    let f = link::run(
+                        if quick { 2_000 } else { 10_000 },
+                        link::LinkSpec {
+                            bytes_per_sec: 256_000 / 8,
+                            one_way: Duration::from_millis(250),
+                            drop_ratio,
+                        },
+                        seed,
+                    );
+                    eprintln!("link: {name} run {seed} measured");
+                    f
+                })
+                .collect()
+        };
+        let poor = runs(0.05, "poor");
+        md_sections.push_str(&link_section(
+            &poor,
+            &LinkTarget {
+                heading: "## 3. Sync over a poor link",
+                time: 1.25,
+                bytes: None,
+                cuts: "on average once per 1.3 MB carried (a 5% chance per 64 KiB, wherever it falls: a request, a\n\
+                       response, between them)",
+            },
+        ));
+        let harsh = runs(64.0 * 1024.0 / (200.0 * 1024.0), "harsh");
+        md_sections.push_str(&link_section(
+            &harsh,
+            &LinkTarget {
+                heading: "### On a link that drops every few seconds",
+                time: 2.0,
+                bytes: Some(1.3),
+                cuts: "on average once per 200 KiB carried (one cut every 6-7 seconds of transfer)",
+            },
+        ));
         json.insert("link".into(), serde_json::json!(poor));
+        json.insert("harsh_link".into(), serde_json::json!(harsh));
     }
     if wants("fleet") {
         let fleets = fleet_bench(&pg_url, if quick { 50 } else { 1_000 });

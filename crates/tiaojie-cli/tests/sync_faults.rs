@@ -40,6 +40,7 @@ async fn ten_thousand_events_from_twenty_devices_through_cut_connections() {
             truncate_ratio: 0.05,
             latency: Duration::from_millis(20),
             bytes_per_sec: Some(32_000),
+            cut_every: None,
         },
         7,
     );
@@ -126,6 +127,7 @@ async fn a_thin_slow_pipe_still_delivers_everything() {
             truncate_ratio: 0.0,
             latency: Duration::from_millis(250),
             bytes_per_sec: Some(32_000),
+            cut_every: None,
         },
         11,
     );

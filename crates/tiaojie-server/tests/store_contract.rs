@@ -53,6 +53,8 @@ contract!(
     case_events_follow_the_case_origin,
     feeds_page_by_count_and_by_size,
     concurrent_uploads_reach_a_polling_reader_once_each,
+    eight_concurrent_uploaders_reach_a_polling_reader_once_each,
+    uploads_stored_together_answer_each_on_its_own,
     a_case_is_its_openers_and_its_lines,
     a_full_quarantine_refuses_the_batch,
 );

@@ -20,6 +20,8 @@ pub struct HubClient {
     device_id: Uuid,
     key: DeviceKey,
     token: Option<(String, Instant)>,
+    /// This device's head as the sign-in answered it, not yet used.
+    signed_in_head: Option<DeviceHead>,
     /// Hub clock minus ours at the last authentication, in ms.
     pub clock_offset_ms: i64,
 }
@@ -219,6 +221,7 @@ impl HubClient {
             device_id,
             key,
             token: None,
+            signed_in_head: None,
             clock_offset_ms: 0,
         })
     }
@@ -272,6 +275,7 @@ impl HubClient {
         // Renew a little before the hub would refuse it.
         let life = Duration::from_secs(resp.expires_in_secs.saturating_sub(60).max(1));
         self.token = Some((resp.token.clone(), Instant::now() + life));
+        self.signed_in_head = resp.head.clone().filter(|h| h.device_id == self.device_id);
         Ok(resp)
     }
 
@@ -295,6 +299,12 @@ impl HubClient {
     }
 
     pub async fn head(&mut self, device: Uuid) -> Result<DeviceHead> {
+        // Fresh from the sign-in just made: no need to ask again.
+        if device == self.device_id
+            && let Some(head) = self.signed_in_head.take()
+        {
+            return Ok(head);
+        }
         self.get(&format!("/v1/devices/{device}/head"))
             .await?
             .json()
@@ -315,6 +325,31 @@ impl HubClient {
             .await
             .map_err(network)?;
         check(resp).await?.json().await.map_err(network)
+    }
+
+    /// Uploads a stream of batches (`stream::push_frame`); the hub commits
+    /// each as it arrives whole, and answers after the last.
+    pub async fn upload_stream(&mut self, body: Vec<u8>) -> Result<BatchAck> {
+        let token = self.token().await?;
+        let resp = self
+            .http
+            .post(self.url("/v1/batches/stream"))
+            .bearer_auth(token)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                crate::stream::BATCH_STREAM_MEDIA_TYPE,
+            )
+            .body(body)
+            .send()
+            .await
+            .map_err(network)?;
+        check(resp).await?.json().await.map_err(network)
+    }
+
+    /// This unit's feed after `after` as a stream of frames, to be read
+    /// with `next_chunk` as it arrives.
+    pub async fn feed_stream(&mut self, after: i64) -> Result<reqwest::Response> {
+        self.get(&format!("/v1/feed/stream?after={after}")).await
     }
 
     /// One page of this unit's feed after `after`, with its size on the wire.
@@ -338,6 +373,12 @@ impl HubClient {
         let bytes = self.get(&path).await?.bytes().await.map_err(network)?;
         crate::frame::decode_feed(&bytes)
     }
+}
+
+/// The next piece of a response body as it comes off the connection;
+/// `None` at its end. A cut connection is a network error.
+pub async fn next_chunk(resp: &mut reqwest::Response) -> Result<Option<Vec<u8>>> {
+    Ok(resp.chunk().await.map_err(network)?.map(|b| b.to_vec()))
 }
 
 #[cfg(test)]

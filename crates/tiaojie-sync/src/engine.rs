@@ -19,12 +19,14 @@ pub const KEY_CURSOR: &str = "hub.cursor";
 pub const KEY_ACKED: &str = "hub.acked_seq";
 pub const KEY_LAST_SYNC: &str = "hub.last_sync";
 
-/// A batch is closed once its events reach this many bytes (before
-/// compression) or this many events. Each batch costs a round trip, which on
-/// a rural link is half a second, so batches are as big as such a link
-/// carries in seconds: 2 MiB of event JSON is 2,900 typical events, 160 KB on
-/// the wire for the benchmark's text and perhaps 700 KB for real case text
-/// (20 s at 256 kbit/s). The hub's feed pages are as big (`Limits`).
+/// An upload request carries events up to this many bytes (before
+/// compression) or this many events, as a stream of small signed batches
+/// (`stream::FRAME_EVENT_BYTES`) that the hub stores one by one as they
+/// arrive. Each request costs a round trip, which on a rural link is half
+/// a second, so requests are as big as such a link carries in seconds:
+/// 2 MiB of event JSON is 2,900 typical events, 160 KB on the wire for the
+/// benchmark's text and perhaps 700 KB for real case text (20 s at 256
+/// kbit/s). The hub's feed pages are as big (`Limits`).
 pub const BATCH_BYTES: usize = 2 * 1024 * 1024;
 pub const BATCH_EVENTS: u32 = 5_000;
 /// Clocks further apart than this get a warning: the hybrid clock copes,
@@ -69,6 +71,63 @@ pub fn backoff(failures: u32) -> std::time::Duration {
         .map(|d| u64::from(d.subsec_nanos()))
         .unwrap_or(0);
     std::time::Duration::from_millis(base / 2 + nanos % (base / 2 + 1))
+}
+
+/// How far this ledger knows its sync has come: the last of its own events
+/// the hub acknowledged, and its place in the hub's feed. Both only grow.
+pub fn progress_mark(ledger: &Ledger) -> Result<(i64, i64)> {
+    let read = |key: &str| -> Result<i64> {
+        Ok(ledger
+            .sync_value(key)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    };
+    Ok((read(KEY_ACKED)?, read(KEY_CURSOR)?))
+}
+
+/// When to try again after a failed sync: at once while attempts move
+/// data, with growing waits (`backoff`) only while nothing moves. A link
+/// that drops every few seconds still carries most of what is sent; it is
+/// not a link that is down.
+///
+/// Progress is read from the ledger (`progress_mark`). A cut upload shows
+/// its progress one attempt late, when the next attempt asks the hub how
+/// far it got: the first attempt after a cut waits `backoff(1)`, 1–2 s.
+#[derive(Debug, Clone, Default)]
+pub struct Retry {
+    failures: u32,
+    mark: (i64, i64),
+}
+
+impl Retry {
+    /// Starting from where the ledger stands.
+    pub fn new(mark: (i64, i64)) -> Self {
+        Retry { failures: 0, mark }
+    }
+
+    /// After a sync that went through.
+    pub fn succeeded(&mut self, mark: (i64, i64)) {
+        self.failures = 0;
+        self.mark = mark;
+    }
+
+    /// After a failed sync: whether it moved data, and how long to wait.
+    pub fn failed(&mut self, mark: (i64, i64)) -> (bool, std::time::Duration) {
+        let moved = mark.0 > self.mark.0 || mark.1 > self.mark.1;
+        self.mark = (self.mark.0.max(mark.0), self.mark.1.max(mark.1));
+        if moved {
+            self.failures = 0;
+            (true, std::time::Duration::ZERO)
+        } else {
+            self.failures += 1;
+            (false, backoff(self.failures))
+        }
+    }
+
+    /// Failed syncs in a row that moved nothing.
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
 }
 
 /// A warning for a laptop whose clock is `offset_ms` behind the hub's (or
@@ -300,23 +359,35 @@ async fn upload(
     ledger.set_sync_values(&[(KEY_ACKED, acked.to_string())])?;
     report.progress.pending_up = (local_max - acked).max(0) as u64;
     on_progress(&report.progress);
+    let mut legacy = false;
     while acked < local_max {
         let mut events = Vec::new();
         let mut size = 0;
         for e in ledger.own_events_after(acked, BATCH_EVENTS)? {
             size += e.raw.len();
-            events.push(e);
+            events.push(e.raw);
             if size >= BATCH_BYTES {
                 break;
             }
         }
         let prev = chain::from_hex(&prev_hex).unwrap_or(chain::GENESIS);
-        let raws: Vec<Vec<u8>> = events.iter().map(|e| e.raw.clone()).collect();
-        let batch = frame::encode_batch(client.key(), me.device_id, acked + 1, &prev, &raws);
-        let sent = batch.len() as u64;
-        let ack = client.upload(batch).await?;
+        let (sent, ack) = if legacy {
+            let batch = frame::encode_batch(client.key(), me.device_id, acked + 1, &prev, &events);
+            (batch.len(), client.upload(batch).await?)
+        } else {
+            let body = batch_stream(client.key(), me.device_id, acked + 1, prev, &events);
+            let sent = body.len();
+            match client.upload_stream(body).await {
+                // A hub from before streams: one batch per request.
+                Err(SyncError::Hub { status: 404, .. }) => {
+                    legacy = true;
+                    continue;
+                }
+                other => (sent, other?),
+            }
+        };
         report.progress.events_up += ack.acked_seq.saturating_sub(acked) as u64;
-        report.progress.bytes_up += sent;
+        report.progress.bytes_up += sent as u64;
         let checkpoint = checkpoint_value(ledger, &ack, me.device_id);
         report.quarantined.extend(ack.quarantined);
         acked = ack.acked_seq;
@@ -330,6 +401,30 @@ async fn upload(
         on_progress(&report.progress);
     }
     Ok(())
+}
+
+/// Consecutive events of this device, from sequence number `first_seq`
+/// after the link `prev`, as a stream of signed batches of
+/// `stream::FRAME_EVENT_BYTES` each: the hub keeps each batch that arrives
+/// whole, so a cut costs at most the one in flight.
+pub fn batch_stream(
+    key: &DeviceKey,
+    device_id: uuid::Uuid,
+    first_seq: i64,
+    prev: chain::Link,
+    events: &[Vec<u8>],
+) -> Vec<u8> {
+    let sizes: Vec<usize> = events.iter().map(Vec::len).collect();
+    let mut body = Vec::new();
+    let (mut start, mut prev) = (0, prev);
+    for end in crate::stream::frame_ends(&sizes, crate::stream::FRAME_EVENT_BYTES) {
+        let run = &events[start..end];
+        let batch = frame::encode_batch(key, device_id, first_seq + start as i64, &prev, run);
+        crate::stream::push_frame(&mut body, &batch);
+        prev = run.iter().fold(prev, |link, e| chain::next(&link, e));
+        start = end;
+    }
+    body
 }
 
 /// Takes this device's events back from the hub and moves what only this
@@ -367,6 +462,50 @@ async fn download(
         .sync_value(KEY_CURSOR)?
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
+    loop {
+        let mut resp = match client.feed_stream(cursor).await {
+            // A hub from before streams: page by page.
+            Err(SyncError::Hub { status: 404, .. }) => {
+                return download_pages(ledger, client, report, on_progress, cursor).await;
+            }
+            other => other?,
+        };
+        // Every frame that arrives whole is kept with its cursor at once: a
+        // cut loses only the frame in flight.
+        let mut frames = crate::stream::Deframer::new();
+        let mut more = None;
+        while let Some(chunk) = crate::client::next_chunk(&mut resp).await? {
+            report.progress.bytes_down += chunk.len() as u64;
+            frames.push(&chunk);
+            while let Some(bytes) = frames.next_frame()? {
+                let (header, events) = frame::decode_feed(&bytes)?;
+                ledger.ingest_raw(&events, &[(KEY_CURSOR, header.cursor.to_string())])?;
+                cursor = header.cursor;
+                more = Some(header.more);
+                report.progress.events_down += events.len() as u64;
+                on_progress(&report.progress);
+            }
+        }
+        match more {
+            Some(false) if frames.partial() == 0 => return Ok(()),
+            Some(true) if frames.partial() == 0 => {}
+            _ => {
+                return Err(SyncError::Network(
+                    "下载在中途断开（已收到的记录已保存）".into(),
+                ));
+            }
+        }
+    }
+}
+
+/// The feed a page per request, from a hub that has no stream.
+async fn download_pages(
+    ledger: &mut Ledger,
+    client: &mut HubClient,
+    report: &mut SyncReport,
+    on_progress: &mut (dyn FnMut(&Progress) + Send),
+    mut cursor: i64,
+) -> Result<()> {
     loop {
         let (header, events, size) = client.feed(cursor, None).await?;
         ledger.ingest_raw(&events, &[(KEY_CURSOR, header.cursor.to_string())])?;
@@ -420,7 +559,7 @@ pub async fn import_bundle(url: &str, bytes: &[u8]) -> Result<Vec<crate::wire::B
 
 #[cfg(test)]
 mod tests {
-    use super::{backoff, clock_warning};
+    use super::{Retry, backoff, clock_warning};
     use std::time::Duration;
 
     #[test]
@@ -428,6 +567,27 @@ mod tests {
         assert!(backoff(1) <= Duration::from_secs(2) && backoff(1) >= Duration::from_secs(1));
         assert!(backoff(4) >= Duration::from_secs(8));
         assert!(backoff(30) <= Duration::from_secs(300) && backoff(30) >= Duration::from_secs(150));
+    }
+
+    #[test]
+    fn retries_at_once_while_data_moves_and_backs_off_only_when_nothing_does() {
+        let mut r = Retry::new((10, 100));
+        // Nothing moved: the waits grow.
+        let (moved, first) = r.failed((10, 100));
+        assert!(!moved && first >= Duration::from_secs(1));
+        let (_, second) = r.failed((10, 100));
+        assert!(second >= Duration::from_secs(2));
+        assert_eq!(r.failures(), 2);
+        // Uploads acknowledged, or feed pages kept: at once, count reset.
+        assert_eq!(r.failed((15, 100)), (true, Duration::ZERO));
+        assert_eq!(r.failures(), 0);
+        assert_eq!(r.failed((15, 120)), (true, Duration::ZERO));
+        // A smaller mark (read before a head answered) is not progress.
+        let (moved, wait) = r.failed((14, 120));
+        assert!(!moved && wait >= Duration::from_secs(1));
+        r.succeeded((20, 130));
+        assert_eq!(r.failures(), 0);
+        assert!(!r.failed((20, 130)).0);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod frame;
 pub mod keys;
 pub mod seal;
+pub mod stream;
 pub mod wire;
 
 pub use error::{Result, SyncError};

@@ -66,6 +66,11 @@ pub struct AuthResponse {
     pub expires_in_secs: u64,
     /// The hub's clock, so that a device can warn when its own is off.
     pub hub_time_ms: i64,
+    /// How far the hub has this device's events, as `GET
+    /// /v1/devices/{id}/head` tells: sent with the token to save a round
+    /// trip (absent from older hubs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<DeviceHead>,
 }
 
 /// GET /v1/devices/{id}/head: how far the hub has a device's events.

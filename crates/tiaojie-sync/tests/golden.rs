@@ -119,6 +119,21 @@ fn wire_auth_response() {
             token: "tj1.AZNeSnwAehGKEQ.c2lnbmF0dXJl".into(),
             expires_in_secs: 3600,
             hub_time_ms: 1_795_000_000_000,
+            head: None,
+        },
+    );
+}
+
+/// The sign-in's answer with the device's head (one round trip fewer).
+#[test]
+fn wire_auth_response_with_head() {
+    check_json(
+        "wire_auth_response_head.json",
+        &AuthResponse {
+            token: "tj1.AZNeSnwAehGKEQ.c2lnbmF0dXJl".into(),
+            expires_in_secs: 3600,
+            hub_time_ms: 1_795_000_000_000,
+            head: Some(device_head()),
         },
     );
 }

@@ -332,6 +332,8 @@ export interface SyncStatus {
   progress: Progress | null
   clock_warning: string | null
   recovery_note: string | null
+  /** While a dropping link still moves data: what got through, shown instead of an error. */
+  unstable: string | null
 }
 
 // ---- errors ---------------------------------------------------------------

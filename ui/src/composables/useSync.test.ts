@@ -4,7 +4,7 @@ import { useSync } from './useSync'
 
 const base: SyncStatus = {
   enrolled: true, hub_url: 'http://hub:8600', online: true, syncing: false, pending: 0, last_sync: null,
-  last_error: null, progress: null, clock_warning: null, recovery_note: null,
+  last_error: null, progress: null, clock_warning: null, recovery_note: null, unstable: null,
 }
 const progress = (down: number) => ({ events_up: 0, bytes_up: 0, pending_up: 0, events_down: down, bytes_down: 0 })
 

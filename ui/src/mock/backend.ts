@@ -19,7 +19,7 @@ let status: AppStatus = {
 let sync: SyncStatus = {
   enrolled: true, hub_url: status.hub_url, online: true, syncing: false, pending: 3,
   last_sync: new Date(Date.now() - 7 * 60_000).toISOString(), last_error: null, progress: null,
-  clock_warning: null, recovery_note: null,
+  clock_warning: null, recovery_note: null, unstable: null,
 }
 
 const invalid = (field: string, message: string) => ({ code: 'invalid_input', message, field })

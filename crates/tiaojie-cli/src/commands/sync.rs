@@ -153,21 +153,23 @@ fn report_text(r: &SyncReport) -> String {
     s
 }
 
-/// Syncs every `interval`; after a failure waits with exponential backoff
-/// and jitter (2 s doubling up to 5 minutes), so that many devices coming
-/// back online together do not all call at once.
+/// Syncs every `interval`. After a failed sync that still moved data (a
+/// link that drops every few seconds) it goes on at once; only while
+/// nothing moves does it wait, with exponential backoff and jitter (2 s
+/// doubling up to 5 minutes), so that many devices coming back online
+/// together do not all call at once.
 async fn sync_loop(
     ledger: &mut Ledger,
     interval: Duration,
     rounds: Option<u32>,
     out: Output,
 ) -> CliResult<()> {
-    let mut failures = 0u32;
+    let mut retry = engine::Retry::new(engine::progress_mark(ledger)?);
     let mut done = 0u32;
     loop {
         match once(ledger, out).await {
             Ok(report) => {
-                failures = 0;
+                retry.succeeded(engine::progress_mark(ledger)?);
                 done += 1;
                 out.emit(&report, report_text)?;
                 if rounds.is_some_and(|r| done >= r) {
@@ -176,9 +178,15 @@ async fn sync_loop(
                 tokio::time::sleep(interval).await;
             }
             Err(e) => {
-                failures += 1;
-                let wait = engine::backoff(failures);
-                eprintln!("同步失败（{e}），{} 秒后重试", wait.as_secs());
+                let (moved, wait) = retry.failed(engine::progress_mark(ledger)?);
+                if moved {
+                    eprintln!(
+                        "网络不稳定（{e}），已有进展，继续同步：待上传 {} 条",
+                        engine::pending(ledger)?
+                    );
+                } else {
+                    eprintln!("同步失败（{e}），{} 秒后重试", wait.as_secs());
+                }
                 tokio::time::sleep(wait).await;
             }
         }

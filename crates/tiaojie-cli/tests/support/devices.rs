@@ -41,6 +41,20 @@ pub struct Device {
     _dir: tempfile::TempDir,
 }
 
+impl Device {
+    /// The ledger's file.
+    pub fn path(&self) -> std::path::PathBuf {
+        self._dir.path().join("ledger.sqlite3")
+    }
+
+    /// Closes the ledger, keeping its file (for a process to open).
+    pub fn close(self) -> (tempfile::TempDir, std::path::PathBuf) {
+        let path = self.path();
+        drop(self.ledger);
+        (self._dir, path)
+    }
+}
+
 pub async fn device(hub: &Hub, unit: &str, level: u8) -> Device {
     let dir = tempfile::tempdir().unwrap();
     let mut ledger = Ledger::open(dir.path().join("ledger.sqlite3")).unwrap();

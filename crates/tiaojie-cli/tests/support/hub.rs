@@ -16,6 +16,7 @@ pub fn pg_url() -> String {
     std::env::var("TIAOJIE_TEST_PG").unwrap_or_else(|_| PG_DEFAULT.to_string())
 }
 
+#[derive(Debug, Clone, Copy)]
 pub enum Backend {
     Sqlite,
     Postgres,

@@ -19,6 +19,10 @@ pub struct Faults {
     pub latency: Duration,
     /// Throughput cap each way, bytes per second.
     pub bytes_per_sec: Option<u64>,
+    /// Cut connections at random bytes, on average once per this many
+    /// bytes carried (both ways counted), wherever the byte falls: a link
+    /// that drops every few seconds. Replaces `cut_ratio` when set.
+    pub cut_every: Option<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -60,6 +64,8 @@ enum Fate {
     CutDown(u64),
     /// Forward only this many response bytes, then close.
     Truncate(u64),
+    /// Cut once this many bytes have passed, both ways together.
+    CutCarried(u64),
 }
 
 impl FaultProxy {
@@ -78,7 +84,11 @@ impl FaultProxy {
                         s.connections.fetch_add(1, Ordering::Relaxed);
                         let roll = rng.unit();
                         let at = rng.next() % 48_000;
-                        let fate = if roll < faults.cut_ratio {
+                        let fate = if let Some(span) = faults.cut_every {
+                            // Exponential: cuts at random bytes, memoryless.
+                            let u = rng.unit().max(1e-12);
+                            Fate::CutCarried((-u.ln() * span as f64) as u64)
+                        } else if roll < faults.cut_ratio {
                             s.cut.fetch_add(1, Ordering::Relaxed);
                             if rng.next().is_multiple_of(2) {
                                 Fate::CutUp(at)
@@ -121,27 +131,46 @@ fn serve(client: TcpStream, target: SocketAddr, fate: Fate, faults: Faults, stat
         return;
     };
     let (c2, u2) = (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+    let carried = Arc::new(AtomicU64::new(0));
     let (up_limit, down_limit) = match fate {
         Fate::Clean => (None, None),
-        Fate::CutUp(n) => (Some(n), None),
-        Fate::CutDown(n) | Fate::Truncate(n) => (None, Some(n)),
+        Fate::CutUp(n) => (Some(Limit::Own(n)), None),
+        Fate::CutDown(n) | Fate::Truncate(n) => (None, Some(Limit::Own(n))),
+        Fate::CutCarried(n) => (
+            Some(Limit::Shared(carried.clone(), n)),
+            Some(Limit::Shared(carried, n)),
+        ),
     };
     let f2 = faults.clone();
     let s2 = stats.clone();
-    let up = std::thread::spawn(move || pump(c2, u2, up_limit, &f2, &s2.bytes_up));
-    pump(upstream, client, down_limit, &faults, &stats.bytes_down);
+    let up = std::thread::spawn(move || pump(c2, u2, up_limit, &f2, &s2, true));
+    pump(upstream, client, down_limit, &faults, &stats, false);
     let _ = up.join();
 }
 
-/// Copies `from` to `to` until either closes or `limit` bytes have passed;
-/// then closes both, which the other direction notices.
+/// Where a direction of a connection stops.
+enum Limit {
+    /// After this many bytes of its own.
+    Own(u64),
+    /// When the bytes both ways together reach the bound.
+    Shared(Arc<AtomicU64>, u64),
+}
+
+/// Copies `from` to `to` until either closes or the limit is reached; then
+/// closes both, which the other direction notices.
 fn pump(
     mut from: TcpStream,
     mut to: TcpStream,
-    limit: Option<u64>,
+    limit: Option<Limit>,
     faults: &Faults,
-    counter: &AtomicU64,
+    stats: &Stats,
+    up: bool,
 ) {
+    let counter = if up {
+        &stats.bytes_up
+    } else {
+        &stats.bytes_down
+    };
     let mut buf = [0u8; 4096];
     let mut passed = 0u64;
     loop {
@@ -150,10 +179,23 @@ fn pump(
             Ok(n) => n,
         };
         let mut n = n as u64;
-        let stop_here = limit.is_some_and(|l| passed + n >= l);
-        if let Some(l) = limit {
-            n = n.min(l.saturating_sub(passed));
-        }
+        let stop_here = match &limit {
+            None => false,
+            Some(Limit::Own(l)) => {
+                let stop = passed + n >= *l;
+                n = n.min(l.saturating_sub(passed));
+                stop
+            }
+            Some(Limit::Shared(carried, l)) => {
+                let before = carried.fetch_add(n, Ordering::Relaxed);
+                let stop = before + n >= *l;
+                n = n.min(l.saturating_sub(before));
+                if stop && before < *l {
+                    stats.cut.fetch_add(1, Ordering::Relaxed);
+                }
+                stop
+            }
+        };
         if !faults.latency.is_zero() {
             std::thread::sleep(faults.latency);
         }

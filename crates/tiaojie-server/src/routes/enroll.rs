@@ -93,9 +93,13 @@ pub async fn auth(
         ));
     }
     let ttl = state.limits.token_ttl_secs;
+    // How far the hub has the device's events, which it asks next: one
+    // round trip fewer on a link where each costs half a second.
+    let head = state.store.head(device.id).await?;
     Ok(Json(AuthResponse {
         token: issue_token(&state.identity.secret, device.id, now, ttl),
         expires_in_secs: ttl,
         hub_time_ms: now,
+        head: Some(head),
     }))
 }

@@ -30,7 +30,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/devices/{id}/events", get(sync::device_events))
         .route("/v1/batches", post(sync::upload))
         .route("/v1/sealed-batches", post(sync::upload_sealed))
+        .route("/v1/batches/stream", post(sync::upload_stream))
         .route("/v1/feed", get(sync::feed))
+        .route("/v1/feed/stream", get(sync::feed_stream))
         .fallback(|| async { ServerError::NotFound("没有这个接口".into()) })
         .layer(DefaultBodyLimit::max(limit))
         // A connection that trickles or stalls does not hold a worker forever.

@@ -13,8 +13,10 @@ use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
+use futures_util::StreamExt;
 use serde::Deserialize;
 use tiaojie_sync::frame;
+use tiaojie_sync::stream::{self, Deframer, FEED_STREAM_MEDIA_TYPE};
 use tiaojie_sync::wire::{BatchAck, DeviceHead, FEED_MEDIA_TYPE};
 use uuid::Uuid;
 
@@ -118,6 +120,64 @@ async fn store_batch(
     Ok(Json(ack))
 }
 
+/// Stores a stream of batches (`stream::push_frame` one after another),
+/// each in its own transaction as soon as it has arrived whole. A cut
+/// connection keeps every batch that arrived before it; the device learns
+/// how far the hub got from its head at the next attempt. The answer, after
+/// the last batch's commit, adds up the acknowledgements.
+pub async fn upload_stream(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<Json<BatchAck>> {
+    let mut body = body.into_data_stream();
+    let mut frames = Deframer::new();
+    let mut total: Option<BatchAck> = None;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| ServerError::BadRequest(format!("读取请求失败：{e}")))?;
+        frames.push(&chunk);
+        while let Some(batch) = frames.next_frame()? {
+            if batch.len() > state.limits.max_body_bytes {
+                return Err(ServerError::TooLarge);
+            }
+            let Json(ack) = store_batch(&state, &headers, &batch).await?;
+            total = Some(match total {
+                None => ack,
+                Some(sum) => add_acks(sum, ack)?,
+            });
+        }
+        if frames.partial() > state.limits.max_body_bytes + 4 {
+            return Err(ServerError::TooLarge);
+        }
+    }
+    if frames.partial() > 0 {
+        return Err(ServerError::BadRequest("数据流在一批数据的中间结束".into()));
+    }
+    total
+        .map(Json)
+        .ok_or_else(|| ServerError::BadRequest("数据流中没有数据".into()))
+}
+
+/// Two acknowledgements of one device's consecutive batches as one.
+fn add_acks(sum: BatchAck, next: BatchAck) -> Result<BatchAck> {
+    if sum.device_id != next.device_id {
+        return Err(ServerError::BadRequest(
+            "一个数据流只能包含同一台设备的数据".into(),
+        ));
+    }
+    let mut quarantined = sum.quarantined;
+    quarantined.extend(next.quarantined);
+    Ok(BatchAck {
+        device_id: next.device_id,
+        acked_seq: next.acked_seq,
+        last_hash: next.last_hash,
+        stored: sum.stored + next.stored,
+        duplicates: sum.duplicates + next.duplicates,
+        quarantined,
+        checkpoint: next.checkpoint,
+    })
+}
+
 /// A device id in the path that does not parse, in the JSON error shape.
 fn path_error(r: &PathRejection) -> ServerError {
     ServerError::BadRequest(format!("设备编号有误：{}", r.body_text()))
@@ -160,6 +220,95 @@ pub async fn feed(
         .await?;
     let body = frame::encode_feed(page.cursor, page.more, &page.events);
     Ok(([(header::CONTENT_TYPE, FEED_MEDIA_TYPE)], body))
+}
+
+/// Pages of the feed one stream holds at most: then the device asks again
+/// (with the cursor of the last frame it kept).
+const STREAM_PAGES: usize = 8;
+
+/// The unit's feed as a stream of small frames, each a feed page of its own
+/// with the cursor after its last event: a device keeps every frame that
+/// arrived whole, so a cut loses only the frame in flight. The last frame
+/// says whether more waits; an empty feed is one empty frame. The first
+/// page is read before the answer starts, so that its errors are answers.
+pub async fn feed_stream(
+    State(state): State<AppState>,
+    AuthedDevice(me): AuthedDevice,
+    q: std::result::Result<Query<FeedQuery>, QueryRejection>,
+) -> Result<impl IntoResponse> {
+    let Query(q) = q.map_err(|r| query_error(&r))?;
+    if q.after < 0 {
+        return Err(ServerError::BadRequest("after 不能为负数".into()));
+    }
+    let request = FeedRequest {
+        units: subtree(state.store.as_ref(), &me.unit).await?,
+        device_id: me.id,
+        after: q.after,
+        limit: state.limits.feed_page_events,
+        max_bytes: state.limits.feed_page_bytes,
+    };
+    let first = state.store.feed(&request).await?;
+    let pages = futures_util::stream::unfold(
+        (Some(first), request, 0usize),
+        move |(page, mut request, sent)| {
+            let store = state.store.clone();
+            async move {
+                if sent == usize::MAX {
+                    return None;
+                }
+                let page = match page {
+                    Some(page) => page,
+                    // Past the first page the stream ends where the store
+                    // fails: the device keeps what it had and asks again.
+                    None => match store.feed(&request).await {
+                        Ok(page) => page,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "feed stream stopped");
+                            return Some((
+                                Err(std::io::Error::other(e.to_string())),
+                                (None, request, usize::MAX),
+                            ));
+                        }
+                    },
+                };
+                let last = !page.more || sent + 1 >= STREAM_PAGES;
+                let bytes = feed_frames(&page, request.after);
+                request.after = page.cursor;
+                let next = if last { usize::MAX } else { sent + 1 };
+                Some((
+                    Ok::<_, std::io::Error>(axum::body::Bytes::from(bytes)),
+                    (None, request, next),
+                ))
+            }
+        },
+    );
+    Ok((
+        [(header::CONTENT_TYPE, FEED_STREAM_MEDIA_TYPE)],
+        axum::body::Body::from_stream(pages),
+    ))
+}
+
+/// One feed page as frames of `stream::FRAME_EVENT_BYTES` each; all but
+/// the page's last say more follows.
+fn feed_frames(page: &crate::store::FeedPage, after: i64) -> Vec<u8> {
+    let mut out = Vec::new();
+    if page.events.is_empty() {
+        stream::push_frame(&mut out, &frame::encode_feed(after, page.more, &[]));
+        return out;
+    }
+    let sizes: Vec<usize> = page.events.iter().map(Vec::len).collect();
+    let ends = stream::frame_ends(&sizes, stream::FRAME_EVENT_BYTES);
+    let mut start = 0;
+    for (i, &end) in ends.iter().enumerate() {
+        let more = i + 1 < ends.len() || page.more;
+        let cursor = page.seqs[end - 1];
+        stream::push_frame(
+            &mut out,
+            &frame::encode_feed(cursor, more, &page.events[start..end]),
+        );
+        start = end;
+    }
+    out
 }
 
 #[derive(Debug, Deserialize)]

@@ -170,6 +170,9 @@ pub struct FeedRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedPage {
     pub events: Vec<Vec<u8>>,
+    /// Each event's `hub_seq`: a cursor after any of them resumes the
+    /// feed without skipping (what a stream of the feed sends per frame).
+    pub seqs: Vec<i64>,
     /// `hub_seq` of the last event returned, or `after` if none.
     pub cursor: i64,
     pub more: bool,

@@ -14,6 +14,7 @@ use crate::store::{
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use std::collections::HashMap;
+use std::sync::Arc;
 use tiaojie_ledger::domain::unit::UnitSpec;
 use tiaojie_sync::wire::{BatchAck, DeviceHead};
 use tokio_postgres::NoTls;
@@ -36,7 +37,18 @@ const POOL_SIZE: usize = 16;
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    /// Uploads waiting to be stored: whoever has the writer's turn next
+    /// stores all of them in one transaction and answers each.
+    waiting: Arc<std::sync::Mutex<Vec<Waiting>>>,
+    /// One group at a time per hub instance.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// An upload waiting to be stored, and where its answer goes.
+type Waiting = (
+    IncomingBatch,
+    tokio::sync::oneshot::Sender<Result<BatchAck>>,
+);
 
 impl PgStore {
     /// Connects to `url` (`postgres://user@host:port/db`) and brings the
@@ -83,7 +95,11 @@ impl PgStore {
             .max_size(POOL_SIZE)
             .build()
             .map_err(|e| ServerError::Config(format!("无法建立数据库连接池：{e}")))?;
-        let store = PgStore { pool };
+        let store = PgStore {
+            pool,
+            waiting: Default::default(),
+            writer: Default::default(),
+        };
         store.migrate(schema).await?;
         Ok(store)
     }
@@ -181,8 +197,55 @@ impl HubStore for PgStore {
         ingest::head(&**self.client().await?, device_id).await
     }
 
+    /// Group commit: the upload joins the queue, and a task of its own
+    /// (which a dropped request does not cancel) waits for the writer's
+    /// turn and stores everything queued by then in one transaction.
     async fn ingest(&self, batch: &IncomingBatch) -> Result<BatchAck> {
-        ingest::ingest(&mut self.client().await?, batch, Utc::now()).await
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.waiting
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((batch.clone(), answer));
+        let store = self.clone();
+        tokio::spawn(async move {
+            let _turn = store.writer.lock().await;
+            let group = std::mem::take(
+                &mut *store
+                    .waiting
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
+            // Empty: an earlier task took this upload into its group.
+            if group.is_empty() {
+                return;
+            }
+            let (batches, answers): (Vec<IncomingBatch>, Vec<_>) = group.into_iter().unzip();
+            let refs: Vec<&IncomingBatch> = batches.iter().collect();
+            let stored = match store.client().await {
+                Ok(mut client) => ingest::ingest_group(&mut client, &refs, Utc::now()).await,
+                Err(e) => Err(e),
+            };
+            match stored {
+                Ok(results) => {
+                    for (answer, result) in answers.into_iter().zip(results) {
+                        let _ = answer.send(result);
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = ?e, uploads = answers.len(), "storing uploads failed");
+                    for answer in answers {
+                        let _ = answer.send(Err(ServerError::Io(std::io::Error::other(format!(
+                            "同步中心保存数据失败：{e}"
+                        )))));
+                    }
+                }
+            }
+        });
+        answered.await.unwrap_or_else(|_| {
+            Err(ServerError::Io(std::io::Error::other(
+                "同步中心保存数据时中断",
+            )))
+        })
     }
 
     async fn feed(&self, request: &FeedRequest) -> Result<FeedPage> {

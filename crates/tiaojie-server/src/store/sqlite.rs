@@ -33,7 +33,16 @@ fn migrations() -> Migrations<'static> {
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    /// Uploads waiting for the connection: whoever gets it next stores them
+    /// all in one transaction (one fsync) and answers each.
+    waiting: Arc<Mutex<Vec<Waiting>>>,
 }
+
+/// An upload waiting to be stored, and where its answer goes.
+type Waiting = (
+    IncomingBatch,
+    tokio::sync::oneshot::Sender<Result<BatchAck>>,
+);
 
 /// Where an encrypted hub database's passphrase comes from.
 pub const PASSPHRASE_VAR: &str = "TIAOJIE_HUB_PASSPHRASE";
@@ -77,6 +86,7 @@ impl SqliteStore {
         migrations().to_latest(&mut conn)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            waiting: Arc::new(Mutex::new(Vec::new())),
         })
     }
 
@@ -148,10 +158,49 @@ impl HubStore for SqliteStore {
         self.run(move |c| ingest::head(c, device_id)).await
     }
 
+    /// Group commit: the upload joins the queue, and the next task to get
+    /// the connection stores everything queued by then in one transaction.
+    /// While one group's commit waits for the disk, the uploads arriving
+    /// meanwhile gather into the next group.
     async fn ingest(&self, batch: &IncomingBatch) -> Result<BatchAck> {
-        let batch = batch.clone();
-        self.run(move |c| ingest::ingest(c, &batch, Utc::now()))
-            .await
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((batch.clone(), answer));
+        let waiting = Arc::clone(&self.waiting);
+        self.run(move |c| {
+            let group =
+                std::mem::take(&mut *waiting.lock().unwrap_or_else(PoisonError::into_inner));
+            // Empty: an earlier task took this upload into its group.
+            if group.is_empty() {
+                return Ok(());
+            }
+            let (batches, answers): (Vec<IncomingBatch>, Vec<_>) = group.into_iter().unzip();
+            let refs: Vec<&IncomingBatch> = batches.iter().collect();
+            match ingest::ingest_group(c, &refs, Utc::now()) {
+                Ok(results) => {
+                    for (answer, result) in answers.into_iter().zip(results) {
+                        let _ = answer.send(result);
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = ?e, uploads = answers.len(), "storing uploads failed");
+                    for answer in answers {
+                        let _ = answer.send(Err(ServerError::Io(std::io::Error::other(format!(
+                            "同步中心保存数据失败：{e}"
+                        )))));
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        answered.await.unwrap_or_else(|_| {
+            Err(ServerError::Io(std::io::Error::other(
+                "同步中心保存数据时中断",
+            )))
+        })
     }
 
     async fn feed(&self, request: &FeedRequest) -> Result<FeedPage> {

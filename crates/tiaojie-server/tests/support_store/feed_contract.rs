@@ -196,7 +196,7 @@ pub async fn feeds_page_by_count_and_by_size(db: &Db) {
 }
 
 /// `count` batches of `per_batch` events of one device, reaching `reach`.
-fn synthetic_batches(
+pub(crate) fn synthetic_batches(
     device: Uuid,
     count: usize,
     per_batch: usize,
@@ -249,49 +249,73 @@ fn synthetic_batches(
 /// feed with its cursor: hub_seq must become visible in commit order, or
 /// the reader steps over an event that commits late with a smaller number.
 pub async fn concurrent_uploads_reach_a_polling_reader_once_each(db: &Db) {
+    concurrent_uploads(db, 2, 1).await;
+}
+
+/// Eight uploaders at once, four on each of two hub instances: the uploads
+/// of one instance share commits, the two instances take turns on the
+/// log's order, and a reader polling all along gets every event once.
+pub async fn eight_concurrent_uploaders_reach_a_polling_reader_once_each(db: &Db) {
+    concurrent_uploads(db, 2, 4).await;
+}
+
+async fn concurrent_uploads(db: &Db, instances: usize, uploaders_each: usize) {
     let (batches, per_batch) = if db.is_postgres() { (200, 5) } else { (60, 5) };
-    let writers = [db.open().await, db.open().await];
+    let mut writers = Vec::new();
+    for _ in 0..instances {
+        writers.push(db.open().await);
+    }
     let reader_store = db.open().await;
     let finished = Arc::new(AtomicUsize::new(0));
+    let uploaders = instances * uploaders_each;
     let mut expected = HashSet::new();
     let mut tasks = Vec::new();
     for store in writers {
-        // Three devices per writer, taking turns: two reach the reader.
-        let reaches = [
-            Reach::Unit(VILLAGE_A.into()),
-            Reach::Everyone,
-            Reach::Unit(VILLAGE_B.into()),
-        ];
-        let mut lanes: Vec<_> = reaches
-            .iter()
-            .map(|r| {
-                synthetic_batches(Uuid::now_v7(), batches / 3 + 1, per_batch, r.clone()).into_iter()
-            })
-            .collect();
-        let order: Vec<IncomingBatch> = (0..batches).filter_map(|i| lanes[i % 3].next()).collect();
-        for batch in order.iter().filter(|b| !matches!(&b.events[0].verdict, Verdict::Accept { reach: Reach::Unit(u), .. } if u == VILLAGE_B)) {
-            expected.extend(batch.events.iter().map(|e| e.bytes.clone()));
-        }
-        let finished = Arc::clone(&finished);
-        tasks.push(tokio::spawn(async move {
-            for batch in order {
-                assert_eq!(
-                    store.ingest(&batch).await.unwrap().stored as usize,
-                    per_batch
-                );
+        for _ in 0..uploaders_each {
+            // Three devices per uploader, taking turns: two reach the reader.
+            let reaches = [
+                Reach::Unit(VILLAGE_A.into()),
+                Reach::Everyone,
+                Reach::Unit(VILLAGE_B.into()),
+            ];
+            let per_uploader = batches / uploaders_each;
+            let mut lanes: Vec<_> = reaches
+                .iter()
+                .map(|r| {
+                    synthetic_batches(Uuid::now_v7(), per_uploader / 3 + 1, per_batch, r.clone())
+                        .into_iter()
+                })
+                .collect();
+            let order: Vec<IncomingBatch> = (0..per_uploader)
+                .filter_map(|i| lanes[i % 3].next())
+                .collect();
+            for batch in order.iter().filter(|b| !matches!(&b.events[0].verdict, Verdict::Accept { reach: Reach::Unit(u), .. } if u == VILLAGE_B)) {
+                expected.extend(batch.events.iter().map(|e| e.bytes.clone()));
             }
-            finished.fetch_add(1, Ordering::SeqCst);
-        }));
+            let (finished, store) = (Arc::clone(&finished), store.clone());
+            tasks.push(tokio::spawn(async move {
+                for batch in order {
+                    assert_eq!(
+                        store.ingest(&batch).await.unwrap().stored as usize,
+                        per_batch
+                    );
+                }
+                finished.fetch_add(1, Ordering::SeqCst);
+            }));
+        }
     }
     let reader = tokio::spawn(async move {
         let (mut cursor, mut seen, reader_id) = (0, Vec::new(), Uuid::now_v7());
         loop {
-            let done = finished.load(Ordering::SeqCst) == 2;
+            let done = finished.load(Ordering::SeqCst) == uploaders;
             let p = reader_store
                 .feed(&request(&[VILLAGE_A], reader_id, cursor, 7, usize::MAX))
                 .await
                 .unwrap();
             assert!(p.cursor >= cursor);
+            assert_eq!(p.seqs.len(), p.events.len());
+            assert!(p.seqs.windows(2).all(|w| w[0] < w[1]));
+            assert!(p.seqs.iter().all(|&s| s > cursor && s <= p.cursor));
             cursor = p.cursor;
             seen.extend(p.events);
             if done && !p.more {

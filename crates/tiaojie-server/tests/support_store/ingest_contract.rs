@@ -294,3 +294,67 @@ pub async fn a_full_quarantine_refuses_the_batch(db: &Db) {
     let ack = store.ingest(&batch).await.unwrap();
     assert_eq!((ack.acked_seq, ack.quarantined.len()), (8, 3));
 }
+
+/// Uploads arriving at once may be stored together (one transaction, one
+/// commit), yet each is answered on its own: a broken chain refuses that
+/// upload alone, an event id two devices claim is stored once, and every
+/// good upload is stored whole.
+pub async fn uploads_stored_together_answer_each_on_its_own(db: &Db) {
+    use crate::feed_contract::synthetic_batches;
+    use tiaojie_server::store::{Reach, Verdict};
+    let store = db.open().await;
+    let per_batch = 4;
+    let reach = Reach::Unit(VILLAGE_A.into());
+    let mut uploads = Vec::new();
+    for _ in 0..12 {
+        uploads.push((
+            "good",
+            synthetic_batches(Uuid::now_v7(), 1, per_batch, reach.clone()).remove(0),
+        ));
+    }
+    // The second batch of a device whose first never came: a gap.
+    let gap = synthetic_batches(Uuid::now_v7(), 2, per_batch, reach.clone()).remove(1);
+    uploads.insert(5, ("gap", gap));
+    // Two devices claiming the same event ids (a copied ledger).
+    let original = synthetic_batches(Uuid::now_v7(), 1, per_batch, reach.clone()).remove(0);
+    let mut copy = synthetic_batches(Uuid::now_v7(), 1, per_batch, reach.clone()).remove(0);
+    for (c, o) in copy.events.iter_mut().zip(&original.events) {
+        if let (Verdict::Accept { id, .. }, Verdict::Accept { id: taken, .. }) =
+            (&mut c.verdict, &o.verdict)
+        {
+            *id = *taken;
+        }
+    }
+    uploads.insert(2, ("claim", original));
+    uploads.insert(9, ("claim", copy));
+
+    let tasks: Vec<_> = uploads
+        .into_iter()
+        .map(|(what, batch)| {
+            let store = store.clone();
+            tokio::spawn(async move { (what, store.ingest(&batch).await) })
+        })
+        .collect();
+    let (mut claimed_stored, mut claimed_refused) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            ("good", answer) => assert_eq!(answer.unwrap().stored as usize, per_batch),
+            ("gap", answer) => assert!(
+                matches!(answer, Err(ServerError::ChainMismatch { .. })),
+                "{answer:?}"
+            ),
+            (_, answer) => {
+                let ack = answer.unwrap();
+                claimed_stored += ack.stored as usize;
+                claimed_refused += ack.quarantined.len();
+                assert!(ack.quarantined.iter().all(|q| q.reason == "事件编号重复"));
+            }
+        }
+    }
+    assert_eq!((claimed_stored, claimed_refused), (per_batch, per_batch));
+    assert_eq!(
+        store.event_count().await.unwrap() as usize,
+        13 * per_batch,
+        "twelve good uploads and one copy of the claimed events"
+    );
+}

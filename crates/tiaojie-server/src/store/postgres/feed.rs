@@ -44,6 +44,7 @@ pub(super) async fn feed(
     let Some(&(cursor, _)) = taken.checked_sub(1).and_then(|i| next.get(i)) else {
         return Ok(FeedPage {
             events: Vec::new(),
+            seqs: Vec::new(),
             cursor: request.after,
             more,
         });
@@ -52,20 +53,23 @@ pub(super) async fn feed(
     // numbered below it committed before the one numbered `cursor`.
     let bytes = client
         .prepare_cached(&format!(
-            "SELECT bytes FROM events WHERE hub_seq > $1 AND hub_seq <= $4 AND {VISIBLE} ORDER BY hub_seq"
+            "SELECT hub_seq, bytes FROM events WHERE hub_seq > $1 AND hub_seq <= $4 AND {VISIBLE} ORDER BY hub_seq"
         ))
         .await?;
-    let events = client
+    let (seqs, events) = client
         .query(
             &bytes,
             &[&request.after, &request.device_id, &request.units, &cursor],
         )
         .await?
         .iter()
-        .map(|r| Ok(r.try_get(0)?))
-        .collect::<Result<_>>()?;
+        .map(|r| Ok((r.try_get::<_, i64>(0)?, r.try_get::<_, Vec<u8>>(1)?)))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     Ok(FeedPage {
         events,
+        seqs,
         cursor,
         more,
     })

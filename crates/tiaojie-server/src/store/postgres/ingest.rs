@@ -5,6 +5,14 @@
 //! row lock makes the next upload wait for this one's commit before it gets
 //! numbers, so a reader paging by `hub_seq > cursor` never steps over an
 //! event that becomes visible later with a smaller number.
+//!
+//! Uploads that arrive at one hub instance together are stored in one
+//! transaction (one commit, one turn on the counter row for all): each is
+//! checked in a savepoint of its own, so that one refused upload leaves the
+//! others, and the accepted events of all are numbered and inserted at the
+//! end. The device heads of the whole group are locked first, in device
+//! order, and the counter last, so two instances never wait on each other
+//! in a circle.
 
 use super::records::upsert_unit;
 use crate::error::{Result, ServerError};
@@ -37,6 +45,7 @@ pub(super) async fn head(client: &Client, device_id: Uuid) -> Result<DeviceHead>
 /// Accepted events of one upload, column by column for one `UNNEST` insert.
 #[derive(Default)]
 struct NewEvents {
+    devices: Vec<Uuid>,
     ids: Vec<Uuid>,
     seqs: Vec<i64>,
     hlcs: Vec<i64>,
@@ -44,6 +53,9 @@ struct NewEvents {
     origins: Vec<Option<String>>,
     cases: Vec<Option<Uuid>>,
     bytes: Vec<Vec<u8>>,
+    /// The bytes as the device sent them (`bytes` may be a purge's stub),
+    /// for the quarantine.
+    raw: Vec<Vec<u8>>,
     links: Vec<String>,
 }
 
@@ -222,22 +234,38 @@ async fn quarantine_event(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Quarantined> {
+    quarantine_row(
+        tx,
+        device_id,
+        event.seq,
+        &event.link,
+        &event.bytes,
+        event_id,
+        reason,
+        now,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn quarantine_row(
+    tx: &Transaction<'_>,
+    device_id: Uuid,
+    seq: i64,
+    link: &str,
+    bytes: &[u8],
+    event_id: Option<Uuid>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Quarantined> {
     tx.execute(
         "INSERT INTO quarantine (device_id, seq, event_id, link, bytes, reason, received_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        &[
-            &device_id,
-            &event.seq,
-            &event_id,
-            &event.link,
-            &event.bytes,
-            &reason,
-            &now,
-        ],
+        &[&device_id, &seq, &event_id, &link, &bytes, &reason, &now],
     )
     .await?;
     Ok(Quarantined {
-        seq: event.seq,
+        seq,
         event_id,
         reason: reason.to_string(),
     })
@@ -245,23 +273,118 @@ async fn quarantine_event(
 
 const DUPLICATE_ID: &str = "事件编号重复";
 
-pub(super) async fn ingest(
+/// An upload checked in the group: its answer so far, and where its
+/// accepted events sit among the group's.
+struct Checked {
+    ack: BatchAck,
+    events: std::ops::Range<usize>,
+    purges: Vec<(Uuid, Uuid)>,
+}
+
+/// Stores uploads that arrived together in one transaction; the answers are
+/// in the order of `batches`. An error of the whole (the commit, a lost
+/// connection) is the function's.
+pub(super) async fn ingest_group(
     client: &mut deadpool_postgres::Client,
-    batch: &IncomingBatch,
+    batches: &[&IncomingBatch],
     now: DateTime<Utc>,
-) -> Result<BatchAck> {
+) -> Result<Vec<Result<BatchAck>>> {
     let now = now.trunc_subsecs(6);
-    let device_id = batch.device_id;
-    let tx = client.transaction().await?;
-    // The head row's lock serialises uploads of one device.
+    let mut tx = client.transaction().await?;
+    // Every head of the group, locked in device order before anything else.
+    let mut devices: Vec<Uuid> = batches.iter().map(|b| b.device_id).collect();
+    devices.sort();
+    devices.dedup();
+    let zero = common::zero_head(Uuid::nil()).last_hash;
     tx.execute(
-        "INSERT INTO device_heads (device_id, acked_seq, last_hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING",
-        &[&device_id, &common::zero_head(device_id).last_hash],
+        "INSERT INTO device_heads (device_id, acked_seq, last_hash)
+         SELECT d, 0, $2 FROM UNNEST($1::uuid[]) AS d ON CONFLICT DO NOTHING",
+        &[&devices, &zero],
     )
     .await?;
+    tx.execute(
+        "SELECT 1 FROM device_heads WHERE device_id = ANY($1) ORDER BY device_id FOR UPDATE",
+        &[&devices],
+    )
+    .await?;
+    let mut new = NewEvents::default();
+    let mut answers: Vec<Result<Checked>> = Vec::with_capacity(batches.len());
+    for batch in batches {
+        let savepoint = tx.transaction().await?;
+        let start = new.ids.len();
+        match check_one(&savepoint, batch, now, &mut new).await {
+            Ok((ack, purges)) => {
+                savepoint.commit().await?;
+                answers.push(Ok(Checked {
+                    ack,
+                    events: start..new.ids.len(),
+                    purges,
+                }));
+            }
+            Err(e) => {
+                savepoint.rollback().await?;
+                new.truncate(start);
+                answers.push(Err(e));
+            }
+        }
+    }
+    // The accepted events of the whole group, numbered last.
+    if !new.ids.is_empty() {
+        let inserted = insert_numbered(&tx, &new, now).await?;
+        for checked in answers.iter_mut().flatten() {
+            for i in checked.events.clone() {
+                if inserted.contains(&(new.devices[i], new.seqs[i])) {
+                    checked.ack.stored += 1;
+                } else {
+                    // An id another instance stored after our check: that
+                    // one keeps it.
+                    checked.ack.quarantined.push(
+                        quarantine_row(
+                            &tx,
+                            new.devices[i],
+                            new.seqs[i],
+                            &new.links[i],
+                            &new.raw[i],
+                            Some(new.ids[i]),
+                            DUPLICATE_ID,
+                            now,
+                        )
+                        .await?,
+                    );
+                }
+            }
+        }
+    }
+    for checked in answers.iter().flatten() {
+        for (case_id, purge_id) in &checked.purges {
+            stub_case(&tx, *case_id, *purge_id).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(answers
+        .into_iter()
+        .map(|a| {
+            a.map(|mut c| {
+                c.ack.quarantined.sort_by_key(|q| q.seq);
+                c.ack
+            })
+        })
+        .collect())
+}
+
+/// Checks one upload inside the group's transaction: its chain against the
+/// device's head, each event's verdict, the refused ones quarantined, the
+/// head moved; its accepted events are added to `new`, not yet inserted.
+async fn check_one(
+    tx: &Transaction<'_>,
+    batch: &IncomingBatch,
+    now: DateTime<Utc>,
+    new: &mut NewEvents,
+) -> Result<(BatchAck, Vec<(Uuid, Uuid)>)> {
+    let device_id = batch.device_id;
     let row = tx
         .query_one(
-            "SELECT acked_seq, last_hash FROM device_heads WHERE device_id = $1 FOR UPDATE",
+            "SELECT acked_seq, last_hash FROM device_heads WHERE device_id = $1",
             &[&device_id],
         )
         .await?;
@@ -271,7 +394,7 @@ pub(super) async fn ingest(
         last_hash: row.try_get(1)?,
     };
     let stored = match common::replayed_range(&head, batch) {
-        Some((from, to)) => stored_links(&tx, device_id, from, to).await?,
+        Some((from, to)) => stored_links(tx, device_id, from, to).await?,
         None => HashMap::new(),
     };
     let split = split_at_head(&head, batch, &stored)?;
@@ -285,7 +408,7 @@ pub(super) async fn ingest(
         checkpoint: None,
     };
     let Some(last) = split.fresh.last() else {
-        return Ok(ack);
+        return Ok((ack, Vec::new()));
     };
 
     let accepted: Vec<Uuid> = split
@@ -302,18 +425,21 @@ pub(super) async fn ingest(
         .iter()
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
-    let mut new = NewEvents::default();
+    // Ids earlier uploads of the group took, not yet inserted.
+    let pending: HashSet<Uuid> = new.ids.iter().copied().collect();
     let mut ids = HashSet::new();
     let mut purges = Vec::new();
     for event in split.fresh {
         match &event.verdict {
             Verdict::Quarantine { id, reason } => {
                 ack.quarantined
-                    .push(quarantine_event(&tx, device_id, event, *id, reason, now).await?);
+                    .push(quarantine_event(tx, device_id, event, *id, reason, now).await?);
             }
-            Verdict::Accept { id, .. } if taken.contains(id) || !ids.insert(*id) => {
+            Verdict::Accept { id, .. }
+                if taken.contains(id) || pending.contains(id) || !ids.insert(*id) =>
+            {
                 ack.quarantined.push(
-                    quarantine_event(&tx, device_id, event, Some(*id), DUPLICATE_ID, now).await?,
+                    quarantine_event(tx, device_id, event, Some(*id), DUPLICATE_ID, now).await?,
                 );
             }
             Verdict::Accept {
@@ -324,13 +450,12 @@ pub(super) async fn ingest(
                 unit,
                 purge,
             } => {
-                let admitted = admit(&tx, reach, purge.as_deref(), now.date_naive()).await?;
+                let admitted = admit(tx, reach, purge.as_deref(), now.date_naive()).await?;
                 let (origin, case_id) = match admitted {
                     Ok(reached) => reached,
                     Err(reason) => {
                         ack.quarantined.push(
-                            quarantine_event(&tx, device_id, event, Some(*id), &reason, now)
-                                .await?,
+                            quarantine_event(tx, device_id, event, Some(*id), &reason, now).await?,
                         );
                         continue;
                     }
@@ -344,20 +469,22 @@ pub(super) async fn ingest(
                     purges.push((claim.case_id, *id));
                 }
                 if let Some(unit) = unit {
-                    upsert_unit(&*tx, unit).await?;
+                    upsert_unit(&**tx, unit).await?;
                 }
                 // A late event of a purged case is kept as its stub.
                 let stub = match (purge, case_id) {
-                    (None, Some(case_id)) => purged_by(&tx, case_id)
+                    (None, Some(case_id)) => purged_by(tx, case_id)
                         .await?
                         .and_then(|p| tiaojie_ledger::event::redact_raw(&event.bytes, p)),
                     _ => None,
                 };
+                new.devices.push(device_id);
                 new.ids.push(*id);
                 new.seqs.push(event.seq);
                 new.hlcs.push(*hlc);
                 new.origins.push(origin);
                 new.cases.push(case_id);
+                new.raw.push(event.bytes.clone());
                 match stub {
                     Some(stub) => {
                         new.kinds.push("redacted".into());
@@ -377,23 +504,6 @@ pub(super) async fn ingest(
         &[&device_id, &last.seq, &last.link],
     )
     .await?;
-    if !new.ids.is_empty() {
-        let inserted = insert_numbered(&tx, device_id, &new, now).await?;
-        // An id another upload stored after our check: that one keeps it.
-        for (i, seq) in new
-            .seqs
-            .iter()
-            .enumerate()
-            .filter(|(_, seq)| !inserted.contains(seq))
-        {
-            let event = &split.fresh[(seq - split.fresh[0].seq) as usize];
-            ack.quarantined.push(
-                quarantine_event(&tx, device_id, event, Some(new.ids[i]), DUPLICATE_ID, now)
-                    .await?,
-            );
-        }
-        ack.stored = inserted.len() as u32;
-    }
     if !ack.quarantined.is_empty() {
         let row = tx
             .query_one(
@@ -406,26 +516,21 @@ pub(super) async fn ingest(
             return Err(ServerError::QuarantineFull(refusal));
         }
     }
-    for (case_id, purge_id) in purges {
-        stub_case(&tx, case_id, purge_id).await?;
-    }
-    tx.commit().await?;
-    ack.quarantined.sort_by_key(|q| q.seq);
     ack.acked_seq = last.seq;
     ack.last_hash = last.link.clone();
-    Ok(ack)
+    Ok((ack, purges))
 }
 
 /// Numbers the events from the counter and inserts them: the last writes
 /// before the commit, so the counter's lock is held as briefly as possible.
-/// Returns the sequence numbers inserted (an id taken meanwhile is skipped,
-/// leaving a gap in `hub_seq`, which readers do not mind).
+/// Returns the (device, sequence number) of each inserted (an id taken
+/// meanwhile is skipped, leaving a gap in `hub_seq`, which readers do not
+/// mind).
 async fn insert_numbered(
     tx: &Transaction<'_>,
-    device_id: Uuid,
     new: &NewEvents,
     now: DateTime<Utc>,
-) -> Result<HashSet<i64>> {
+) -> Result<HashSet<(Uuid, i64)>> {
     let count = new.ids.len() as i64;
     let counter = tx
         .prepare_cached("UPDATE hub_counter SET last = last + $1 WHERE id = 1 RETURNING last")
@@ -434,12 +539,12 @@ async fn insert_numbered(
     let insert = tx
         .prepare_cached(
             "INSERT INTO events (hub_seq, id, device_id, seq, hlc, kind, origin_unit, case_id, bytes, link, received_at)
-             SELECT $1 + r.n, r.id, $2, r.seq, r.hlc, r.kind, r.origin_unit, r.case_id, r.bytes, r.link, $3
-             FROM UNNEST($4::uuid[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::uuid[], $10::bytea[],
-                         $11::text[])
-                  WITH ORDINALITY AS r(id, seq, hlc, kind, origin_unit, case_id, bytes, link, n)
+             SELECT $1 + r.n, r.id, r.device_id, r.seq, r.hlc, r.kind, r.origin_unit, r.case_id, r.bytes, r.link, $2
+             FROM UNNEST($3::uuid[], $4::uuid[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::uuid[],
+                         $10::bytea[], $11::text[])
+                  WITH ORDINALITY AS r(device_id, id, seq, hlc, kind, origin_unit, case_id, bytes, link, n)
              ON CONFLICT (id) DO NOTHING
-             RETURNING seq",
+             RETURNING device_id, seq",
         )
         .await?;
     let rows = tx
@@ -447,8 +552,8 @@ async fn insert_numbered(
             &insert,
             &[
                 &(last - count),
-                &device_id,
                 &now,
+                &new.devices,
                 &new.ids,
                 &new.seqs,
                 &new.hlcs,
@@ -460,5 +565,24 @@ async fn insert_numbered(
             ],
         )
         .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
+impl NewEvents {
+    /// Forgets the events from `len` on (an upload whose savepoint was
+    /// rolled back).
+    fn truncate(&mut self, len: usize) {
+        self.devices.truncate(len);
+        self.ids.truncate(len);
+        self.seqs.truncate(len);
+        self.hlcs.truncate(len);
+        self.kinds.truncate(len);
+        self.origins.truncate(len);
+        self.cases.truncate(len);
+        self.bytes.truncate(len);
+        self.raw.truncate(len);
+        self.links.truncate(len);
+    }
 }

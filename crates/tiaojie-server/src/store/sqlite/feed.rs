@@ -31,18 +31,24 @@ pub(super) fn feed(conn: &Connection, request: &FeedRequest) -> Result<FeedPage>
     let Some(&(cursor, _)) = taken.checked_sub(1).and_then(|i| next.get(i)) else {
         return Ok(FeedPage {
             events: Vec::new(),
+            seqs: Vec::new(),
             cursor: request.after,
             more,
         });
     };
     let mut stmt = conn.prepare(&format!(
-        "SELECT bytes FROM events WHERE hub_seq > ?3 AND hub_seq <= ?4 AND {VISIBLE} ORDER BY hub_seq"
+        "SELECT hub_seq, bytes FROM events WHERE hub_seq > ?3 AND hub_seq <= ?4 AND {VISIBLE} ORDER BY hub_seq"
     ))?;
-    let events = stmt
-        .query_map(params![device, units, request.after, cursor], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let (seqs, events) = stmt
+        .query_map(params![device, units, request.after, cursor], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     Ok(FeedPage {
         events,
+        seqs,
         cursor,
         more,
     })

@@ -1,13 +1,15 @@
 //! Uploads into the SQLite event log. SQLite has one writer at a time, so
 //! a counter row updated in the upload's transaction hands out `hub_seq` in
-//! commit order.
+//! commit order. Uploads that arrive together are stored in one
+//! transaction, each in a savepoint of its own, and share its commit (one
+//! fsync for the group); each is acknowledged only after that commit.
 
 use super::records::{ts, upsert_unit};
 use crate::error::{Result, ServerError};
 use crate::store::common::{self, Reached, split_at_head};
 use crate::store::{IncomingBatch, IncomingEvent, PurgeClaim, PurgeFacts, Reach, Verdict};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
 use tiaojie_sync::wire::{BatchAck, DeviceHead, Quarantined};
 use uuid::Uuid;
@@ -30,12 +32,7 @@ pub(super) fn head(conn: &Connection, device_id: Uuid) -> Result<DeviceHead> {
 }
 
 /// The links the hub holds for a device's sequence numbers `from..=to`.
-fn stored_links(
-    tx: &Transaction<'_>,
-    device: &str,
-    from: i64,
-    to: i64,
-) -> Result<HashMap<i64, String>> {
+fn stored_links(tx: &Connection, device: &str, from: i64, to: i64) -> Result<HashMap<i64, String>> {
     let mut stmt = tx.prepare(
         "SELECT seq, link FROM events WHERE device_id = ?1 AND seq BETWEEN ?2 AND ?3
          UNION ALL
@@ -45,19 +42,23 @@ fn stored_links(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn id_taken(tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
-    Ok(tx
-        .prepare_cached("SELECT 1 FROM events WHERE id = ?1")?
-        .query_row([id.to_string()], |_| Ok(()))
-        .optional()?
-        .is_some())
+/// Which of `ids` the log holds already: one query for a whole batch.
+fn taken_ids(tx: &Connection, ids: &[Uuid]) -> Result<HashSet<Uuid>> {
+    let list = serde_json::to_string(&ids.iter().map(Uuid::to_string).collect::<Vec<_>>())
+        .expect("a list of strings always serialises");
+    let mut stmt =
+        tx.prepare_cached("SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?1))")?;
+    let found = stmt
+        .query_map([list], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(found
+        .iter()
+        .filter_map(|id| Uuid::parse_str(id).ok())
+        .collect())
 }
 
 /// Where an accepted event reaches, or why the case's state refuses it.
-fn resolve_reach(
-    tx: &Transaction<'_>,
-    reach: &Reach,
-) -> Result<std::result::Result<Reached, String>> {
+fn resolve_reach(tx: &Connection, reach: &Reach) -> Result<std::result::Result<Reached, String>> {
     Ok(Ok(match reach {
         Reach::Everyone => (None, None),
         Reach::Unit(unit) => (Some(unit.clone()), None),
@@ -95,7 +96,7 @@ fn resolve_reach(
 /// Where an accepted event reaches, or why the case's state or a purge's
 /// facts refuse it.
 fn admit(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     reach: &Reach,
     purge: Option<&PurgeClaim>,
     today: chrono::NaiveDate,
@@ -113,7 +114,7 @@ fn admit(
 }
 
 /// A unit and the units above it, nearest first.
-fn origin_line(tx: &Transaction<'_>, origin: &str) -> Result<Vec<String>> {
+fn origin_line(tx: &Connection, origin: &str) -> Result<Vec<String>> {
     let mut stmt = tx.prepare_cached(common::ORIGIN_LINE_SQL)?;
     let line = stmt
         .query_map([origin], |r| r.get::<_, String>(0))?
@@ -121,7 +122,7 @@ fn origin_line(tx: &Transaction<'_>, origin: &str) -> Result<Vec<String>> {
     Ok(line)
 }
 
-fn purge_facts(tx: &Transaction<'_>, case_id: Uuid) -> Result<PurgeFacts> {
+fn purge_facts(tx: &Connection, case_id: Uuid) -> Result<PurgeFacts> {
     let origin: Option<String> = tx
         .query_row(
             "SELECT origin_unit FROM hub_cases WHERE case_id = ?1",
@@ -149,7 +150,7 @@ fn purge_facts(tx: &Transaction<'_>, case_id: Uuid) -> Result<PurgeFacts> {
     })
 }
 
-fn mark_purged(tx: &Transaction<'_>, case_id: Uuid, purge_id: Uuid) -> Result<()> {
+fn mark_purged(tx: &Connection, case_id: Uuid, purge_id: Uuid) -> Result<()> {
     tx.execute(
         "UPDATE hub_cases SET purged_by = ?2 WHERE case_id = ?1",
         params![case_id.to_string(), purge_id.to_string()],
@@ -157,7 +158,7 @@ fn mark_purged(tx: &Transaction<'_>, case_id: Uuid, purge_id: Uuid) -> Result<()
     Ok(())
 }
 
-fn purged_by(tx: &Transaction<'_>, case_id: Uuid) -> Result<Option<Uuid>> {
+fn purged_by(tx: &Connection, case_id: Uuid) -> Result<Option<Uuid>> {
     let found: Option<Option<String>> = tx
         .prepare_cached("SELECT purged_by FROM hub_cases WHERE case_id = ?1")?
         .query_row([case_id.to_string()], |r| r.get(0))
@@ -167,7 +168,7 @@ fn purged_by(tx: &Transaction<'_>, case_id: Uuid) -> Result<Option<Uuid>> {
 
 /// Replaces the bytes of every stored event of the case (but the purge)
 /// with its stub.
-fn stub_case(tx: &Transaction<'_>, case_id: Uuid, purge_id: Uuid) -> Result<()> {
+fn stub_case(tx: &Connection, case_id: Uuid, purge_id: Uuid) -> Result<()> {
     let rows: Vec<(i64, Vec<u8>)> = {
         let mut stmt = tx.prepare(
             "SELECT hub_seq, bytes FROM events
@@ -188,7 +189,7 @@ fn stub_case(tx: &Transaction<'_>, case_id: Uuid, purge_id: Uuid) -> Result<()> 
 }
 
 fn quarantine_event(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     device: &str,
     event: &IncomingEvent,
     event_id: Option<Uuid>,
@@ -215,18 +216,52 @@ fn quarantine_event(
     })
 }
 
-pub(super) fn ingest(
+/// Stores uploads that arrived together in one transaction, each in a
+/// savepoint of its own, so that one refused upload (a broken chain, a full
+/// quarantine) leaves the others; one commit for all. The answers are in
+/// the order of `batches`; an error of the whole (the commit) is the
+/// function's.
+pub(super) fn ingest_group(
     conn: &mut Connection,
+    batches: &[&IncomingBatch],
+    now: DateTime<Utc>,
+) -> Result<Vec<Result<BatchAck>>> {
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut answers = Vec::with_capacity(batches.len());
+    let mut purged = false;
+    for batch in batches {
+        let savepoint = tx.savepoint()?;
+        match ingest_one(&savepoint, batch, now) {
+            Ok((ack, stubbed)) => {
+                savepoint.commit()?;
+                purged |= stubbed;
+                answers.push(Ok(ack));
+            }
+            // Dropping the savepoint undoes this upload alone.
+            Err(e) => answers.push(Err(e)),
+        }
+    }
+    tx.commit()?;
+    if purged {
+        // Old page images with the content must not stay in the WAL.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    }
+    Ok(answers)
+}
+
+/// Stores one upload inside the group's transaction; also says whether it
+/// purged a case (the WAL is then checkpointed after the commit).
+fn ingest_one(
+    tx: &Connection,
     batch: &IncomingBatch,
     now: DateTime<Utc>,
-) -> Result<BatchAck> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+) -> Result<(BatchAck, bool)> {
     let device = batch.device_id.to_string();
     let now_day = now.date_naive();
     let now = ts(now);
-    let head = head(&tx, batch.device_id)?;
+    let head = head(tx, batch.device_id)?;
     let stored = match common::replayed_range(&head, batch) {
-        Some((from, to)) => stored_links(&tx, &device, from, to)?,
+        Some((from, to)) => stored_links(tx, &device, from, to)?,
         None => HashMap::new(),
     };
     let split = split_at_head(&head, batch, &stored)?;
@@ -240,8 +275,17 @@ pub(super) fn ingest(
         checkpoint: None,
     };
     let Some(last) = split.fresh.last() else {
-        return Ok(ack);
+        return Ok((ack, false));
     };
+    let candidates: Vec<Uuid> = split
+        .fresh
+        .iter()
+        .filter_map(|e| match &e.verdict {
+            Verdict::Accept { id, .. } => Some(*id),
+            Verdict::Quarantine { .. } => None,
+        })
+        .collect();
+    let taken = taken_ids(tx, &candidates)?;
     let mut hub_seq: i64 = tx.query_row("SELECT last FROM hub_counter WHERE id = 1", [], |r| {
         r.get(0)
     })?;
@@ -252,11 +296,11 @@ pub(super) fn ingest(
         match &event.verdict {
             Verdict::Quarantine { id, reason } => {
                 ack.quarantined
-                    .push(quarantine_event(&tx, &device, event, *id, reason, &now)?);
+                    .push(quarantine_event(tx, &device, event, *id, reason, &now)?);
             }
-            Verdict::Accept { id, .. } if !ids.insert(*id) || id_taken(&tx, *id)? => {
+            Verdict::Accept { id, .. } if !ids.insert(*id) || taken.contains(id) => {
                 ack.quarantined.push(quarantine_event(
-                    &tx,
+                    tx,
                     &device,
                     event,
                     Some(*id),
@@ -272,11 +316,11 @@ pub(super) fn ingest(
                 unit,
                 purge,
             } => {
-                let (origin, case_id) = match admit(&tx, reach, purge.as_deref(), today)? {
+                let (origin, case_id) = match admit(tx, reach, purge.as_deref(), today)? {
                     Ok(reached) => reached,
                     Err(reason) => {
                         ack.quarantined.push(quarantine_event(
-                            &tx,
+                            tx,
                             &device,
                             event,
                             Some(*id),
@@ -287,15 +331,15 @@ pub(super) fn ingest(
                     }
                 };
                 if let Some(claim) = purge {
-                    mark_purged(&tx, claim.case_id, *id)?;
+                    mark_purged(tx, claim.case_id, *id)?;
                     purges.push((claim.case_id, *id));
                 }
                 if let Some(unit) = unit {
-                    upsert_unit(&tx, unit)?;
+                    upsert_unit(tx, unit)?;
                 }
                 // A late event of a purged case is kept as its stub.
                 let stub = match (purge, case_id) {
-                    (None, Some(case_id)) => purged_by(&tx, case_id)?
+                    (None, Some(case_id)) => purged_by(tx, case_id)?
                         .and_then(|p| tiaojie_ledger::event::redact_raw(&event.bytes, p)),
                     _ => None,
                 };
@@ -340,7 +384,7 @@ pub(super) fn ingest(
     }
     let purged = !purges.is_empty();
     for (case_id, purge_id) in purges {
-        stub_case(&tx, case_id, purge_id)?;
+        stub_case(tx, case_id, purge_id)?;
     }
     tx.execute("UPDATE hub_counter SET last = ?1 WHERE id = 1", [hub_seq])?;
     tx.execute(
@@ -348,12 +392,7 @@ pub(super) fn ingest(
          ON CONFLICT (device_id) DO UPDATE SET acked_seq = excluded.acked_seq, last_hash = excluded.last_hash",
         params![device, last.seq, last.link],
     )?;
-    tx.commit()?;
-    if purged {
-        // Old page images with the content must not stay in the WAL.
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    }
     ack.acked_seq = last.seq;
     ack.last_hash = last.link.clone();
-    Ok(ack)
+    Ok((ack, purged))
 }
