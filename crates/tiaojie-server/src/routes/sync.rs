@@ -195,29 +195,37 @@ pub struct FeedQuery {
     limit: Option<u32>,
 }
 
+/// The feed request a device's query asks for: its unit's subtree after
+/// `after`, in pages of the hub's size; and the page size the query asks.
+async fn feed_request(
+    state: &AppState,
+    me: &DeviceRecord,
+    q: std::result::Result<Query<FeedQuery>, QueryRejection>,
+) -> Result<(FeedRequest, Option<u32>)> {
+    let Query(q) = q.map_err(|r| query_error(&r))?;
+    if q.after < 0 {
+        return Err(ServerError::BadRequest("after 不能为负数".into()));
+    }
+    let request = FeedRequest {
+        units: subtree(state.store.as_ref(), &me.unit).await?,
+        device_id: me.id,
+        after: q.after,
+        limit: state.limits.feed_page_events,
+        max_bytes: state.limits.feed_page_bytes,
+    };
+    Ok((request, q.limit))
+}
+
 pub async fn feed(
     State(state): State<AppState>,
     AuthedDevice(me): AuthedDevice,
     q: std::result::Result<Query<FeedQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse> {
-    let Query(q) = q.map_err(|r| query_error(&r))?;
-    if q.after < 0 {
-        return Err(ServerError::BadRequest("after 不能为负数".into()));
-    }
-    let limit = q
-        .limit
+    let (mut request, limit) = feed_request(&state, &me, q).await?;
+    request.limit = limit
         .unwrap_or(state.limits.feed_page_events)
         .clamp(1, state.limits.feed_page_events);
-    let page = state
-        .store
-        .feed(&FeedRequest {
-            units: subtree(state.store.as_ref(), &me.unit).await?,
-            device_id: me.id,
-            after: q.after,
-            limit,
-            max_bytes: state.limits.feed_page_bytes,
-        })
-        .await?;
+    let page = state.store.feed(&request).await?;
     let body = frame::encode_feed(page.cursor, page.more, &page.events);
     Ok(([(header::CONTENT_TYPE, FEED_MEDIA_TYPE)], body))
 }
@@ -236,17 +244,8 @@ pub async fn feed_stream(
     AuthedDevice(me): AuthedDevice,
     q: std::result::Result<Query<FeedQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse> {
-    let Query(q) = q.map_err(|r| query_error(&r))?;
-    if q.after < 0 {
-        return Err(ServerError::BadRequest("after 不能为负数".into()));
-    }
-    let request = FeedRequest {
-        units: subtree(state.store.as_ref(), &me.unit).await?,
-        device_id: me.id,
-        after: q.after,
-        limit: state.limits.feed_page_events,
-        max_bytes: state.limits.feed_page_bytes,
-    };
+    // Stream pages are always the hub's size: the frames are what is small.
+    let (request, _) = feed_request(&state, &me, q).await?;
     let first = state.store.feed(&request).await?;
     let pages = futures_util::stream::unfold(
         (Some(first), request, 0usize),

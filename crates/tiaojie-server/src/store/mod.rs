@@ -196,6 +196,41 @@ pub struct QuarantineRow {
     pub received_at: DateTime<Utc>,
 }
 
+/// An upload waiting for a group commit, and where its answer goes.
+pub(crate) type Waiting = (
+    IncomingBatch,
+    tokio::sync::oneshot::Sender<Result<BatchAck>>,
+);
+
+/// Sends each upload of a group its answer: its own, or, when the group's
+/// transaction failed as a whole, that failure.
+pub(crate) fn answer_group(
+    answers: Vec<tokio::sync::oneshot::Sender<Result<BatchAck>>>,
+    stored: Result<Vec<Result<BatchAck>>>,
+) {
+    match stored {
+        Ok(results) => {
+            for (answer, result) in answers.into_iter().zip(results) {
+                let _ = answer.send(result);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, uploads = answers.len(), "storing uploads failed");
+            for answer in answers {
+                let _ = answer.send(Err(crate::error::ServerError::Io(std::io::Error::other(
+                    format!("同步中心保存数据失败：{e}"),
+                ))));
+            }
+        }
+    }
+}
+
+/// What an upload hears when the task storing its group ended without an
+/// answer.
+pub(crate) fn unanswered() -> crate::error::ServerError {
+    crate::error::ServerError::Io(std::io::Error::other("同步中心保存数据时中断"))
+}
+
 #[async_trait::async_trait]
 pub trait HubStore: Send + Sync + 'static {
     /// Loads the hub identity, making it on first use (atomically: two hub

@@ -9,7 +9,7 @@ mod records;
 use crate::error::{Result, ServerError};
 use crate::store::{
     ChainRow, DeviceRecord, EnrollCode, FeedPage, FeedRequest, HubIdentity, HubStore,
-    IncomingBatch, QuarantineRow,
+    IncomingBatch, QuarantineRow, Waiting,
 };
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -43,12 +43,6 @@ pub struct PgStore {
     /// One group at a time per hub instance.
     writer: Arc<tokio::sync::Mutex<()>>,
 }
-
-/// An upload waiting to be stored, and where its answer goes.
-type Waiting = (
-    IncomingBatch,
-    tokio::sync::oneshot::Sender<Result<BatchAck>>,
-);
 
 impl PgStore {
     /// Connects to `url` (`postgres://user@host:port/db`) and brings the
@@ -225,27 +219,11 @@ impl HubStore for PgStore {
                 Ok(mut client) => ingest::ingest_group(&mut client, &refs, Utc::now()).await,
                 Err(e) => Err(e),
             };
-            match stored {
-                Ok(results) => {
-                    for (answer, result) in answers.into_iter().zip(results) {
-                        let _ = answer.send(result);
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(error = ?e, uploads = answers.len(), "storing uploads failed");
-                    for answer in answers {
-                        let _ = answer.send(Err(ServerError::Io(std::io::Error::other(format!(
-                            "同步中心保存数据失败：{e}"
-                        )))));
-                    }
-                }
-            }
+            crate::store::answer_group(answers, stored);
         });
-        answered.await.unwrap_or_else(|_| {
-            Err(ServerError::Io(std::io::Error::other(
-                "同步中心保存数据时中断",
-            )))
-        })
+        answered
+            .await
+            .unwrap_or_else(|_| Err(crate::store::unanswered()))
     }
 
     async fn feed(&self, request: &FeedRequest) -> Result<FeedPage> {

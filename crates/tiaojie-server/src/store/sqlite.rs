@@ -9,7 +9,7 @@ mod records;
 use crate::error::{Result, ServerError};
 use crate::store::{
     ChainRow, DeviceRecord, EnrollCode, FeedPage, FeedRequest, HubIdentity, HubStore,
-    IncomingBatch, QuarantineRow,
+    IncomingBatch, QuarantineRow, Waiting,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -37,12 +37,6 @@ pub struct SqliteStore {
     /// all in one transaction (one fsync) and answers each.
     waiting: Arc<Mutex<Vec<Waiting>>>,
 }
-
-/// An upload waiting to be stored, and where its answer goes.
-type Waiting = (
-    IncomingBatch,
-    tokio::sync::oneshot::Sender<Result<BatchAck>>,
-);
 
 /// Where an encrypted hub database's passphrase comes from.
 pub const PASSPHRASE_VAR: &str = "TIAOJIE_HUB_PASSPHRASE";
@@ -178,29 +172,13 @@ impl HubStore for SqliteStore {
             }
             let (batches, answers): (Vec<IncomingBatch>, Vec<_>) = group.into_iter().unzip();
             let refs: Vec<&IncomingBatch> = batches.iter().collect();
-            match ingest::ingest_group(c, &refs, Utc::now()) {
-                Ok(results) => {
-                    for (answer, result) in answers.into_iter().zip(results) {
-                        let _ = answer.send(result);
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(error = ?e, uploads = answers.len(), "storing uploads failed");
-                    for answer in answers {
-                        let _ = answer.send(Err(ServerError::Io(std::io::Error::other(format!(
-                            "同步中心保存数据失败：{e}"
-                        )))));
-                    }
-                }
-            }
+            crate::store::answer_group(answers, ingest::ingest_group(c, &refs, Utc::now()));
             Ok(())
         })
         .await?;
-        answered.await.unwrap_or_else(|_| {
-            Err(ServerError::Io(std::io::Error::other(
-                "同步中心保存数据时中断",
-            )))
-        })
+        answered
+            .await
+            .unwrap_or_else(|_| Err(crate::store::unanswered()))
     }
 
     async fn feed(&self, request: &FeedRequest) -> Result<FeedPage> {
