@@ -254,6 +254,52 @@ struct Build {
     import_s: f64,
     file_mb: f64,
     memory_mb: Option<f64>,
+    /// Where the file's bytes are: each table and index with its own
+    /// (an FTS index's shadow tables under its name), largest first.
+    space: Vec<(String, u64)>,
+}
+
+/// The bytes of each table of the ledger at `path` (SQLite's `dbstat`),
+/// its indexes apart, the full-text index's shadow tables as one; and its
+/// write-ahead log. Largest first.
+fn space_of(path: &std::path::Path) -> Vec<(String, u64)> {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = c
+        .prepare(
+            "SELECT d.name, coalesce(m.type, ''), coalesce(m.tbl_name, d.name), sum(d.pgsize)
+             FROM dbstat d LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY d.name",
+        )
+        .unwrap();
+    let mut by: std::collections::BTreeMap<String, u64> = Default::default();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })
+        .unwrap();
+    for row in rows {
+        let (name, kind, table, bytes) = row.unwrap();
+        // FTS5 keeps an index in shadow tables named after it.
+        let name = match name.strip_prefix("case_search_") {
+            Some(_) => "case_search (full-text index)".to_string(),
+            None if kind == "index" || name.starts_with("sqlite_autoindex") => {
+                format!("{table} (indexes)")
+            }
+            None => name,
+        };
+        *by.entry(name).or_default() += bytes as u64;
+    }
+    let wal = std::fs::metadata(path.with_extension("sqlite3-wal")).map_or(0, |m| m.len());
+    if wal > 0 {
+        by.insert("write-ahead log (the -wal file)".into(), wal);
+    }
+    let mut v: Vec<(String, u64)> = by.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v
 }
 
 fn ledger_bench(sizes: &[(usize, usize)]) -> (Vec<QueryFigure>, Vec<Build>) {
@@ -262,6 +308,12 @@ fn ledger_bench(sizes: &[(usize, usize)]) -> (Vec<QueryFigure>, Vec<Build>) {
     let mut builds = Vec::new();
     for &(n, runs) in sizes {
         let (path, built) = ledger_with(dir.path(), n);
+        // TIAOJIE_BENCH_KEEP=DIR keeps a copy of each ledger, to look into.
+        if let Ok(keep) = std::env::var("TIAOJIE_BENCH_KEEP") {
+            let copy = std::path::Path::new(&keep).join(format!("ledger-{n}.sqlite3"));
+            let _ = std::fs::remove_file(&copy);
+            Ledger::open(&path).unwrap().backup_to(&copy, None).unwrap();
+        }
         let on = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         // Opening: what the app does at start, to the first page of the ledger.
         let (open50, open95) = percentiles(runs.min(10), || {
@@ -310,6 +362,7 @@ fn ledger_bench(sizes: &[(usize, usize)]) -> (Vec<QueryFigure>, Vec<Build>) {
             import_s: built.as_secs_f64(),
             file_mb: bytes as f64 / 1e6,
             memory_mb: ledger_memory_of(&path),
+            space: space_of(&path),
         });
         eprintln!("ledger: {n} cases done");
     }
@@ -609,6 +662,9 @@ machine has tauri-driver and WebKitWebDriver.\n\
 \n\
 ";
 
+const SPACE_NOTE: &str = "\nThe events are the record (what the devices signed, kept as written); everything else is the\n\
+projection folded from them and can be rebuilt.\n\n";
+
 const GROWTH_NOTE: &str = "\nThe bytes per event (section 2) and the poor link (section 3) do not depend on the size of the store; the\n\
 many-devices run (section 4) grows the hub to 171,000 events.\n\n";
 
@@ -715,6 +771,48 @@ fn ledger_section(queries: &[QueryFigure]) -> String {
     md
 }
 
+/// Where the bytes of a ledger go, at 100,000 cases (or the largest size
+/// measured below it).
+fn space_section(builds: &[Build]) -> String {
+    let Some(b) = builds
+        .iter()
+        .filter(|b| b.cases <= 100_000)
+        .max_by_key(|b| b.cases)
+    else {
+        return String::new();
+    };
+    let per_case = |bytes: u64| bytes as f64 / b.cases as f64;
+    let total: u64 = (b.file_mb * 1e6) as u64;
+    let mut md = format!(
+        "### The ledger file's size\n\n\
+         Target: ≤ 2.5 KB per case at 100,000 cases (issue 15), with every query above within its target.\n\n\
+         The file of {} cases (two events each, as imported), with its write-ahead log: {:.1} MB, \
+         **{:.2} KB per case**{}. Where the bytes are:\n\n\
+         | part | MB | bytes per case |\n|---|---:|---:|\n",
+        b.cases,
+        b.file_mb,
+        per_case(total) / 1000.0,
+        if b.cases == 100_000 {
+            if per_case(total) <= 2500.0 {
+                ": target met"
+            } else {
+                ": target **not met**"
+            }
+        } else {
+            ""
+        }
+    );
+    for (name, bytes) in &b.space {
+        md.push_str(&format!(
+            "| {name} | {:.1} | {:.0} |\n",
+            *bytes as f64 / 1e6,
+            per_case(*bytes)
+        ));
+    }
+    md.push_str(SPACE_NOTE);
+    md
+}
+
 /// The app's start in the real window, from the JSON that
 /// `src-tauri/benches/start.rs` wrote (`--app-start FILE`).
 fn app_start_section(figures: &serde_json::Value) -> String {
@@ -798,21 +896,24 @@ fn growth_section(
             "![Growth: ledger queries and hub ingest]({png})\n\n"
         ));
     }
-    md.push_str("| events | cases | import s | import events/s | file MB | peak memory MB |");
+    md.push_str(
+        "| events | cases | import s | import events/s | file MB | KB per case | peak memory MB |",
+    );
     for n in &names {
         md.push_str(&format!(" {n} p95 ms |"));
     }
-    md.push_str("\n|---:|---:|---:|---:|---:|---:|");
+    md.push_str("\n|---:|---:|---:|---:|---:|---:|---:|");
     md.push_str(&"---:|".repeat(names.len()));
     md.push('\n');
     for b in builds {
         let events = b.cases * 2 + 1;
         md.push_str(&format!(
-            "| {events} | {} | {:.2} | {:.0} | {:.1} | {} |",
+            "| {events} | {} | {:.2} | {:.0} | {:.1} | {:.2} | {} |",
             b.cases,
             b.import_s,
             events as f64 / b.import_s,
             b.file_mb,
+            b.file_mb * 1000.0 / b.cases as f64,
             b.memory_mb.map_or("–".to_string(), |m| format!("{m:.0}"))
         ));
         for name in &names {
@@ -1014,8 +1115,14 @@ fn main() {
     let mut queries = Vec::new();
     let mut builds = Vec::new();
     if wants("ledger") {
-        (queries, builds) = ledger_bench(&ledger_sizes(quick));
+        // `--ledger-cases N`: one ledger of N cases instead of the sizes.
+        let sizes = match value("--ledger-cases").and_then(|n| n.parse().ok()) {
+            Some(n) => vec![(n, 10)],
+            None => ledger_sizes(quick),
+        };
+        (queries, builds) = ledger_bench(&sizes);
         md_sections.push_str(&ledger_section(&queries));
+        md_sections.push_str(&space_section(&builds));
         if let Some(figures) = value("--app-start")
             .and_then(|f| std::fs::read_to_string(f).ok())
             .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())

@@ -48,18 +48,18 @@ fn forge(db: &Db, hlc: Hlc, body: EventBody) -> Event {
     let link = chain::to_hex(&chain::next(&prev, raw.as_bytes()));
     conn.execute(
         "INSERT INTO events (id, device, seq, hlc, schema, unit, actor, kind, case_id, raw, link, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '2026-03-02T00:00:00Z')",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, unhex(?11), 1772409600000)",
         params![
-            event.id.to_string(),
-            device,
+            event.id,
+            event.device,
             seq,
             hlc.raw(),
             event.schema,
             event.unit,
             event.actor,
             event.body.kind(),
-            event.body.case_id().map(|c| c.to_string()),
-            raw,
+            event.body.case_id(),
+            tiaojie_ledger::store::packed::pack(&raw),
             link
         ],
     )
@@ -75,14 +75,14 @@ fn forge(db: &Db, hlc: Hlc, body: EventBody) -> Event {
 /// The raw event of `kind` in `db`'s log.
 fn own_event(db: &Db, kind: &str) -> Event {
     let conn = Connection::open(&db.path).unwrap();
-    let raw: String = conn
+    let raw: Vec<u8> = conn
         .query_row(
             "SELECT raw FROM events WHERE kind = ?1 ORDER BY rowid LIMIT 1",
             [kind],
             |r| r.get(0),
         )
         .unwrap();
-    serde_json::from_str(&raw).unwrap()
+    serde_json::from_str(&tiaojie_ledger::store::packed::unpack(&raw).unwrap()).unwrap()
 }
 
 fn now() -> Hlc {

@@ -16,9 +16,11 @@ fn verify_names_the_first_broken_link() {
 
     // Someone edits the file behind the app's back: the third record.
     let c = rusqlite::Connection::open(&village.path).unwrap();
+    tiaojie_ledger::store::packed::register_functions(&c).unwrap();
     c.execute_batch(
         "DROP TRIGGER events_no_update;
-         UPDATE events SET raw = replace(raw, '青山', '白石') WHERE seq = 3 AND device = (SELECT device_id FROM device);",
+         UPDATE events SET raw = event_pack(replace(event_json(raw), '青山', '白石'))
+         WHERE seq = 3 AND device = uuid_blob((SELECT device_id FROM device));",
     )
     .unwrap();
     drop(c);
@@ -178,8 +180,11 @@ fn a_consistently_rewritten_chain_is_caught_by_the_hubs_checkpoint() {
     let device: String = c
         .query_row("SELECT device_id FROM device", [], |r| r.get(0))
         .unwrap();
+    tiaojie_ledger::store::packed::register_functions(&c).unwrap();
     let rows: Vec<(i64, String)> = c
-        .prepare("SELECT seq, raw FROM events WHERE device = ?1 ORDER BY seq")
+        .prepare(
+            "SELECT seq, event_json(raw) FROM events WHERE device = uuid_blob(?1) ORDER BY seq",
+        )
         .unwrap()
         .query_map([&device], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
@@ -190,7 +195,7 @@ fn a_consistently_rewritten_chain_is_caught_by_the_hubs_checkpoint() {
         let raw = raw.replace("排水沟", "灌溉渠");
         link = tiaojie_ledger::chain::next(&link, raw.as_bytes());
         c.execute(
-            "UPDATE events SET raw = ?1, link = ?2 WHERE device = ?3 AND seq = ?4",
+            "UPDATE events SET raw = event_pack(?1), link = unhex(?2) WHERE device = uuid_blob(?3) AND seq = ?4",
             rusqlite::params![raw, tiaojie_ledger::chain::to_hex(&link), device, seq],
         )
         .unwrap();

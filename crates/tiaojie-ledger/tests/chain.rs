@@ -57,6 +57,8 @@ fn tampered(original: &Path, n: usize, tamper: impl FnOnce(&Connection, &str)) -
     let path = original.with_file_name(format!("t{n}.sqlite3"));
     std::fs::copy(original, &path).unwrap();
     let c = Connection::open(&path).unwrap();
+    // The events are stored packed: read and write them as the ledger does.
+    tiaojie_ledger::store::packed::register_functions(&c).unwrap();
     c.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;")
         .unwrap();
     let device: String = c
@@ -88,7 +90,8 @@ fn any_one_changed_deleted_or_moved_event_of_ten_thousand_is_found_where_it_is()
         let l = tampered(&file, n, |c, d| {
             // One character of the event's text changed.
             c.execute(
-                "UPDATE events SET raw = replace(raw, '\"seq\":', '\"seq\": ') WHERE device = ?1 AND seq = ?2",
+                "UPDATE events SET raw = event_pack(replace(event_json(raw), '\"seq\":', '\"seq\": '))
+                 WHERE device = uuid_blob(?1) AND seq = ?2",
                 rusqlite::params![d, k],
             )
             .unwrap();
@@ -103,7 +106,7 @@ fn any_one_changed_deleted_or_moved_event_of_ten_thousand_is_found_where_it_is()
         n += 1;
         let l = tampered(&file, n, |c, d| {
             c.execute(
-                "DELETE FROM events WHERE device = ?1 AND seq = ?2",
+                "DELETE FROM events WHERE device = uuid_blob(?1) AND seq = ?2",
                 rusqlite::params![d, k],
             )
             .unwrap();
@@ -120,9 +123,9 @@ fn any_one_changed_deleted_or_moved_event_of_ten_thousand_is_found_where_it_is()
             // Event k moved one place later (k and k+1 swap places).
             let l = tampered(&file, n, |c, d| {
                 c.execute_batch(&format!(
-                    "UPDATE events SET seq = -1 WHERE device = '{d}' AND seq = {k};
-                     UPDATE events SET seq = {k} WHERE device = '{d}' AND seq = {};
-                     UPDATE events SET seq = {} WHERE device = '{d}' AND seq = -1;",
+                    "UPDATE events SET seq = -1 WHERE device = uuid_blob('{d}') AND seq = {k};
+                     UPDATE events SET seq = {k} WHERE device = uuid_blob('{d}') AND seq = {};
+                     UPDATE events SET seq = {} WHERE device = uuid_blob('{d}') AND seq = -1;",
                     k + 1,
                     k + 1
                 ))

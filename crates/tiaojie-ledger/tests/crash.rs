@@ -112,6 +112,7 @@ fn main() {
 /// Everything that must hold after a crash; returns the number of cases.
 fn check(path: &std::path::Path, acked: &HashSet<String>, kills: u32) -> u64 {
     let raw = rusqlite::Connection::open(path).unwrap();
+    tiaojie_ledger::store::packed::register_functions(&raw).unwrap();
     let ok: String = raw
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
@@ -120,7 +121,7 @@ fn check(path: &std::path::Path, acked: &HashSet<String>, kills: u32) -> u64 {
     let half: i64 = raw
         .query_row(
             "SELECT count(*) FROM cases c WHERE (SELECT count(*) FROM parties p WHERE p.case_id = c.id) <> 2
-               OR NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.kind = 'case_opened')",
+               OR NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = uuid_blob(c.id) AND e.kind = 'case_opened')",
             [],
             |r| r.get(0),
         )

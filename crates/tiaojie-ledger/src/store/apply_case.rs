@@ -357,10 +357,9 @@ fn open_case(
             ],
         )?;
     }
-    let mut search = format!(
-        "{number}\n{}\n{}\n{}",
-        intake.facts, intake.requests, intake.key_persons
-    );
+    // What the search finds a case by beside its number, facts and requests
+    // (read from their own columns: see `queries::CASE_TEXT`).
+    let mut search = intake.key_persons.clone();
     for p in &intake.parties {
         for part in [
             Some(&p.name),

@@ -257,8 +257,8 @@ impl Ledger {
     pub fn history(&self, case_id: Uuid) -> Result<Vec<HistoryEntry>> {
         let outcomes: Vec<(String, bool, Option<String>)> = {
             let mut stmt = self.conn().prepare(
-                "SELECT o.event_id, o.applied, o.reason FROM outcomes o JOIN events e ON e.id = o.event_id
-                 WHERE e.case_id = ?1",
+                "SELECT o.event_id, o.applied, o.reason FROM events e JOIN outcomes o ON o.event_id = uuid_text(e.id)
+                 WHERE e.case_id = uuid_blob(?1)",
             )?;
             stmt.query_map(params![case_id.to_string()], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -285,7 +285,9 @@ impl Ledger {
                     .iter()
                     .find(|(id, _, _)| *id == ev.id.to_string())
                     .map(|(_, a, n)| (*a, n.clone()))
-                    .unwrap_or((false, Some("尚未处理".into())));
+                    // No row: it took effect as it was (every event in the
+                    // log has been folded when a transaction ends).
+                    .unwrap_or((true, None));
                 Ok(HistoryEntry {
                     event_id: ev.id,
                     at: ev.hlc.to_datetime(),

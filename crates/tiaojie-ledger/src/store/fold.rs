@@ -112,9 +112,9 @@ fn issuer(conn: &Connection, device: Uuid) -> Result<Issuer> {
 fn first_opener(conn: &Connection, case_id: Uuid) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached(
-            "SELECT device FROM events WHERE case_id = ?1 AND kind = 'case_opened' ORDER BY rowid LIMIT 1",
+            "SELECT uuid_text(device) FROM events WHERE case_id = ?1 AND kind = 'case_opened' ORDER BY rowid LIMIT 1",
         )?
-        .query_row([case_id.to_string()], |r| r.get(0))
+        .query_row([case_id], |r| r.get(0))
         .optional()?)
 }
 
@@ -122,8 +122,8 @@ fn first_opener(conn: &Connection, case_id: Uuid) -> Result<Option<String>> {
 fn first_roster_unit(conn: &Connection, mediator: Uuid) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached(
-            "SELECT json_extract(raw, '$.body.unit') FROM events
-             WHERE kind = 'mediator_registered' AND json_extract(raw, '$.body.id') = ?1
+            "SELECT json_extract(event_json(raw), '$.body.unit') FROM events
+             WHERE kind = 'mediator_registered' AND json_extract(event_json(raw), '$.body.id') = ?1
              ORDER BY rowid LIMIT 1",
         )?
         .query_row([mediator.to_string()], |r| r.get(0))
@@ -156,11 +156,14 @@ pub(crate) fn fold_event(conn: &Connection, ev: &Event) -> Result<()> {
 
 /// Notes whether the event took effect and moves the fold position to it.
 pub(crate) fn record_outcome(conn: &Connection, ev: &Event, refused: Option<&str>) -> Result<()> {
-    conn.execute(
-        // A fold step may already have written a note for an applied event.
-        "INSERT INTO outcomes (event_id, applied, reason) VALUES (?1, ?2, ?3) ON CONFLICT (event_id) DO NOTHING",
-        params![ev.id.to_string(), refused.is_none(), refused],
-    )?;
+    // An event that simply took effect leaves no row (see `outcomes`); a
+    // fold step may already have written a note for an applied one.
+    if refused.is_some() {
+        conn.execute(
+            "INSERT INTO outcomes (event_id, applied, reason) VALUES (?1, 0, ?2) ON CONFLICT (event_id) DO NOTHING",
+            params![ev.id.to_string(), refused],
+        )?;
+    }
     conn.execute(
         "UPDATE fold_state SET last_hlc = ?1, last_device = ?2, last_seq = ?3 WHERE id = 1",
         params![ev.hlc.raw(), ev.device.to_string(), ev.seq],
@@ -227,8 +230,8 @@ pub(crate) fn rebuild_derived(conn: &Connection) -> rusqlite::Result<()> {
         "DROP TABLE case_search;
          {definition};
          INSERT INTO case_search (case_search, rank) VALUES ('secure-delete', 1);
-         INSERT INTO case_search (rowid, search) SELECT rowid, search FROM cases;
          UPDATE cases SET search_row = rowid;
+         INSERT INTO case_search (case_search) VALUES ('rebuild');
          DELETE FROM case_counts;
          INSERT INTO case_counts {RECOUNT_SQL};"
     ))
@@ -243,10 +246,10 @@ pub(crate) const RECOUNT_SQL: &str =
 pub(crate) fn load_events(conn: &Connection, case_id: Option<Uuid>) -> Result<Vec<Event>> {
     let sql = "SELECT raw FROM events WHERE (?1 IS NULL OR case_id = ?1) ORDER BY hlc, device, seq";
     let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([case_id.map(|c| c.to_string())], |r| r.get::<_, String>(0))?;
+    let rows = stmt.query_map([case_id], |r| r.get::<_, Vec<u8>>(0))?;
     let mut out = Vec::new();
     for raw in rows {
-        out.push(serde_json::from_str(&raw?)?);
+        out.push(serde_json::from_str(&super::packed::unpack(&raw?)?)?);
     }
     Ok(out)
 }

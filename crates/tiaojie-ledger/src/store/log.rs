@@ -106,6 +106,16 @@ fn write_own(
     Ok(event)
 }
 
+/// A chain link as the log keeps it (32 bytes) from its hex text.
+fn link_bytes(hex_text: &str) -> Result<Vec<u8>> {
+    hex::decode(hex_text).map_err(|_| LedgerError::State(format!("哈希值格式不正确：{hex_text}")))
+}
+
+/// A chain link's hex text from the log's bytes.
+pub(super) fn link_text(bytes: Option<Vec<u8>>) -> Option<String> {
+    bytes.map(hex::encode)
+}
+
 pub(super) fn insert_event(
     conn: &Connection,
     ev: &Event,
@@ -116,18 +126,18 @@ pub(super) fn insert_event(
         "INSERT INTO events (id, device, seq, hlc, schema, unit, actor, kind, case_id, raw, link, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
-            ev.id.to_string(),
-            ev.device.to_string(),
+            ev.id,
+            ev.device,
             ev.seq,
             ev.hlc.raw(),
             ev.schema,
             ev.unit,
             ev.actor,
             ev.body.kind(),
-            ev.body.case_id().map(|c| c.to_string()),
-            raw,
-            link,
-            chrono::Utc::now().to_rfc3339(),
+            ev.body.case_id(),
+            super::packed::pack(raw),
+            link.map(link_bytes).transpose()?,
+            chrono::Utc::now().timestamp_millis(),
         ],
     )?;
     Ok(())
@@ -190,12 +200,12 @@ impl Ledger {
         let mut fresh: Vec<&Event> = Vec::new();
         for (ev, raw) in events {
             let existing: Option<String> = tx
-                .query_row(
-                    "SELECT raw FROM events WHERE id = ?1",
-                    [ev.id.to_string()],
-                    |r| r.get(0),
-                )
-                .optional()?;
+                .query_row("SELECT raw FROM events WHERE id = ?1", [ev.id], |r| {
+                    r.get::<_, Vec<u8>>(0)
+                })
+                .optional()?
+                .map(|raw| super::packed::unpack(&raw))
+                .transpose()?;
             match existing {
                 Some(stored) if same_event(&serde_json::from_str::<Event>(&stored)?, ev) => {
                     report.duplicates += 1
@@ -278,17 +288,22 @@ impl Ledger {
         let mut stmt = self.conn.prepare(
             "SELECT seq, raw, link FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
         )?;
-        let rows = stmt.query_map(
-            params![device.device_id.to_string(), after_seq, limit],
-            |r| {
-                Ok(OwnEvent {
-                    seq: r.get(0)?,
-                    raw: r.get::<_, String>(1)?.into_bytes(),
-                    link: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                })
-            },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt.query_map(params![device.device_id, after_seq, limit], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                link_text(r.get(2)?).unwrap_or_default(),
+            ))
+        })?;
+        rows.map(|row| {
+            let (seq, raw, link) = row?;
+            Ok(OwnEvent {
+                seq,
+                raw: super::packed::unpack(&raw)?.into_bytes(),
+                link,
+            })
+        })
+        .collect()
     }
 
     /// The chain link after this device's event `seq` (the genesis link for 0).
@@ -301,8 +316,8 @@ impl Ledger {
             .conn
             .query_row(
                 "SELECT link FROM events WHERE device = ?1 AND seq = ?2",
-                params![device.device_id.to_string(), seq],
-                |r| r.get(0),
+                params![device.device_id, seq],
+                |r| Ok(link_text(r.get(0)?)),
             )
             .optional()?
             .flatten())

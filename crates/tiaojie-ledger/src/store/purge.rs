@@ -113,11 +113,11 @@ fn stub_case_events(conn: &Connection, case_id: Uuid, purged_by: Uuid) -> Result
         "SELECT raw FROM events WHERE case_id = ?1 AND kind NOT IN ('redacted', 'case_purged')",
     )?;
     let raws = stmt
-        .query_map([case_id.to_string()], |r| r.get::<_, String>(0))?
+        .query_map([case_id], |r| r.get::<_, Vec<u8>>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut stubs = Vec::with_capacity(raws.len());
     for raw in raws {
-        let event: Event = serde_json::from_str(&raw)?;
+        let event: Event = serde_json::from_str(&super::packed::unpack(&raw)?)?;
         if let Some(stub) = event.redacted(purged_by) {
             stubs.push(stub);
         }
@@ -135,8 +135,8 @@ fn write_stubs(conn: &Connection, stubs: &[Event]) -> Result<()> {
         conn.execute(
             "UPDATE events SET raw = ?2, actor = NULL, kind = 'redacted', schema = ?3 WHERE id = ?1",
             params![
-                stub.id.to_string(),
-                serde_json::to_string(stub)?,
+                stub.id,
+                super::packed::pack(&serde_json::to_string(stub)?),
                 stub.schema
             ],
         )?;
@@ -252,7 +252,7 @@ impl Ledger {
                 .ok_or_else(|| LedgerError::not_found(Entity::Case, case_id))?;
             let before: i64 = tx.query_row(
                 "SELECT count(*) FROM events WHERE case_id = ?1 AND kind = 'redacted'",
-                [case_id.to_string()],
+                [case_id],
                 |r| r.get(0),
             )?;
             log::append(
@@ -271,7 +271,7 @@ impl Ledger {
             })?;
             let after: i64 = tx.query_row(
                 "SELECT count(*) FROM events WHERE case_id = ?1 AND kind = 'redacted'",
-                [case_id.to_string()],
+                [case_id],
                 |r| r.get(0),
             )?;
             report.events_redacted += (after - before).max(0) as usize;

@@ -193,10 +193,9 @@ pub(crate) fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// A full-text query for `text` as one substring: a quoted phrase.
-pub(crate) fn fts_phrase(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
-}
+/// A case's search text, as the index reads it (the view `case_text`).
+pub(crate) const CASE_TEXT: &str =
+    "(c.number || char(10) || c.facts || char(10) || c.requests || char(10) || c.search)";
 
 impl Ledger {
     pub fn units(&self) -> Result<Vec<UnitRow>> {
@@ -330,15 +329,16 @@ impl Ledger {
         if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             if f.whole_numbers_only && text.chars().any(|c| c.is_ascii_digit()) {
                 number_search(text, &mut clauses, &mut args);
-            } else if text.chars().count() >= 3 {
-                // The trigram index finds substrings of three characters or more.
+            } else if text.chars().count() >= 3 && !text.contains(['%', '_']) {
+                // The trigram index narrows a substring of three characters
+                // or more to the cases holding all its trigrams (a LIKE
+                // with an ESCAPE it would not take).
                 clauses.push(
-                    "c.search_row IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)"
-                        .into(),
+                    "c.search_row IN (SELECT rowid FROM case_search WHERE search LIKE ?)".into(),
                 );
-                args.push(Value::Text(fts_phrase(text)));
+                args.push(Value::Text(format!("%{text}%")));
             } else {
-                clauses.push("c.search LIKE ? ESCAPE '\\'".into());
+                clauses.push(format!("{CASE_TEXT} LIKE ? ESCAPE '\\'"));
                 args.push(Value::Text(like_pattern(text)));
             }
         }

@@ -53,8 +53,8 @@ impl Ledger {
                     self.conn
                         .query_row(
                             "SELECT link FROM events WHERE id = ?1 AND device = ?2 AND seq = ?3",
-                            params![ev.id.to_string(), ev.device.to_string(), ev.seq],
-                            |r| r.get::<_, Option<String>>(0),
+                            params![ev.id, ev.device, ev.seq],
+                            |r| Ok(super::log::link_text(r.get(0)?)),
                         )
                         .optional()?
                         .flatten()
@@ -87,7 +87,7 @@ impl Ledger {
         tx.execute("INSERT INTO log_repair (reason) VALUES ('rebase')", [])?;
         tx.execute(
             "DELETE FROM events WHERE device = ?1 AND seq >= ?2",
-            params![device.device_id.to_string(), from_seq],
+            params![device.device_id, from_seq],
         )?;
         tx.execute("DELETE FROM log_repair", [])?;
         let mut link = prev;

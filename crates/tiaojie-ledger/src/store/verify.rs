@@ -68,7 +68,7 @@ impl Ledger {
         let mut stmt = self
             .conn()
             .prepare("SELECT seq, id, raw, link FROM events WHERE device = ?1 ORDER BY seq")?;
-        let mut rows = stmt.query(params![device.device_id.to_string()])?;
+        let mut rows = stmt.query(params![device.device_id])?;
         let purges = self.purges()?;
         let mut link = chain::GENESIS;
         let mut expected = 1i64;
@@ -83,9 +83,11 @@ impl Ledger {
         };
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get(0)?;
-            let id: String = r.get(1)?;
-            let raw: String = r.get(2)?;
-            let stored: Option<String> = r.get(3)?;
+            let id = r.get::<_, uuid::Uuid>(1)?.to_string();
+            // A stored event that no longer unpacks reads as no event, which
+            // the check below names as unreadable.
+            let raw = super::packed::unpack(&r.get::<_, Vec<u8>>(2)?).unwrap_or_default();
+            let stored = super::log::link_text(r.get(3)?);
             if seq != expected {
                 let message = format!("第 {expected} 条事件缺失（下一条是第 {seq} 条）");
                 return Ok(report(
@@ -135,11 +137,12 @@ impl Ledger {
             .conn()
             .prepare("SELECT raw FROM events WHERE kind = 'case_purged'")?;
         let raws = stmt
-            .query_map([], |r| r.get::<_, String>(0))?
+            .query_map([], |r| r.get::<_, Vec<u8>>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = HashSet::new();
         for raw in raws {
-            if let Ok(ev) = serde_json::from_str::<Event>(&raw)
+            if let Ok(raw) = super::packed::unpack(&raw)
+                && let Ok(ev) = serde_json::from_str::<Event>(&raw)
                 && let EventBody::CasePurged { case_id, .. } = ev.body
             {
                 out.insert((ev.id, case_id));
