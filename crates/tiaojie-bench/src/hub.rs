@@ -232,7 +232,7 @@ fn figure(
     }
 }
 
-pub fn sqlite(devices: &[Device]) -> IngestFigure {
+pub fn sqlite(devices: &[Device], uploaders: usize) -> IngestFigure {
     let dir = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -240,7 +240,7 @@ pub fn sqlite(devices: &[Device]) -> IngestFigure {
         .unwrap();
     let hub = dir.path().join("hub.sqlite3");
     let store: std::sync::Arc<dyn HubStore> = std::sync::Arc::new(SqliteStore::open(&hub).unwrap());
-    let measured = rt.block_on(ingest_all(store, devices, 1));
+    let measured = rt.block_on(ingest_all(store, devices, uploaders));
 
     // The ceiling: a fresh hub file, the same rows in one transaction.
     let path = dir.path().join("ceiling.sqlite3");
@@ -280,7 +280,7 @@ pub fn sqlite(devices: &[Device]) -> IngestFigure {
     }
     tx.commit().unwrap();
     let ceiling = started.elapsed().as_secs_f64();
-    figure("SQLite", devices, 1, measured, ceiling)
+    figure("SQLite", devices, uploaders, measured, ceiling)
 }
 
 pub fn postgres(url: &str, devices: &[Device], uploaders: usize) -> Option<IngestFigure> {

@@ -611,7 +611,8 @@ fn fleet_section(figures: &[fleet::FleetFigure]) -> String {
 fn hub_section(figures: &[hub::IngestFigure]) -> String {
     let mut md = String::from(
         "## 1. Hub ingest against the ceiling of its database\n\n\
-         Target: ingest ≥ 50% of the ceiling and ≥ 20,000 events/s on 2 cores.\n\n\
+         Target (issue 15): ingest ≥ 60% of the ceiling on SQLite and ≥ 50% of it on PostgreSQL, with 4 uploaders at\n\
+         once (a county hub's usual day), and ≥ 20,000 events/s, on 2 cores. One uploader alone is shown for comparison.\n\n\
          Ingest: each batch's signature checked, decompressed, every event parsed and classified, stored in one\n\
          transaction per batch and committed (fsync) before the acknowledgement, as an upload does after HTTP.\n\
          Ceiling: the same rows, parsed beforehand, in the fastest way the database has (SQLite: one prepared insert in\n\
@@ -620,7 +621,8 @@ fn hub_section(figures: &[hub::IngestFigure]) -> String {
          |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n",
     );
     for f in figures {
-        let met = f.ratio >= 0.5 && f.ingest_events_per_s >= 20_000.0;
+        let share = if f.store == "SQLite" { 0.6 } else { 0.5 };
+        let met = f.ratio >= share && f.ingest_events_per_s >= 20_000.0;
         md.push_str(&format!(
             "| {} | {} | {} | {} | {:.0} | {:.1} | {:.1} | {:.0} | {:.0}% | {:.0}% | {} |\n",
             f.store,
@@ -633,7 +635,11 @@ fn hub_section(figures: &[hub::IngestFigure]) -> String {
             f.ceiling_events_per_s,
             f.ratio * 100.0,
             f.checking_share * 100.0,
-            if met { "yes" } else { "**no**" }
+            match (f.uploaders, met) {
+                (1, _) => "–",
+                (_, true) => "yes",
+                (_, false) => "**no**",
+            }
         ));
     }
     md.push('\n');
@@ -645,9 +651,11 @@ const LEDGER_NOTE: &str = "\nHow each query is answered, and where a target is m
 \n\
 - **first page**, **filter** and **open**: the list's order (newest first) and each grade are indexes read in order,\n\
   stopping at the page; the total is a count over the index.\n\
-- **search**: a trigram full-text index (SQLite FTS5) of each case's names, ID numbers, phones, facts and number finds\n\
-  a substring of three characters or more; a two-character search (a two-character name) reads every case. An ID\n\
-  number is slower than a name: the generated ID numbers share most of their trigrams, so their lists are long.\n\
+- **search**: a trigram full-text index (SQLite FTS5) of each case's names, ID numbers, phones, facts and number narrows\n\
+  a substring of three characters or more to the cases holding all its trigrams, and SQLite checks their text (the\n\
+  index keeps neither a copy of the text nor the trigrams' positions: see the file's size below); a two-character\n\
+  search (a two-character name) reads every case. An ID number is slower than a name: the generated ID numbers share\n\
+  most of their trigrams, so many cases hold them all and are checked.\n\
 - **statistics**: counts kept by the projection (a trigger on every change of a case) per unit, day and every grouping\n\
   of the page; the query sums a few thousand counts. Agreements and follow-ups are counted from their own rows.\n\
 - **follow-ups due, today page** (今日工作): per grade, a range of an index on the open cases' last visit (or grading) gives the\n\
@@ -1037,14 +1045,27 @@ fn main() {
     let pg_url = std::env::var("TIAOJIE_TEST_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let mut hubs = Vec::new();
+    let mut alone_figures = Vec::new();
     if wants("hub") {
-        for (devices, cases) in hub_points(quick) {
+        // `--hub-devices D,C`: D devices of C cases each instead of the points.
+        let points = match value("--hub-devices").and_then(|v| {
+            let (d, c) = v.split_once(',')?;
+            Some((d.parse().ok()?, c.parse().ok()?))
+        }) {
+            Some(point) => vec![point],
+            None => hub_points(quick),
+        };
+        for (devices, cases) in points {
             let fleet = hub::devices(devices, cases);
             let events: usize = fleet.iter().map(|d| d.events).sum();
-            let sqlite = hub::sqlite(&fleet);
+            // One laptop uploading at a time, and four at once (a hub's
+            // usual day: uploads that arrive together share a commit).
+            let alone = hub::sqlite(&fleet, 1);
+            let sqlite = hub::sqlite(&fleet, 4);
             let pg = hub::postgres(&pg_url, &fleet, 4);
             eprintln!("hub: {events} events measured");
             hubs.push((sqlite, pg));
+            alone_figures.push(alone);
         }
         // Section 1 is the 100k point (the largest with --quick).
         let at = hubs
@@ -1052,7 +1073,7 @@ fn main() {
             .position(|(s, _)| s.events >= 100_000)
             .unwrap_or(hubs.len() - 1);
         let (s, p) = &hubs[at];
-        let mut shown = vec![s.clone()];
+        let mut shown = vec![alone_figures[at].clone(), s.clone()];
         shown.extend(p.clone());
         md_sections.push_str(&hub_section(&shown));
         json.insert("ingest".into(), serde_json::json!(hubs));

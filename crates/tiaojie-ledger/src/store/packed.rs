@@ -16,6 +16,8 @@ use std::cell::RefCell;
 const FORMAT_1: u8 = 1;
 const DICTIONARY_1: &[u8] = include_bytes!("event_dictionary.txt");
 const LEVEL: i32 = 3;
+/// The longest event unpacked: far past any event the program writes.
+const MAX_STORED_BYTES: usize = 64 * 1024 * 1024;
 
 thread_local! {
     static PACKER: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
@@ -63,7 +65,17 @@ pub fn unpack(stored: &[u8]) -> Result<String> {
             zstd::bulk::Decompressor::with_dictionary(DICTIONARY_1)
                 .expect("the built-in dictionary loads")
         });
-        unpacker.decompress(body, MAX_EVENT_BYTES)
+        // The frame says how long the event is. An event past the limit of
+        // new ones can be in a log (written by hand into a laptop's file,
+        // refused by the hub later): it is read back whole, but a length no
+        // event can have is not believed.
+        let size = zstd::zstd_safe::get_frame_content_size(body)
+            .ok()
+            .flatten()
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|&n| n <= MAX_STORED_BYTES)
+            .unwrap_or(MAX_EVENT_BYTES);
+        unpacker.decompress(body, size)
     });
     let bytes = bytes.map_err(|e| broken(e.to_string()))?;
     String::from_utf8(bytes).map_err(|_| broken("不是 UTF-8 文本".into()))
@@ -110,6 +122,8 @@ mod tests {
             "{}",
             r#"{"id":"x","body":{"kind":"case_graded","reason":"矛盾激化"}}"#,
             &"纠纷".repeat(5000),
+            // Past the limit of new events: a log can hold one.
+            &"调".repeat(MAX_EVENT_BYTES),
         ] {
             let packed = pack(json);
             assert_eq!(packed[0], FORMAT_1);

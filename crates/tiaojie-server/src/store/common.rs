@@ -3,9 +3,9 @@
 //! what these functions need and write what they decide.
 
 use crate::error::{Result, ServerError};
-use crate::store::{IncomingBatch, IncomingEvent, PurgeClaim, PurgeFacts};
+use crate::store::{IncomingBatch, IncomingEvent, PurgeClaim, PurgeFacts, Reach, Verdict};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tiaojie_ledger::store::purge;
 use tiaojie_ledger::{Event, EventBody};
 use tiaojie_sync::chain;
@@ -162,6 +162,138 @@ pub(crate) fn case_refusal(
     Ok(Some(format!(
         "案件 {case_id} 由单位 {origin} 受理，单位 {unit} 既不是它也不是它的上级，无权办理"
     )))
+}
+
+/// Why an event whose id the hub holds already (or holds twice in one
+/// upload) is quarantined.
+pub(crate) const DUPLICATE_ID: &str = "事件编号重复";
+
+/// Which of an upload's fresh events repeat an event id: one the log holds
+/// (`taken`), or one seen earlier in the upload. Such an event is
+/// quarantined, whatever else it is.
+pub(crate) fn repeated_ids(fresh: &[IncomingEvent], taken: &HashSet<Uuid>) -> Vec<bool> {
+    let mut seen = HashSet::new();
+    fresh
+        .iter()
+        .map(|e| match &e.verdict {
+            Verdict::Accept { id, .. } => taken.contains(id) || !seen.insert(*id),
+            Verdict::Quarantine { .. } => false,
+        })
+        .collect()
+}
+
+/// What one upload's check needs of the cases its events touch, read in one
+/// query before the events instead of one or two per event: each case's
+/// origin unit and the purge that removed it, if one did. The cases the
+/// upload opens are added before the read, in one statement, and those it
+/// added are its own (the first `case_opened` of each).
+#[derive(Debug, Default)]
+pub(crate) struct CaseBook {
+    cases: HashMap<Uuid, (String, Option<Uuid>)>,
+    opened: HashSet<Uuid>,
+}
+
+impl CaseBook {
+    /// The cases an upload's events open (case, origin), in order, and every
+    /// case they touch; events quarantined or repeating an id left out.
+    pub fn wanted(fresh: &[IncomingEvent], repeated: &[bool]) -> (Vec<(Uuid, String)>, Vec<Uuid>) {
+        let mut opens = Vec::new();
+        let mut touched = Vec::new();
+        for (event, repeated) in fresh.iter().zip(repeated) {
+            let Verdict::Accept { reach, purge, .. } = &event.verdict else {
+                continue;
+            };
+            if *repeated {
+                continue;
+            }
+            match reach {
+                Reach::OpensCase { case_id, origin } => {
+                    opens.push((*case_id, origin.clone()));
+                    touched.push(*case_id);
+                }
+                Reach::OfCase { case_id, .. } => touched.push(*case_id),
+                Reach::Everyone | Reach::Unit(_) => {}
+            }
+            if let Some(claim) = purge {
+                touched.push(claim.case_id);
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        (opens, touched)
+    }
+
+    /// The upload opened these cases (the insert added their rows).
+    pub fn opened(&mut self, cases: impl IntoIterator<Item = Uuid>) {
+        self.opened.extend(cases);
+    }
+
+    /// A case as the log holds it.
+    pub fn know(&mut self, case_id: Uuid, origin: String, purged_by: Option<Uuid>) {
+        self.cases.insert(case_id, (origin, purged_by));
+    }
+
+    /// The origin of a case, if the hub holds it.
+    pub fn origin(&self, case_id: Uuid) -> Option<&str> {
+        self.cases.get(&case_id).map(|(o, _)| o.as_str())
+    }
+
+    /// Whether the event's case is held by a unit that is not the event's
+    /// nor on its line: then the line must be read to decide (rare).
+    pub fn needs_line(&self, reach: &Reach) -> Option<&str> {
+        match reach {
+            Reach::OfCase {
+                case_id,
+                unit,
+                from_hub: false,
+            } => self.origin(*case_id).filter(|o| o != unit),
+            _ => None,
+        }
+    }
+
+    /// Where an accepted event reaches, or why the case's state refuses it;
+    /// `line` is the origin's line when `needs_line` asked for it.
+    pub fn reach(
+        &mut self,
+        reach: &Reach,
+        line: Vec<String>,
+    ) -> Result<std::result::Result<Reached, String>> {
+        Ok(Ok(match reach {
+            Reach::Everyone => (None, None),
+            Reach::Unit(unit) => (Some(unit.clone()), None),
+            Reach::OpensCase { case_id, origin } => {
+                if !self.opened.remove(case_id) {
+                    return Ok(Err(case_already_opened(*case_id)));
+                }
+                (Some(origin.clone()), Some(*case_id))
+            }
+            Reach::OfCase {
+                case_id,
+                unit,
+                from_hub,
+            } => {
+                let origin = self.origin(*case_id).map(str::to_string);
+                if let Some(reason) =
+                    case_refusal(*case_id, unit, *from_hub, origin.as_deref(), |_| Ok(line))?
+                {
+                    return Ok(Err(reason));
+                }
+                (Some(origin.unwrap_or_else(|| unit.clone())), Some(*case_id))
+            }
+        }))
+    }
+
+    /// The purge that removed the case, if one did.
+    pub fn purged_by(&self, case_id: Uuid) -> Option<Uuid> {
+        self.cases.get(&case_id).and_then(|(_, p)| *p)
+    }
+
+    /// A purge of the case was accepted (and written to the log's row).
+    pub fn mark_purged(&mut self, case_id: Uuid, purge_id: Uuid) {
+        if let Some((_, p)) = self.cases.get_mut(&case_id) {
+            *p = Some(purge_id);
+        }
+    }
 }
 
 /// The closing day in a stored `case_closed` event.

@@ -16,7 +16,7 @@
 
 use super::records::upsert_unit;
 use crate::error::{Result, ServerError};
-use crate::store::common::{self, Reached, split_at_head};
+use crate::store::common::{self, CaseBook, Reached, split_at_head};
 use crate::store::{IncomingBatch, IncomingEvent, PurgeClaim, PurgeFacts, Reach, Verdict};
 use chrono::{DateTime, SubsecRound, Utc};
 use deadpool_postgres::Transaction;
@@ -78,64 +78,63 @@ async fn stored_links(
         .collect()
 }
 
-/// Where an accepted event reaches, or why the case's state refuses it.
-async fn resolve_reach(
+/// What the upload needs of the cases its events touch (see `CaseBook`):
+/// the cases it opens added in one statement (a concurrent upload opening
+/// the same case waits on the row and then finds it taken), then every case
+/// read in one.
+async fn case_book(
     tx: &Transaction<'_>,
-    reach: &Reach,
-) -> Result<std::result::Result<Reached, String>> {
-    Ok(Ok(match reach {
-        Reach::Everyone => (None, None),
-        Reach::Unit(unit) => (Some(unit.clone()), None),
-        Reach::OpensCase { case_id, origin } => {
-            // A concurrent upload opening the same case waits on the row
-            // and then finds it taken.
-            let stmt = tx
-                .prepare_cached(
-                    "INSERT INTO hub_cases (case_id, origin_unit) VALUES ($1, $2) ON CONFLICT (case_id) DO NOTHING",
-                )
-                .await?;
-            if tx.execute(&stmt, &[case_id, origin]).await? == 0 {
-                return Ok(Err(common::case_already_opened(*case_id)));
-            }
-            (Some(origin.clone()), Some(*case_id))
+    opens: &[(Uuid, String)],
+    touched: &[Uuid],
+) -> Result<CaseBook> {
+    let mut book = CaseBook::default();
+    if !opens.is_empty() {
+        let (cases, origins): (Vec<Uuid>, Vec<&str>) =
+            opens.iter().map(|(c, o)| (*c, o.as_str())).unzip();
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO hub_cases (case_id, origin_unit)
+                 SELECT * FROM UNNEST($1::uuid[], $2::text[])
+                 ON CONFLICT (case_id) DO NOTHING RETURNING case_id",
+            )
+            .await?;
+        let added = tx.query(&stmt, &[&cases, &origins]).await?;
+        book.opened(
+            added
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<Vec<Uuid>, _>>()?,
+        );
+    }
+    if !touched.is_empty() {
+        let stmt = tx
+            .prepare_cached(
+                "SELECT case_id, origin_unit, purged_by FROM hub_cases WHERE case_id = ANY($1)",
+            )
+            .await?;
+        for r in tx.query(&stmt, &[&touched]).await? {
+            book.know(r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
         }
-        Reach::OfCase {
-            case_id,
-            unit,
-            from_hub,
-        } => {
-            let stmt = tx
-                .prepare_cached("SELECT origin_unit FROM hub_cases WHERE case_id = $1")
-                .await?;
-            let origin: Option<String> = match tx.query_opt(&stmt, &[case_id]).await? {
-                Some(r) => Some(r.try_get(0)?),
-                None => None,
-            };
-            // The line is asked only for an event from another unit than
-            // the origin, which is rare: fetch it before deciding.
-            let line = match origin.as_deref() {
-                Some(o) if !from_hub && o != unit => origin_line(tx, o).await?,
-                _ => Vec::new(),
-            };
-            if let Some(reason) =
-                common::case_refusal(*case_id, unit, *from_hub, origin.as_deref(), |_| Ok(line))?
-            {
-                return Ok(Err(reason));
-            }
-            (Some(origin.unwrap_or_else(|| unit.clone())), Some(*case_id))
-        }
-    }))
+    }
+    Ok(book)
 }
 
 /// Where an accepted event reaches, or why the case's state or a purge's
 /// facts refuse it.
 async fn admit(
     tx: &Transaction<'_>,
+    book: &mut CaseBook,
     reach: &Reach,
     purge: Option<&PurgeClaim>,
     today: chrono::NaiveDate,
 ) -> Result<std::result::Result<Reached, String>> {
-    let reached = match resolve_reach(tx, reach).await? {
+    // The line is asked only for an event from another unit than the
+    // origin, which is rare: fetch it before deciding.
+    let line = match book.needs_line(reach) {
+        Some(origin) => origin_line(tx, origin).await?,
+        None => Vec::new(),
+    };
+    let reached = match book.reach(reach, line)? {
         Ok(reached) => reached,
         Err(reason) => return Ok(Err(reason)),
     };
@@ -189,16 +188,6 @@ async fn purge_facts(tx: &Transaction<'_>, case_id: Uuid) -> Result<PurgeFacts> 
     Ok(PurgeFacts {
         origin_line,
         closed_on,
-    })
-}
-
-async fn purged_by(tx: &Transaction<'_>, case_id: Uuid) -> Result<Option<Uuid>> {
-    let stmt = tx
-        .prepare_cached("SELECT purged_by FROM hub_cases WHERE case_id = $1")
-        .await?;
-    Ok(match tx.query_opt(&stmt, &[&case_id]).await? {
-        Some(r) => r.try_get(0)?,
-        None => None,
     })
 }
 
@@ -270,8 +259,6 @@ async fn quarantine_row(
         reason: reason.to_string(),
     })
 }
-
-const DUPLICATE_ID: &str = "事件编号重复";
 
 /// An upload checked in the group: its answer so far, and where its
 /// accepted events sit among the group's.
@@ -346,7 +333,7 @@ pub(super) async fn ingest_group(
                             &new.links[i],
                             &new.raw[i],
                             Some(new.ids[i]),
-                            DUPLICATE_ID,
+                            common::DUPLICATE_ID,
                             now,
                         )
                         .await?,
@@ -425,21 +412,23 @@ async fn check_one(
         .iter()
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
-    // Ids earlier uploads of the group took, not yet inserted.
-    let pending: HashSet<Uuid> = new.ids.iter().copied().collect();
-    let mut ids = HashSet::new();
+    // With the ids earlier uploads of the group took, not yet inserted.
+    let mut taken = taken;
+    taken.extend(new.ids.iter().copied());
+    let repeated = common::repeated_ids(split.fresh, &taken);
+    let (opens, touched) = CaseBook::wanted(split.fresh, &repeated);
+    let mut book = case_book(tx, &opens, &touched).await?;
     let mut purges = Vec::new();
-    for event in split.fresh {
+    for (event, repeated) in split.fresh.iter().zip(repeated) {
         match &event.verdict {
             Verdict::Quarantine { id, reason } => {
                 ack.quarantined
                     .push(quarantine_event(tx, device_id, event, *id, reason, now).await?);
             }
-            Verdict::Accept { id, .. }
-                if taken.contains(id) || pending.contains(id) || !ids.insert(*id) =>
-            {
+            Verdict::Accept { id, .. } if repeated => {
                 ack.quarantined.push(
-                    quarantine_event(tx, device_id, event, Some(*id), DUPLICATE_ID, now).await?,
+                    quarantine_event(tx, device_id, event, Some(*id), common::DUPLICATE_ID, now)
+                        .await?,
                 );
             }
             Verdict::Accept {
@@ -450,7 +439,8 @@ async fn check_one(
                 unit,
                 purge,
             } => {
-                let admitted = admit(tx, reach, purge.as_deref(), now.date_naive()).await?;
+                let admitted =
+                    admit(tx, &mut book, reach, purge.as_deref(), now.date_naive()).await?;
                 let (origin, case_id) = match admitted {
                     Ok(reached) => reached,
                     Err(reason) => {
@@ -466,6 +456,7 @@ async fn check_one(
                         &[&claim.case_id, id],
                     )
                     .await?;
+                    book.mark_purged(claim.case_id, *id);
                     purges.push((claim.case_id, *id));
                 }
                 if let Some(unit) = unit {
@@ -473,8 +464,8 @@ async fn check_one(
                 }
                 // A late event of a purged case is kept as its stub.
                 let stub = match (purge, case_id) {
-                    (None, Some(case_id)) => purged_by(tx, case_id)
-                        .await?
+                    (None, Some(case_id)) => book
+                        .purged_by(case_id)
                         .and_then(|p| tiaojie_ledger::event::redact_raw(&event.bytes, p)),
                     _ => None,
                 };

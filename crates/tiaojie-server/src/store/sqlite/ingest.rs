@@ -6,7 +6,7 @@
 
 use super::records::{ts, upsert_unit};
 use crate::error::{Result, ServerError};
-use crate::store::common::{self, Reached, split_at_head};
+use crate::store::common::{self, CaseBook, Reached, split_at_head};
 use crate::store::{IncomingBatch, IncomingEvent, PurgeClaim, PurgeFacts, Reach, Verdict};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -57,51 +57,70 @@ fn taken_ids(tx: &Connection, ids: &[Uuid]) -> Result<HashSet<Uuid>> {
         .collect())
 }
 
-/// Where an accepted event reaches, or why the case's state refuses it.
-fn resolve_reach(tx: &Connection, reach: &Reach) -> Result<std::result::Result<Reached, String>> {
-    Ok(Ok(match reach {
-        Reach::Everyone => (None, None),
-        Reach::Unit(unit) => (Some(unit.clone()), None),
-        Reach::OpensCase { case_id, origin } => {
-            let added = tx
-                .prepare_cached(
-                    "INSERT INTO hub_cases (case_id, origin_unit) VALUES (?1, ?2) ON CONFLICT (case_id) DO NOTHING",
-                )?
-                .execute(params![case_id.to_string(), origin])?;
-            if added == 0 {
-                return Ok(Err(common::case_already_opened(*case_id)));
+/// What the upload needs of the cases its events touch (see `CaseBook`):
+/// the cases it opens added in one statement, then every case read in one.
+fn case_book(tx: &Connection, opens: &[(Uuid, String)], touched: &[Uuid]) -> Result<CaseBook> {
+    let mut book = CaseBook::default();
+    if !opens.is_empty() {
+        let rows = serde_json::to_string(
+            &opens
+                .iter()
+                .map(|(c, o)| (c.to_string(), o.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .expect("pairs of strings always serialise");
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO hub_cases (case_id, origin_unit)
+             SELECT value ->> 0, value ->> 1 FROM json_each(?1) WHERE true
+             ON CONFLICT (case_id) DO NOTHING RETURNING case_id",
+        )?;
+        let added = stmt
+            .query_map([rows], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        book.opened(added.iter().filter_map(|c| Uuid::parse_str(c).ok()));
+    }
+    if !touched.is_empty() {
+        let ids = serde_json::to_string(&touched.iter().map(Uuid::to_string).collect::<Vec<_>>())
+            .expect("a list of strings always serialises");
+        let mut stmt = tx.prepare_cached(
+            "SELECT case_id, origin_unit, purged_by FROM hub_cases
+             WHERE case_id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let rows = stmt.query_map([ids], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (case_id, origin, purged_by) = row?;
+            if let Ok(case_id) = Uuid::parse_str(&case_id) {
+                book.know(
+                    case_id,
+                    origin,
+                    purged_by.and_then(|p| Uuid::parse_str(&p).ok()),
+                );
             }
-            (Some(origin.clone()), Some(*case_id))
         }
-        Reach::OfCase {
-            case_id,
-            unit,
-            from_hub,
-        } => {
-            let origin: Option<String> = tx
-                .prepare_cached("SELECT origin_unit FROM hub_cases WHERE case_id = ?1")?
-                .query_row([case_id.to_string()], |r| r.get(0))
-                .optional()?;
-            let line = |origin: &str| origin_line(tx, origin);
-            if let Some(reason) =
-                common::case_refusal(*case_id, unit, *from_hub, origin.as_deref(), line)?
-            {
-                return Ok(Err(reason));
-            }
-            (Some(origin.unwrap_or_else(|| unit.clone())), Some(*case_id))
-        }
-    }))
+    }
+    Ok(book)
 }
 
 /// Where an accepted event reaches, or why the case's state or a purge's
 /// facts refuse it.
 fn admit(
     tx: &Connection,
+    book: &mut CaseBook,
     reach: &Reach,
     purge: Option<&PurgeClaim>,
     today: chrono::NaiveDate,
 ) -> Result<std::result::Result<Reached, String>> {
-    let reached = match resolve_reach(tx, reach)? {
+    let line = match book.needs_line(reach) {
+        Some(origin) => origin_line(tx, origin)?,
+        None => Vec::new(),
+    };
+    let reached = match book.reach(reach, line)? {
         Ok(reached) => reached,
         Err(reason) => return Ok(Err(reason)),
     };
@@ -156,14 +175,6 @@ fn mark_purged(tx: &Connection, case_id: Uuid, purge_id: Uuid) -> Result<()> {
         params![case_id.to_string(), purge_id.to_string()],
     )?;
     Ok(())
-}
-
-fn purged_by(tx: &Connection, case_id: Uuid) -> Result<Option<Uuid>> {
-    let found: Option<Option<String>> = tx
-        .prepare_cached("SELECT purged_by FROM hub_cases WHERE case_id = ?1")?
-        .query_row([case_id.to_string()], |r| r.get(0))
-        .optional()?;
-    Ok(found.flatten().and_then(|p| Uuid::parse_str(&p).ok()))
 }
 
 /// Replaces the bytes of every stored event of the case (but the purge)
@@ -286,25 +297,27 @@ fn ingest_one(
         })
         .collect();
     let taken = taken_ids(tx, &candidates)?;
+    let repeated = common::repeated_ids(split.fresh, &taken);
+    let (opens, touched) = CaseBook::wanted(split.fresh, &repeated);
+    let mut book = case_book(tx, &opens, &touched)?;
     let mut hub_seq: i64 = tx.query_row("SELECT last FROM hub_counter WHERE id = 1", [], |r| {
         r.get(0)
     })?;
-    let mut ids = HashSet::new();
     let today = now_day;
     let mut purges = Vec::new();
-    for event in split.fresh {
+    for (event, repeated) in split.fresh.iter().zip(repeated) {
         match &event.verdict {
             Verdict::Quarantine { id, reason } => {
                 ack.quarantined
                     .push(quarantine_event(tx, &device, event, *id, reason, &now)?);
             }
-            Verdict::Accept { id, .. } if !ids.insert(*id) || taken.contains(id) => {
+            Verdict::Accept { id, .. } if repeated => {
                 ack.quarantined.push(quarantine_event(
                     tx,
                     &device,
                     event,
                     Some(*id),
-                    "事件编号重复",
+                    common::DUPLICATE_ID,
                     &now,
                 )?);
             }
@@ -316,7 +329,8 @@ fn ingest_one(
                 unit,
                 purge,
             } => {
-                let (origin, case_id) = match admit(tx, reach, purge.as_deref(), today)? {
+                let (origin, case_id) = match admit(tx, &mut book, reach, purge.as_deref(), today)?
+                {
                     Ok(reached) => reached,
                     Err(reason) => {
                         ack.quarantined.push(quarantine_event(
@@ -332,6 +346,7 @@ fn ingest_one(
                 };
                 if let Some(claim) = purge {
                     mark_purged(tx, claim.case_id, *id)?;
+                    book.mark_purged(claim.case_id, *id);
                     purges.push((claim.case_id, *id));
                 }
                 if let Some(unit) = unit {
@@ -339,7 +354,8 @@ fn ingest_one(
                 }
                 // A late event of a purged case is kept as its stub.
                 let stub = match (purge, case_id) {
-                    (None, Some(case_id)) => purged_by(tx, case_id)?
+                    (None, Some(case_id)) => book
+                        .purged_by(case_id)
                         .and_then(|p| tiaojie_ledger::event::redact_raw(&event.bytes, p)),
                     _ => None,
                 };
