@@ -250,6 +250,8 @@ pub fn sqlite(devices: &[Device], uploaders: usize) -> IngestFigure {
     c.pragma_update(None, "journal_mode", "WAL").unwrap();
     c.pragma_update(None, "synchronous", "FULL").unwrap();
     c.pragma_update(None, "secure_delete", "ON").unwrap();
+    // The hub's own page cache (see `SqliteStore`).
+    c.pragma_update(None, "cache_size", -65_536).unwrap();
     let started = Instant::now();
     let tx = c.transaction().unwrap();
     {

@@ -24,6 +24,9 @@ use uuid::Uuid;
 const STEPS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/sqlite/0001_hub.sql")),
     M::up(include_str!("../../migrations/sqlite/0002_retention.sql")),
+    M::up(include_str!(
+        "../../migrations/sqlite/0003_cases_by_key.sql"
+    )),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -76,6 +79,9 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // A purged case's bytes are overwritten, not just unlinked.
         conn.pragma_update(None, "secure_delete", "ON")?;
+        // 64 MiB of pages kept in memory (SQLite's default is 2 MiB): the
+        // log's indexes that every upload writes to, and the feed's pages.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations().to_latest(&mut conn)?;
         Ok(SqliteStore {
