@@ -676,13 +676,13 @@ projection folded from them and can be rebuilt.\n\n";
 const GROWTH_NOTE: &str = "\nThe bytes per event (section 2) and the poor link (section 3) do not depend on the size of the store; the\n\
 many-devices run (section 4) grows the hub to 171,000 events.\n\n";
 
-const INGEST_NOTE: &str = "Where the ingest falls short of the ceiling: the ceiling writes all rows in one transaction with one fsync, while\n\
-the hub commits (and fsyncs) every batch before it acknowledges it, as it must, and looks each event up in the log\n\
-(its id taken? its case's origin unit? the case purged?) with an indexed query of its own; on SQLite a quarter of\n\
-the time goes before the store (signature, zstd, JSON: the last column). Not yet done: look the ids and cases of a whole batch up\n\
-at once, and group the fsyncs of batches that arrive together (one commit for several uploads). PostgreSQL's figure\n\
-is with 4 uploaders on a 2-core machine that also runs the database; the uploads take turns on the counter row that\n\
-orders the log.\n\
+const INGEST_NOTE: &str = "Where the ingest falls short of the ceiling. The ceiling writes the rows and nothing else, in one transaction\n\
+with one fsync. The hub, for each upload: checks the signature, decompresses and parses every event (the `time before\n\
+the store` column; with several uploaders it runs on their threads, which on 2 cores take their turn with the\n\
+database); looks the upload's event ids up in one query and the cases its events touch in another; writes what the\n\
+ceiling does not (a row per case opened, the device's head, the counter that orders the log); and commits with an\n\
+fsync before it acknowledges, as it must, once for each group of uploads that arrive together. PostgreSQL's events go\n\
+in by binary COPY like its ceiling, under the counter's lock; the database shares the 2 cores with the uploaders.\n\
 \n\
 ";
 

@@ -92,5 +92,12 @@ WHEN NOT EXISTS (SELECT 1 FROM projection_rebuild) BEGIN
     OLD.number || char(10) || OLD.facts || char(10) || OLD.requests || char(10) || OLD.search);
 END;
 
+-- A download takes in events whose place in the fold order is before what
+-- the projection has folded (another laptop's work of last week): instead of
+-- folding everything again for each frame of the feed, it marks the fold
+-- pending here and folds once when the download ends (or when the ledger
+-- next opens, or before anything is written here).
+CREATE TABLE IF NOT EXISTS fold_pending (id INTEGER PRIMARY KEY CHECK (id = 1)) STRICT;
+
 -- `cases_grade_received` begins with the grade: this one only repeats it.
 DROP INDEX cases_grade;

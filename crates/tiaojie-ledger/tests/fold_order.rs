@@ -210,6 +210,29 @@ fn deliver(events: &[Event], batches: &[usize]) -> String {
     l.fingerprint().unwrap()
 }
 
+/// As a download delivers: each batch kept as it comes, the fold of
+/// batches that belong before what is folded left pending; then, when the
+/// download ends, settled (or, had it stopped there, when the ledger opens).
+fn deliver_downloading(events: &[Event], batches: &[usize], dir: &std::path::Path) -> String {
+    let path = dir.join(format!("d{}.sqlite3", uuid::Uuid::now_v7()));
+    let mut l = Ledger::open(&path).unwrap();
+    let mut rest = events;
+    let mut sizes = batches.iter().cycle();
+    while !rest.is_empty() {
+        let n = (*sizes.next().unwrap()).clamp(1, rest.len());
+        let (batch, tail) = rest.split_at(n);
+        let raws: Vec<Vec<u8>> = batch
+            .iter()
+            .map(|e| serde_json::to_vec(e).unwrap())
+            .collect();
+        l.ingest_raw_deferred(&raws, &[]).unwrap();
+        rest = tail;
+    }
+    // The download stops here: the next open folds what was left.
+    drop(l);
+    Ledger::open(&path).unwrap().fingerprint().unwrap()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -231,6 +254,8 @@ proptest! {
             shuffled.swap(i, (s >> 33) as usize % (i + 1));
         }
         prop_assert_eq!(&deliver(&shuffled, &batches), &in_order);
+        let dir = tempfile::tempdir().unwrap();
+        prop_assert_eq!(&deliver_downloading(&shuffled, &batches, dir.path()), &in_order);
         let mut reversed = events.clone();
         reversed.reverse();
         prop_assert_eq!(&deliver(&reversed, &[1]), &in_order);

@@ -104,3 +104,38 @@ fn a_ledger_restored_from_a_backup_refuses_its_own_later_events() {
         1
     );
 }
+
+#[test]
+fn a_download_folds_older_events_once_at_the_end_or_before_the_next_write() {
+    use tiaojie_ledger::store::queries::CaseFilter;
+    // Another laptop's work, stamped before this laptop's own.
+    let mut other = device(VILLAGE_B);
+    other.open_case(&intake("王五", "赵六", day(3, 1))).unwrap();
+    let older: Vec<Vec<u8>> = other
+        .events()
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::to_vec(e).unwrap())
+        .collect();
+    let cases = |l: &tiaojie_ledger::Ledger| l.list_cases(&CaseFilter::default()).unwrap().total;
+
+    for write_first in [false, true] {
+        let mut l = device(VILLAGE_A);
+        l.open_case(&intake("张三", "李四", day(3, 2))).unwrap();
+        // Half the feed, then the rest: kept at once, folded later.
+        let (a, b) = older.split_at(older.len() / 2);
+        assert!(!l.ingest_raw_deferred(a, &[]).unwrap().refolded);
+        assert!(!l.ingest_raw_deferred(b, &[]).unwrap().refolded);
+        assert_eq!(cases(&l), 1, "the fold waits for the end of the download");
+        if write_first {
+            // A new event is checked against the state as it is.
+            l.open_case(&intake("孙七", "周八", day(3, 3))).unwrap();
+            assert_eq!(cases(&l), 3);
+            assert!(!l.settle().unwrap(), "nothing left to fold");
+        } else {
+            assert!(l.settle().unwrap());
+            assert_eq!(cases(&l), 2);
+            assert!(!l.settle().unwrap());
+        }
+    }
+}

@@ -452,7 +452,23 @@ async fn recover(
     Ok(ledger.rebase_own(same as i64 + 1, &hub[same..])?)
 }
 
+/// Takes in the hub's feed. Each frame is kept with its cursor as it
+/// arrives; the fold that frames of older events need is done once when the
+/// download ends, whichever way it ends (see `Ledger::settle`).
 async fn download(
+    ledger: &mut Ledger,
+    client: &mut HubClient,
+    report: &mut SyncReport,
+    on_progress: &mut (dyn FnMut(&Progress) + Send),
+) -> Result<()> {
+    let taken = download_frames(ledger, client, report, on_progress).await;
+    let settled = ledger.settle();
+    taken?;
+    settled?;
+    Ok(())
+}
+
+async fn download_frames(
     ledger: &mut Ledger,
     client: &mut HubClient,
     report: &mut SyncReport,
@@ -479,7 +495,7 @@ async fn download(
             frames.push(&chunk);
             while let Some(bytes) = frames.next_frame()? {
                 let (header, events) = frame::decode_feed(&bytes)?;
-                ledger.ingest_raw(&events, &[(KEY_CURSOR, header.cursor.to_string())])?;
+                ledger.ingest_raw_deferred(&events, &[(KEY_CURSOR, header.cursor.to_string())])?;
                 cursor = header.cursor;
                 more = Some(header.more);
                 report.progress.events_down += events.len() as u64;
@@ -508,7 +524,7 @@ async fn download_pages(
 ) -> Result<()> {
     loop {
         let (header, events, size) = client.feed(cursor, None).await?;
-        ledger.ingest_raw(&events, &[(KEY_CURSOR, header.cursor.to_string())])?;
+        ledger.ingest_raw_deferred(&events, &[(KEY_CURSOR, header.cursor.to_string())])?;
         cursor = header.cursor;
         report.progress.events_down += events.len() as u64;
         report.progress.bytes_down += size as u64;

@@ -1,6 +1,7 @@
 //! Folding the events that shape the organisation: units, mediators, the
 //! grading scheme, and screening reports.
 
+use super::Cached;
 use crate::domain::scheme::Scheme;
 use crate::domain::unit::{MediatorSpec, UnitSpec};
 use crate::error::{Entity, LedgerError, Result};
@@ -30,7 +31,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             if on < period_start {
                 return Err(LedgerError::invalid("on", "上报日期早于排查期间开始"));
             }
-            let dup: bool = conn.query_row(
+            let dup: bool = conn.row_cached(
                 "SELECT EXISTS (SELECT 1 FROM screenings WHERE unit = ?1 AND period_start = ?2 AND period_end = ?3)",
                 params![ev.unit, period_start, period_end],
                 |r| r.get(0),
@@ -40,7 +41,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                     "本单位 {period_start} 至 {period_end} 的排查已经上报过"
                 )));
             }
-            conn.execute(
+            conn.exec_cached(
                 "INSERT INTO screenings (id, unit, period_start, period_end, on_date, found, note)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
@@ -61,7 +62,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
 
 /// The level of a registered unit, or NotFound naming the code.
 pub(crate) fn unit_level(conn: &Connection, code: &str) -> Result<u8> {
-    conn.query_row("SELECT level FROM units WHERE code = ?1", [code], |r| {
+    conn.row_cached("SELECT level FROM units WHERE code = ?1", [code], |r| {
         r.get(0)
     })
     .optional()?
@@ -117,7 +118,7 @@ fn register_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
         }
     }
     // A unit that already has subordinates cannot drop below them.
-    let child_level: Option<u8> = conn.query_row(
+    let child_level: Option<u8> = conn.row_cached(
         "SELECT max(level) FROM units WHERE parent = ?1",
         [&unit.code],
         |r| r.get(0),
@@ -128,7 +129,7 @@ fn register_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
             format!("该单位下属单位的层级为 {cl}，本单位层级应高于它"),
         ));
     }
-    conn.execute(
+    conn.exec_cached(
         "INSERT INTO units (code, name, short_name, level, parent) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name,
              level = excluded.level, parent = coalesce(excluded.parent, units.parent)",
@@ -147,7 +148,7 @@ fn register_mediator(conn: &Connection, m: &MediatorSpec) -> Result<()> {
     let m = m.clone().validate()?;
     unit_level(conn, &m.unit)
         .map_err(|_| LedgerError::invalid("unit", format!("单位“{}”尚未登记", m.unit)))?;
-    conn.execute(
+    conn.exec_cached(
         "INSERT INTO mediators (id, name, phone, unit, role, specialties, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, unit = excluded.unit,
              role = excluded.role, specialties = excluded.specialties, active = excluded.active",
@@ -182,9 +183,9 @@ fn configure_scheme(conn: &Connection, scheme: &Scheme) -> Result<()> {
 }
 
 pub(super) fn write_scheme(conn: &Connection, scheme: &Scheme) -> Result<()> {
-    conn.execute("DELETE FROM grades", [])?;
+    conn.exec_cached("DELETE FROM grades", [])?;
     for g in &scheme.grades {
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO grades (key, name, cadence_days, rank, color) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![g.key, g.name, g.cadence_days, g.rank, g.color],
         )?;

@@ -1,6 +1,7 @@
 //! Folding a case's own life: intake, grading, sessions, agreement,
 //! performance, follow-up visits, closing.
 
+use super::Cached;
 use super::apply_admin::unit_level;
 use crate::domain::intake::{Intake, text};
 use crate::domain::labels::{CaseStatus, ClosingOutcome, SessionResult};
@@ -21,7 +22,7 @@ pub(super) struct CaseHead {
 
 impl CaseHead {
     pub fn load(conn: &Connection, id: Uuid) -> Result<CaseHead> {
-        conn.query_row(
+        conn.row_cached(
             "SELECT unit, received_on, closed_on, pending_escalation,
                     EXISTS (SELECT 1 FROM agreements a WHERE a.case_id = cases.id)
              FROM cases WHERE id = ?1",
@@ -108,7 +109,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             let head = CaseHead::load(conn, *case_id)?;
             head.check_action(conn, ev, *on, "评定预警等级")?;
             let reason = text(reason, "reason", "评定理由", true)?;
-            let known: bool = conn.query_row(
+            let known: bool = conn.row_cached(
                 "SELECT EXISTS (SELECT 1 FROM grades WHERE key = ?1)",
                 [grade],
                 |r| r.get(0),
@@ -119,11 +120,11 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                     format!("预警等级“{grade}”不在当前方案中"),
                 ));
             }
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE cases SET grade = ?2, graded_on = ?3 WHERE id = ?1",
                 params![case_id.to_string(), grade, on],
             )?;
-            conn.execute(
+            conn.exec_cached(
                 "INSERT INTO gradings (event_id, case_id, grade, reason, on_date, unit, actor, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
@@ -153,7 +154,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             head.check_action(conn, ev, *on, "登记调解")?;
             let place = text(place, "place", "调解地点", true)?;
             let summary = text(summary, "summary", "调解情况", true)?;
-            conn.execute(
+            conn.exec_cached(
                 "INSERT INTO sessions (id, case_id, on_date, place, mediators, attendees, summary, result, unit)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
@@ -168,7 +169,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                     ev.unit
                 ],
             )?;
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE cases SET sessions = sessions + 1, failed_sessions = failed_sessions + ?2,
                      status = CASE status WHEN ?3 THEN ?4 ELSE status END WHERE id = ?1",
                 params![
@@ -215,11 +216,11 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             if amount.0 < 0 {
                 return Err(LedgerError::invalid("amount", "协议金额不能为负"));
             }
-            conn.execute(
+            conn.exec_cached(
                 "INSERT INTO agreements (id, case_id, form, on_date, terms, amount_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![agreement_id.to_string(), case_id.to_string(), form.key(), on, serde_json::to_string(terms)?, amount.0],
             )?;
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE cases SET status = ?2, agreed_on = ?3 WHERE id = ?1",
                 params![case_id.to_string(), CaseStatus::Agreed.key(), on],
             )?;
@@ -238,7 +239,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                     "该案件尚无调解协议，无从登记履行情况".into(),
                 ));
             }
-            conn.execute(
+            conn.exec_cached(
                 "INSERT INTO performances (event_id, case_id, on_date, note, fulfilled) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![ev.id.to_string(), case_id.to_string(), on, text(note, "note", "履行情况", true)?, fulfilled],
             )?;
@@ -257,7 +258,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
         } => {
             let head = CaseHead::load(conn, *case_id)?;
             head.check_action(conn, ev, *on, "登记回访")?;
-            conn.execute(
+            conn.exec_cached(
                 "INSERT INTO followups (id, case_id, on_date, visitor, performance, satisfaction, lawsuit, new_risk, measures, unit)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
@@ -273,7 +274,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                     ev.unit
                 ],
             )?;
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE cases SET last_visit_on = max(coalesce(last_visit_on, ?2), ?2) WHERE id = ?1",
                 params![case_id.to_string(), on],
             )?;
@@ -297,7 +298,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                     "以“调解成功”结案须先登记调解协议".into(),
                 ));
             }
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE cases SET status = ?2, closed_on = ?3, closing_outcome = ?4 WHERE id = ?1",
                 params![
                     case_id.to_string(),
@@ -321,7 +322,7 @@ fn open_case(
     mediator: Option<Uuid>,
     intake: &Intake,
 ) -> Result<()> {
-    let exists: bool = conn.query_row(
+    let exists: bool = conn.row_cached(
         "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)",
         [case_id.to_string()],
         |r| r.get(0),
@@ -339,7 +340,7 @@ fn open_case(
     // and its outcome says so.
     let mut number = number.clone();
     let taken = |n: &CaseNumber| -> Result<bool> {
-        Ok(conn.query_row(
+        Ok(conn.row_cached(
             "SELECT EXISTS (SELECT 1 FROM cases WHERE origin_unit = ?1 AND number_year = ?2
                  AND number_lane = ?3 AND number_seq = ?4)",
             params![ev.unit, n.year, n.lane, n.seq],
@@ -349,7 +350,7 @@ fn open_case(
     if taken(&number)? {
         let original = number.to_string();
         number.seq = next_number_seq(conn, &ev.unit, number.year, number.lane)?;
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO outcomes (event_id, applied, reason) VALUES (?1, 1, ?2)",
             params![
                 ev.id.to_string(),
@@ -374,7 +375,7 @@ fn open_case(
             search.push_str(part);
         }
     }
-    conn.execute(
+    conn.exec_cached(
         "INSERT INTO cases (id, unit, origin_unit, number, number_year, number_lane, number_seq, received_on,
              dispute_type, source, mediation_type, facts, requests, amount_fen, people_involved, petition_risk,
              criminal_risk, key_persons, mediator, status, search, opened_hlc)
@@ -404,7 +405,7 @@ fn open_case(
         ],
     )?;
     for (i, p) in intake.parties.iter().enumerate() {
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO parties (case_id, idx, side, name, gender, ethnicity, birth_date, age, occupation, phone, address, id_number)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
@@ -428,7 +429,7 @@ fn open_case(
 
 /// The next free number in a unit's lane for a year.
 pub(crate) fn next_number_seq(conn: &Connection, unit: &str, year: i32, lane: u32) -> Result<u32> {
-    Ok(conn.query_row(
+    Ok(conn.row_cached(
         "SELECT coalesce(max(number_seq), 0) + 1 FROM cases WHERE origin_unit = ?1 AND number_year = ?2 AND number_lane = ?3",
         params![unit, year, lane],
         |r| r.get(0),

@@ -1,6 +1,7 @@
 //! Folding the hand-overs between units: escalation (上交), support requests
 //! (请求支援) and referrals to departments (移送、转办).
 
+use super::Cached;
 use super::apply_admin::{ancestors, unit_level};
 use super::apply_case::CaseHead;
 use crate::domain::intake::text;
@@ -26,7 +27,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                 ));
             }
             upper_unit(conn, &head.unit, to_unit)?;
-            conn.execute(
+            conn.exec_cached(
                 "INSERT INTO escalations (id, case_id, from_unit, to_unit, reason, requested_on, status)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending')",
                 params![
@@ -38,7 +39,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                     on
                 ],
             )?;
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE cases SET pending_escalation = ?2 WHERE id = ?1",
                 params![case_id.to_string(), escalation_id.to_string()],
             )?;
@@ -54,11 +55,11 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             head.open("受理")?;
             head.not_before_intake(*on, "on")?;
             // Ownership moves with the case, and with it its follow-ups.
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE escalations SET status = 'accepted', answered_on = ?2, answer = ?3 WHERE id = ?1",
                 params![escalation_id.to_string(), on, text(note, "note", "受理意见", false)?],
             )?;
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE cases SET unit = ?2, pending_escalation = NULL WHERE id = ?1",
                 params![case_id.to_string(), to_unit],
             )?;
@@ -72,11 +73,11 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
         } => {
             let (head, _) = pending_escalation(conn, ev, *case_id, *escalation_id, "退回")?;
             head.not_before_intake(*on, "on")?;
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE escalations SET status = 'returned', answered_on = ?2, answer = ?3 WHERE id = ?1",
                 params![escalation_id.to_string(), on, text(reason, "reason", "退回理由", true)?],
             )?;
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE cases SET pending_escalation = NULL WHERE id = ?1",
                 [case_id.to_string()],
             )?;
@@ -92,7 +93,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             let head = CaseHead::load(conn, *case_id)?;
             head.check_action(conn, ev, *on, "请求支援")?;
             upper_unit(conn, &head.unit, to_unit)?;
-            conn.execute(
+            conn.exec_cached(
                 "INSERT INTO supports (id, case_id, from_unit, to_unit, matter, requested_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     support_id.to_string(),
@@ -128,7 +129,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                 return Err(LedgerError::State("这项支援请求已经答复过".into()));
             }
             head.not_before_intake(*on, "on")?;
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE supports SET reply = ?2, answered_on = ?3 WHERE id = ?1",
                 params![
                     support_id.to_string(),
@@ -152,7 +153,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
             if deadline < on {
                 return Err(LedgerError::invalid("deadline", "反馈期限早于移送日期"));
             }
-            conn.execute(
+            conn.exec_cached(
                 "INSERT INTO referrals (id, case_id, department, receiver, matter, deadline, referred_on)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
@@ -188,7 +189,7 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
                 Some(Some(_)) => return Err(LedgerError::State("该移送事项已登记过结果".into())),
                 Some(None) => {}
             }
-            conn.execute(
+            conn.exec_cached(
                 "UPDATE referrals SET outcome = ?2, answered_on = ?3 WHERE id = ?1",
                 params![
                     referral_id.to_string(),

@@ -3,6 +3,7 @@
 //! order they arrived in. An event that breaks a rule at its place in the
 //! order does not take effect; its outcome row keeps the reason.
 
+use super::Cached;
 use super::{apply_admin, apply_case, apply_flow, parse_uuid, purge};
 use crate::domain::authority::{self, Issuer};
 use crate::domain::scheme::Scheme;
@@ -95,7 +96,7 @@ fn authorise(conn: &Connection, ev: &Event) -> Result<()> {
 /// The device's standing: a hub this ledger trusts, an enrolled device, or
 /// the device of a ledger that trusts no hub.
 fn issuer(conn: &Connection, device: Uuid) -> Result<Issuer> {
-    let (is_hub, governed): (bool, bool) = conn.query_row(
+    let (is_hub, governed): (bool, bool) = conn.row_cached(
         "SELECT EXISTS (SELECT 1 FROM trusted_hubs WHERE device = ?1), EXISTS (SELECT 1 FROM trusted_hubs)",
         [device.to_string()],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -137,10 +138,10 @@ pub(crate) fn fold_event(conn: &Connection, ev: &Event) -> Result<()> {
     if purge::stub_if_purged(conn, ev)? {
         return record_outcome(conn, ev, Some("该案件已按保管期限清除"));
     }
-    conn.execute_batch("SAVEPOINT fold_one")?;
+    conn.exec_cached("SAVEPOINT fold_one", [])?;
     match apply(conn, ev) {
         Ok(()) => {
-            conn.execute_batch("RELEASE fold_one")?;
+            conn.exec_cached("RELEASE fold_one", [])?;
             record_outcome(conn, ev, None)
         }
         Err(e) if e.is_user_error() => {
@@ -159,12 +160,12 @@ pub(crate) fn record_outcome(conn: &Connection, ev: &Event, refused: Option<&str
     // An event that simply took effect leaves no row (see `outcomes`); a
     // fold step may already have written a note for an applied one.
     if refused.is_some() {
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO outcomes (event_id, applied, reason) VALUES (?1, 0, ?2) ON CONFLICT (event_id) DO NOTHING",
             params![ev.id.to_string(), refused],
         )?;
     }
-    conn.execute(
+    conn.exec_cached(
         "UPDATE fold_state SET last_hlc = ?1, last_device = ?2, last_seq = ?3 WHERE id = 1",
         params![ev.hlc.raw(), ev.device.to_string(), ev.seq],
     )?;
@@ -172,7 +173,7 @@ pub(crate) fn record_outcome(conn: &Connection, ev: &Event, refused: Option<&str
 }
 
 pub(crate) fn last_folded(conn: &Connection) -> Result<(Hlc, Uuid, i64)> {
-    let (hlc, device, seq): (i64, String, i64) = conn.query_row(
+    let (hlc, device, seq): (i64, String, i64) = conn.row_cached(
         "SELECT last_hlc, last_device, last_seq FROM fold_state WHERE id = 1",
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -195,6 +196,30 @@ pub(crate) fn seed_defaults(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Whether a download left the fold pending (see `fold_pending`).
+pub(crate) fn pending(conn: &Connection) -> Result<bool> {
+    Ok(
+        conn.row_cached("SELECT EXISTS (SELECT 1 FROM fold_pending)", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+pub(crate) fn mark_pending(conn: &Connection) -> Result<()> {
+    conn.exec_cached("INSERT OR IGNORE INTO fold_pending (id) VALUES (1)", [])?;
+    Ok(())
+}
+
+/// Folds everything again if a download left the fold pending; says
+/// whether it did.
+pub(crate) fn settle(conn: &Connection) -> Result<bool> {
+    if !pending(conn)? {
+        return Ok(false);
+    }
+    refold(conn)?;
+    Ok(true)
+}
+
 /// Clears the projection and folds every event again in order. The search
 /// index and the case counts, which triggers keep as cases change one by
 /// one, are rebuilt once at the end instead.
@@ -213,6 +238,7 @@ pub(crate) fn refold(conn: &Connection) -> Result<()> {
     }
     rebuild_derived(conn)?;
     conn.execute("DELETE FROM projection_rebuild", [])?;
+    conn.execute("DELETE FROM fold_pending", [])?;
     Ok(())
 }
 

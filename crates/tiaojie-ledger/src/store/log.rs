@@ -48,6 +48,9 @@ fn write_own(
     body: EventBody,
     strict: bool,
 ) -> Result<Event> {
+    // A new event is checked against the state as it is: a fold a download
+    // left pending is done first.
+    fold::settle(tx)?;
     let (device, unit, seq, last_link, stored_hlc): (String, String, i64, String, i64) = tx
         .query_row(
             "SELECT device_id, unit_code, next_seq, last_link, hlc FROM device WHERE id = 1",
@@ -164,7 +167,7 @@ impl Ledger {
             .collect::<Result<Vec<_>, _>>()?;
         let pairs: Vec<(&Event, &str)> =
             events.iter().zip(raws.iter().map(String::as_str)).collect();
-        self.ingest_with_state(&pairs, &[])
+        self.ingest_with_state(&pairs, &[], false)
     }
 
     /// Takes in events as the bytes their devices wrote (a hub's feed), and
@@ -176,6 +179,35 @@ impl Ledger {
         raws: &[Vec<u8>],
         state: &[(&str, String)],
     ) -> Result<IngestReport> {
+        self.ingest_raw_with(raws, state, false)
+    }
+
+    /// As `ingest_raw`, for one frame of a download among many: when the
+    /// events belong before what is folded, the fold is left pending
+    /// (`settle` does it once, at the end) instead of done again for every
+    /// frame. The events and the cursor are kept at once, as always.
+    pub fn ingest_raw_deferred(
+        &mut self,
+        raws: &[Vec<u8>],
+        state: &[(&str, String)],
+    ) -> Result<IngestReport> {
+        self.ingest_raw_with(raws, state, true)
+    }
+
+    /// Folds what a deferred ingest left pending; says whether there was.
+    pub fn settle(&mut self) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let settled = fold::settle(&tx)?;
+        tx.commit()?;
+        Ok(settled)
+    }
+
+    fn ingest_raw_with(
+        &mut self,
+        raws: &[Vec<u8>],
+        state: &[(&str, String)],
+        defer: bool,
+    ) -> Result<IngestReport> {
         let mut parsed = Vec::with_capacity(raws.len());
         for raw in raws {
             let text = std::str::from_utf8(raw)
@@ -183,13 +215,14 @@ impl Ledger {
             parsed.push((serde_json::from_str::<Event>(text)?, text));
         }
         let pairs: Vec<(&Event, &str)> = parsed.iter().map(|(e, t)| (e, *t)).collect();
-        self.ingest_with_state(&pairs, state)
+        self.ingest_with_state(&pairs, state, defer)
     }
 
     fn ingest_with_state(
         &mut self,
         events: &[(&Event, &str)],
         state: &[(&str, String)],
+        defer: bool,
     ) -> Result<IngestReport> {
         let me = self.device().ok().map(|d| d.device_id);
         // The clock moves only if the transaction commits.
@@ -228,15 +261,21 @@ impl Ledger {
             }
         }
         fresh.sort_by_key(|e| e.order_key());
+        let pending = fold::pending(&tx)?;
         if let Some(first) = fresh.first() {
-            if fold::last_folded(&tx)? < first.order_key() {
+            if !pending && fold::last_folded(&tx)? < first.order_key() {
                 for ev in &fresh {
                     fold::fold_event(&tx, ev)?;
                 }
+            } else if defer {
+                fold::mark_pending(&tx)?;
             } else {
                 fold::refold(&tx)?;
                 report.refolded = true;
             }
+        } else if pending && !defer {
+            fold::refold(&tx)?;
+            report.refolded = true;
         }
         tx.execute(
             "UPDATE device SET hlc = max(hlc, ?1) WHERE id = 1",

@@ -13,15 +13,19 @@ pub fn migrations() -> Migrations<'static> {
             Ok(super::fold::rebuild_derived(tx)?)
         }),
         M::up(include_str!("../../migrations/0005_people.sql")),
-        // An enrolled ledger folds again under the authority rules.
+        // An enrolled ledger folds again under the authority rules: once
+        // every migration is done (the fold is the latest one's), as a
+        // fold a download left pending is.
         M::up_with_hook(include_str!("../../migrations/0006_authority.sql"), |tx| {
             let enrolled: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM trusted_hubs)", [], |r| {
                     r.get(0)
                 })?;
             if enrolled {
-                super::fold::refold(tx)
-                    .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))?;
+                tx.execute_batch(
+                    "CREATE TABLE IF NOT EXISTS fold_pending (id INTEGER PRIMARY KEY CHECK (id = 1)) STRICT;
+                     INSERT OR IGNORE INTO fold_pending (id) VALUES (1);",
+                )?;
             }
             Ok(())
         }),

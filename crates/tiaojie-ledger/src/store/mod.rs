@@ -179,8 +179,17 @@ impl Ledger {
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         packed::register_functions(&conn)?;
+        // Room for every statement of the fold (see `Cached`).
+        conn.set_prepared_statement_cache_capacity(256);
         migrations::migrations().to_latest(&mut conn)?;
         fold::seed_defaults(&conn)?;
+        // A download that stopped before folding what it took in (the
+        // program closed or crashed): fold it now.
+        if fold::pending(&conn)? {
+            let tx = conn.transaction()?;
+            fold::settle(&tx)?;
+            tx.commit()?;
+        }
         // Re-seed from the highest stamp stored, but not from one that a
         // laptop with a wildly wrong clock sent (see `hlc::MAX_DRIFT_MS`).
         let horizon = crate::hlc::Hlc::from_parts(
@@ -369,4 +378,29 @@ pub(crate) fn apply_key(conn: &Connection, key: &crate::vault::DataKey) -> Resul
 pub(crate) fn parse_uuid(text: &str) -> Result<Uuid> {
     Uuid::parse_str(text)
         .map_err(|_| LedgerError::invalid("id", format!("编号“{text}”不是有效的 UUID")))
+}
+
+/// Statements the fold runs for every event, prepared once per connection
+/// (with the triggers they fire) instead of at every call: a refold of
+/// thousands of events spends its time in them.
+pub(crate) trait Cached {
+    fn exec_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+    fn row_cached<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn exec_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn row_cached<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
 }

@@ -151,11 +151,8 @@ pub(super) fn stub_if_purged(conn: &Connection, ev: &Event) -> Result<bool> {
         return Ok(false);
     };
     let purge: Option<String> = conn
-        .query_row(
-            "SELECT purge_event FROM purged_cases WHERE case_id = ?1",
-            [case_id.to_string()],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT purge_event FROM purged_cases WHERE case_id = ?1")?
+        .query_row([case_id.to_string()], |r| r.get(0))
         .optional()?;
     let Some(purge) = purge else {
         return Ok(false);
