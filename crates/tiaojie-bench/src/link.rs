@@ -79,8 +79,31 @@ async fn start_proxy(target: String, spec: LinkSpec, seed: u64) -> Proxy {
                 let (ur, uw) = upstream.into_split();
                 // The cut counts bytes both ways on this connection.
                 let passed = Arc::new(AtomicU64::new(0));
-                let up = tokio::spawn(pump(cr, uw, spec, cut_at, passed.clone(), c.clone(), true));
-                let down = tokio::spawn(pump(ur, cw, spec, cut_at, passed, c, false));
+                let gone = Arc::new(AtomicBool::new(false));
+                let up = tokio::spawn(pump(
+                    cr,
+                    uw,
+                    Cut {
+                        at: cut_at,
+                        passed: passed.clone(),
+                        gone: gone.clone(),
+                    },
+                    spec,
+                    c.clone(),
+                    true,
+                ));
+                let down = tokio::spawn(pump(
+                    ur,
+                    cw,
+                    Cut {
+                        at: cut_at,
+                        passed,
+                        gone,
+                    },
+                    spec,
+                    c,
+                    false,
+                ));
                 let _ = tokio::join!(up, down);
             });
         }
@@ -92,22 +115,38 @@ async fn start_proxy(target: String, spec: LinkSpec, seed: u64) -> Proxy {
     }
 }
 
+/// Where a connection is cut: at byte `at` of those it carries both ways
+/// (`passed`); once the byte before it has arrived, the link is `gone` and
+/// nothing more arrives either way. Bytes before the cut arrive, as on a
+/// real link, however early the sender handed them over.
+struct Cut {
+    at: Option<u64>,
+    passed: Arc<AtomicU64>,
+    gone: Arc<AtomicBool>,
+}
+
 /// One direction of the link: a reader that stamps each chunk with the time
 /// it would arrive, and a writer that delivers it then.
 async fn pump(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
+    cut: Cut,
     spec: LinkSpec,
-    cut_at: Option<u64>,
-    passed: Arc<AtomicU64>,
     counters: Arc<Counters>,
     up: bool,
 ) {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
+    // Each chunk with the time it arrives and whether the link goes after it.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(Instant, Vec<u8>, bool)>();
+    let gone = cut.gone.clone();
     let writer = tokio::spawn(async move {
-        while let Some((at, bytes)) = rx.recv().await {
+        while let Some((at, bytes, last)) = rx.recv().await {
             tokio::time::sleep_until(at.into()).await;
-            if to.write_all(&bytes).await.is_err() {
+            if gone.load(Ordering::Relaxed) || to.write_all(&bytes).await.is_err() {
+                break;
+            }
+            if last {
+                // The link goes: nothing more either way.
+                gone.store(true, Ordering::Relaxed);
                 break;
             }
         }
@@ -120,10 +159,13 @@ async fn pump(
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        let before = passed.fetch_add(n as u64, Ordering::Relaxed);
+        if cut.gone.load(Ordering::Relaxed) {
+            break;
+        }
+        let before = cut.passed.fetch_add(n as u64, Ordering::Relaxed);
         let mut n = n;
-        let cut = cut_at.is_some_and(|c| before + n as u64 >= c);
-        if let Some(c) = cut_at {
+        let cuts_here = cut.at.is_some_and(|c| before + n as u64 >= c);
+        if let Some(c) = cut.at {
             n = n.min(c.saturating_sub(before) as usize);
         }
         let now = Instant::now();
@@ -131,22 +173,19 @@ async fn pump(
             + Duration::from_micros(n as u64 * 1_000_000 / spec.bytes_per_sec.max(1));
         let counter = if up { &counters.up } else { &counters.down };
         counter.fetch_add(n as u64, Ordering::Relaxed);
-        if n > 0
+        if cuts_here && cut.at.is_some_and(|c| before < c) {
+            // Counted by the direction whose byte it was.
+            counters.cut.fetch_add(1, Ordering::Relaxed);
+        }
+        if (n > 0 || cuts_here)
             && tx
-                .send((free_at + spec.one_way, buf[..n].to_vec()))
+                .send((free_at + spec.one_way, buf[..n].to_vec(), cuts_here))
                 .is_err()
         {
             break;
         }
-        if cut {
-            // Counted by the direction whose byte it was.
-            if cut_at.is_some_and(|c| before < c) {
-                counters.cut.fetch_add(1, Ordering::Relaxed);
-            }
-            // The link goes: nothing more either way.
-            drop(tx);
-            writer.abort();
-            return;
+        if cuts_here {
+            break;
         }
     }
     drop(tx);
