@@ -298,7 +298,7 @@ fn space_of(path: &std::path::Path) -> Vec<(String, u64)> {
         by.insert("write-ahead log (the -wal file)".into(), wal);
     }
     let mut v: Vec<(String, u64)> = by.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|part| std::cmp::Reverse(part.1));
     v
 }
 
