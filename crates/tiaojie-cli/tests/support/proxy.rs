@@ -19,9 +19,11 @@ pub struct Faults {
     pub latency: Duration,
     /// Throughput cap each way, bytes per second.
     pub bytes_per_sec: Option<u64>,
-    /// Cut connections at random bytes, on average once per this many
-    /// bytes carried (both ways counted), wherever the byte falls: a link
-    /// that drops every few seconds. Replaces `cut_ratio` when set.
+    /// Cut the link at random bytes, on average once per this many bytes
+    /// carried (both ways and every connection counted, as on one mobile
+    /// link), wherever the byte falls: a link that drops every few seconds.
+    /// The connection carrying the byte is cut. Replaces `cut_ratio` when
+    /// set.
     pub cut_every: Option<u64>,
 }
 
@@ -64,8 +66,45 @@ enum Fate {
     CutDown(u64),
     /// Forward only this many response bytes, then close.
     Truncate(u64),
-    /// Cut once this many bytes have passed, both ways together.
-    CutCarried(u64),
+    /// Cut where the link's next cut falls.
+    OnLink,
+}
+
+/// The link's cuts: at exponentially spaced bytes of everything it carries,
+/// from a seeded generator, so that the number of cuts follows the bytes
+/// carried and not how they were split into connections.
+struct LinkCuts {
+    state: std::sync::Mutex<(u64, u64, Rng)>,
+    span: f64,
+}
+
+impl LinkCuts {
+    fn new(span: u64, mut rng: Rng) -> LinkCuts {
+        let first = Self::gap(&mut rng, span as f64);
+        LinkCuts {
+            state: std::sync::Mutex::new((0, first, rng)),
+            span: span as f64,
+        }
+    }
+
+    fn gap(rng: &mut Rng, span: f64) -> u64 {
+        (-rng.unit().max(1e-12).ln() * span) as u64
+    }
+
+    /// `n` more bytes carried: how many of them pass before a cut, if one
+    /// falls among them.
+    fn carry(&self, n: u64) -> Option<u64> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let (carried, next, rng) = &mut *state;
+        let before = *carried;
+        *carried += n;
+        if before + n < *next {
+            return None;
+        }
+        let pass = next.saturating_sub(before);
+        *next = before + pass + Self::gap(rng, self.span).max(1);
+        Some(pass)
+    }
 }
 
 impl FaultProxy {
@@ -78,16 +117,17 @@ impl FaultProxy {
         let (s, st) = (stats.clone(), stop.clone());
         std::thread::spawn(move || {
             let mut rng = Rng(seed | 1);
+            let link = faults
+                .cut_every
+                .map(|span| Arc::new(LinkCuts::new(span, Rng(rng.next() | 1))));
             while !st.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((client, _)) => {
                         s.connections.fetch_add(1, Ordering::Relaxed);
                         let roll = rng.unit();
                         let at = rng.next() % 48_000;
-                        let fate = if let Some(span) = faults.cut_every {
-                            // Exponential: cuts at random bytes, memoryless.
-                            let u = rng.unit().max(1e-12);
-                            Fate::CutCarried((-u.ln() * span as f64) as u64)
+                        let fate = if link.is_some() {
+                            Fate::OnLink
                         } else if roll < faults.cut_ratio {
                             s.cut.fetch_add(1, Ordering::Relaxed);
                             if rng.next().is_multiple_of(2) {
@@ -101,8 +141,8 @@ impl FaultProxy {
                         } else {
                             Fate::Clean
                         };
-                        let (faults, s) = (faults.clone(), s.clone());
-                        std::thread::spawn(move || serve(client, target, fate, faults, s));
+                        let (faults, s, link) = (faults.clone(), s.clone(), link.clone());
+                        std::thread::spawn(move || serve(client, target, fate, link, faults, s));
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                         std::thread::sleep(Duration::from_millis(2));
@@ -125,21 +165,27 @@ impl Drop for FaultProxy {
     }
 }
 
-fn serve(client: TcpStream, target: SocketAddr, fate: Fate, faults: Faults, stats: Arc<Stats>) {
+fn serve(
+    client: TcpStream,
+    target: SocketAddr,
+    fate: Fate,
+    link: Option<Arc<LinkCuts>>,
+    faults: Faults,
+    stats: Arc<Stats>,
+) {
     let Ok(upstream) = TcpStream::connect(target) else {
         let _ = client.shutdown(Shutdown::Both);
         return;
     };
     let (c2, u2) = (client.try_clone().unwrap(), upstream.try_clone().unwrap());
-    let carried = Arc::new(AtomicU64::new(0));
     let (up_limit, down_limit) = match fate {
         Fate::Clean => (None, None),
         Fate::CutUp(n) => (Some(Limit::Own(n)), None),
         Fate::CutDown(n) | Fate::Truncate(n) => (None, Some(Limit::Own(n))),
-        Fate::CutCarried(n) => (
-            Some(Limit::Shared(carried.clone(), n)),
-            Some(Limit::Shared(carried, n)),
-        ),
+        Fate::OnLink => match link {
+            Some(link) => (Some(Limit::Link(link.clone())), Some(Limit::Link(link))),
+            None => (None, None),
+        },
     };
     let f2 = faults.clone();
     let s2 = stats.clone();
@@ -152,8 +198,8 @@ fn serve(client: TcpStream, target: SocketAddr, fate: Fate, faults: Faults, stat
 enum Limit {
     /// After this many bytes of its own.
     Own(u64),
-    /// When the bytes both ways together reach the bound.
-    Shared(Arc<AtomicU64>, u64),
+    /// Where the link's next cut falls.
+    Link(Arc<LinkCuts>),
 }
 
 /// Copies `from` to `to` until either closes or the limit is reached; then
@@ -186,15 +232,14 @@ fn pump(
                 n = n.min(l.saturating_sub(passed));
                 stop
             }
-            Some(Limit::Shared(carried, l)) => {
-                let before = carried.fetch_add(n, Ordering::Relaxed);
-                let stop = before + n >= *l;
-                n = n.min(l.saturating_sub(before));
-                if stop && before < *l {
+            Some(Limit::Link(link)) => match link.carry(n) {
+                Some(pass) => {
+                    n = pass;
                     stats.cut.fetch_add(1, Ordering::Relaxed);
+                    true
                 }
-                stop
-            }
+                None => false,
+            },
         };
         if !faults.latency.is_zero() {
             std::thread::sleep(faults.latency);
