@@ -315,28 +315,12 @@ pub fn postgres(url: &str, devices: &[Device], uploaders: usize) -> Option<Inges
             .unwrap();
         let started = Instant::now();
         let sink = client
-            .copy_in(
-                "COPY events (hub_seq, id, device_id, seq, hlc, kind, origin_unit, case_id, bytes, link, received_at)
-                 FROM STDIN BINARY",
-            )
+            .copy_in(tiaojie_server::store::postgres::EVENTS_COPY)
             .await
             .unwrap();
-        use tokio_postgres::types::Type;
         let writer = tokio_postgres::binary_copy::BinaryCopyInWriter::new(
             sink,
-            &[
-                Type::INT8,
-                Type::UUID,
-                Type::UUID,
-                Type::INT8,
-                Type::INT8,
-                Type::TEXT,
-                Type::TEXT,
-                Type::UUID,
-                Type::BYTEA,
-                Type::TEXT,
-                Type::TIMESTAMPTZ,
-            ],
+            &tiaojie_server::store::postgres::EVENTS_COPY_TYPES,
         );
         let mut writer = std::pin::pin!(writer);
         let now = chrono::Utc::now();

@@ -4,6 +4,27 @@
 
 mod feed;
 mod ingest;
+
+/// The binary COPY that stores accepted events, and its columns' types in
+/// order: the hub's own way in, and the benchmark's ceiling.
+pub const EVENTS_COPY: &str = "COPY events (hub_seq, id, device_id, seq, hlc, kind, origin_unit, case_id, bytes, link, received_at)
+     FROM STDIN BINARY";
+pub const EVENTS_COPY_TYPES: [tokio_postgres::types::Type; 11] = {
+    use tokio_postgres::types::Type;
+    [
+        Type::INT8,
+        Type::UUID,
+        Type::UUID,
+        Type::INT8,
+        Type::INT8,
+        Type::TEXT,
+        Type::TEXT,
+        Type::UUID,
+        Type::BYTEA,
+        Type::TEXT,
+        Type::TIMESTAMPTZ,
+    ]
+};
 mod records;
 
 use crate::error::{Result, ServerError};

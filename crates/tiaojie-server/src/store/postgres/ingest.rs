@@ -525,7 +525,7 @@ async fn insert_numbered(
     new: &NewEvents,
     now: DateTime<Utc>,
 ) -> Result<HashSet<(Uuid, i64)>> {
-    use tokio_postgres::types::{ToSql, Type};
+    use tokio_postgres::types::ToSql;
     let count = new.ids.len() as i64;
     let counter = tx
         .prepare_cached("UPDATE hub_counter SET last = last + $1 WHERE id = 1 RETURNING last")
@@ -537,28 +537,9 @@ async fn insert_numbered(
         .iter()
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
-    let sink = tx
-        .copy_in(
-            "COPY events (hub_seq, id, device_id, seq, hlc, kind, origin_unit, case_id, bytes, link, received_at)
-             FROM STDIN BINARY",
-        )
-        .await?;
-    let writer = tokio_postgres::binary_copy::BinaryCopyInWriter::new(
-        sink,
-        &[
-            Type::INT8,
-            Type::UUID,
-            Type::UUID,
-            Type::INT8,
-            Type::INT8,
-            Type::TEXT,
-            Type::TEXT,
-            Type::UUID,
-            Type::BYTEA,
-            Type::TEXT,
-            Type::TIMESTAMPTZ,
-        ],
-    );
+    let sink = tx.copy_in(super::EVENTS_COPY).await?;
+    let writer =
+        tokio_postgres::binary_copy::BinaryCopyInWriter::new(sink, &super::EVENTS_COPY_TYPES);
     let mut writer = std::pin::pin!(writer);
     let mut inserted = HashSet::with_capacity(new.ids.len());
     for i in 0..new.ids.len() {
