@@ -232,6 +232,19 @@ fn figure(
     }
 }
 
+/// The middle of `rounds` measurements by their ratio to the ceiling: each
+/// round an ingest and its ceiling on fresh stores, one after the other, so
+/// that a moment of a noisy machine moves one round and not the figure.
+pub fn median_round(
+    rounds: usize,
+    mut measure: impl FnMut() -> Option<IngestFigure>,
+) -> Option<IngestFigure> {
+    let mut figures: Vec<IngestFigure> = (0..rounds.max(1)).filter_map(|_| measure()).collect();
+    figures.sort_by(|a, b| a.ratio.total_cmp(&b.ratio));
+    let middle = figures.len() / 2;
+    (!figures.is_empty()).then(|| figures.swap_remove(middle))
+}
+
 pub fn sqlite(devices: &[Device], uploaders: usize) -> IngestFigure {
     let dir = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()

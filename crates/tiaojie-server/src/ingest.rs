@@ -53,20 +53,20 @@ impl Admission {
     }
 }
 
-/// Classifies a batch signed by `origin`.
+/// Classifies a batch signed by `origin` (decoded and checked by
+/// `frame::decode_batch`, which computed its links).
 pub fn classify(batch: &Batch, origin: &DeviceRecord, admission: Admission) -> IncomingBatch {
     let hub_id = admission.hub_id;
-    let mut link = chain::from_hex(&batch.header.prev_hash).unwrap_or(chain::GENESIS);
     let events = batch
         .events
         .iter()
+        .zip(&batch.links)
         .enumerate()
-        .map(|(i, bytes)| {
+        .map(|(i, (bytes, link))| {
             let seq = batch.header.first_seq.saturating_add(i as i64);
-            link = chain::next(&link, bytes);
             IncomingEvent {
                 seq,
-                link: chain::to_hex(&link),
+                link: chain::to_hex(link),
                 bytes: bytes.clone(),
                 verdict: verdict(bytes, seq, origin, &admission, origin.id == hub_id),
             }

@@ -36,6 +36,9 @@ pub struct Batch {
     pub header: BatchHeader,
     /// Each event's bytes, in sequence order.
     pub events: Vec<Vec<u8>>,
+    /// The chain's link after each event (the last is `last_hash`),
+    /// computed once when the batch was checked.
+    pub links: Vec<Link>,
 }
 
 pub fn payload(events: &[Vec<u8>]) -> Vec<u8> {
@@ -189,11 +192,22 @@ pub fn decode_batch(bytes: &[u8], public_key: &str) -> Result<Batch> {
     let events = split_payload(&decompress(compressed, header.payload_len)?, header.count)?;
     let prev = chain::from_hex(&header.prev_hash)
         .ok_or_else(|| SyncError::Malformed("链接哈希格式不对".into()))?;
-    let last = events.iter().fold(prev, |link, e| chain::next(&link, e));
-    if chain::to_hex(&last) != header.last_hash {
+    let mut link = prev;
+    let links: Vec<Link> = events
+        .iter()
+        .map(|e| {
+            link = chain::next(&link, e);
+            link
+        })
+        .collect();
+    if chain::to_hex(&link) != header.last_hash {
         return Err(SyncError::Malformed("事件链与批次头不符".into()));
     }
-    Ok(Batch { header, events })
+    Ok(Batch {
+        header,
+        events,
+        links,
+    })
 }
 
 /// The feed frame's header: the page's header and the payload size.

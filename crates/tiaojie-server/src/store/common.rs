@@ -223,9 +223,25 @@ impl CaseBook {
         (opens, touched)
     }
 
-    /// The upload opened these cases (the insert added their rows).
-    pub fn opened(&mut self, cases: impl IntoIterator<Item = Uuid>) {
-        self.opened.extend(cases);
+    /// The upload opened these cases of `opens` (the insert added their
+    /// rows): their origin is known without reading them back.
+    pub fn opened(&mut self, added: impl IntoIterator<Item = Uuid>, opens: &[(Uuid, String)]) {
+        let added: HashSet<Uuid> = added.into_iter().collect();
+        for (case_id, origin) in opens {
+            if added.contains(case_id) && !self.cases.contains_key(case_id) {
+                self.cases.insert(*case_id, (origin.clone(), None));
+            }
+        }
+        self.opened.extend(added);
+    }
+
+    /// The cases of `touched` the book does not know yet: those to read.
+    pub fn unknown(&self, touched: &[Uuid]) -> Vec<Uuid> {
+        touched
+            .iter()
+            .filter(|c| !self.cases.contains_key(c))
+            .copied()
+            .collect()
     }
 
     /// A case as the log holds it.

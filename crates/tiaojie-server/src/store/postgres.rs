@@ -55,14 +55,20 @@ const MIGRATION_LOCK: i64 = 0x0074_6961_6f6a_6965;
 
 const POOL_SIZE: usize = 16;
 
+/// How many groups one instance stores at once. Two: while one group's
+/// events are numbered, copied and committed (its commit waiting for the
+/// disk), the next group is checked on another connection; the counter's
+/// row lock still numbers them one after the other, as for two instances.
+const WRITERS: usize = 2;
+
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
     /// Uploads waiting to be stored: whoever has the writer's turn next
     /// stores all of them in one transaction and answers each.
     waiting: Arc<std::sync::Mutex<Vec<Waiting>>>,
-    /// One group at a time per hub instance.
-    writer: Arc<tokio::sync::Mutex<()>>,
+    /// Groups being stored at once by this hub instance (`WRITERS`).
+    writers: Arc<tokio::sync::Semaphore>,
 }
 
 impl PgStore {
@@ -113,7 +119,7 @@ impl PgStore {
         let store = PgStore {
             pool,
             waiting: Default::default(),
-            writer: Default::default(),
+            writers: Arc::new(tokio::sync::Semaphore::new(WRITERS)),
         };
         store.migrate(schema).await?;
         Ok(store)
@@ -223,7 +229,9 @@ impl HubStore for PgStore {
             .push((batch.clone(), answer));
         let store = self.clone();
         tokio::spawn(async move {
-            let _turn = store.writer.lock().await;
+            let Ok(_turn) = store.writers.acquire().await else {
+                return;
+            };
             let group = std::mem::take(
                 &mut *store
                     .waiting

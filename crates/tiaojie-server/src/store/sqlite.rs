@@ -39,20 +39,58 @@ pub struct SqliteStore {
     /// Uploads waiting for the connection: whoever gets it next stores them
     /// all in one transaction (one fsync) and answers each.
     waiting: Arc<Mutex<Vec<Waiting>>>,
+    /// None for a database in memory (it has no WAL).
+    checkpointer: Option<Arc<Checkpointer>>,
+}
+
+/// Copies the WAL back into the database file on a thread and connection of
+/// its own, after commits: a passive checkpoint, which never blocks the
+/// writer, so an upload's acknowledgement waits for its own commit and not
+/// for the copying of earlier ones. It stops when the store is dropped.
+struct Checkpointer {
+    wake: std::sync::mpsc::SyncSender<()>,
+}
+
+impl Checkpointer {
+    fn start(conn: Connection) -> Result<Self> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let (wake, woken) = std::sync::mpsc::sync_channel::<()>(1);
+        std::thread::Builder::new()
+            .name("hub-checkpoint".into())
+            .spawn(move || {
+                while woken.recv().is_ok() {
+                    // A failed checkpoint leaves the WAL as it was; the next
+                    // commit wakes the checkpointer again, and the writer's
+                    // own bound still holds.
+                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        tracing::warn!("同步中心的数据库检查点失败：{e}");
+                    }
+                }
+            })
+            .map_err(|e| ServerError::Config(format!("无法启动数据库检查点线程：{e}")))?;
+        Ok(Checkpointer { wake })
+    }
+
+    /// After a commit: a checkpoint already asked for covers this one too.
+    fn nudge(&self) {
+        let _ = self.wake.try_send(());
+    }
 }
 
 /// Where an encrypted hub database's passphrase comes from.
 pub const PASSPHRASE_VAR: &str = "TIAOJIE_HUB_PASSPHRASE";
 
 impl SqliteStore {
-    /// Opens (creating if needed) a hub database: WAL journal, full fsync
-    /// on commit, migrations applied.
-    /// Opens the hub's database file; an encrypted one (with its key file
-    /// beside it) takes its passphrase from `TIAOJIE_HUB_PASSPHRASE`.
+    /// Opens (creating if needed) the hub's database file: WAL journal, full
+    /// fsync on commit, migrations applied; an encrypted one (with its key
+    /// file beside it) takes its passphrase from `TIAOJIE_HUB_PASSPHRASE`.
+    /// The WAL is copied back into the file by a checkpointer of its own
+    /// (see `Checkpointer`), not by the upload that happens to cross its
+    /// threshold.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let conn = Connection::open(path)?;
-        if tiaojie_ledger::vault::is_encrypted(path) {
+        let key = if tiaojie_ledger::vault::is_encrypted(path) {
             let passphrase = std::env::var(PASSPHRASE_VAR)
                 .ok()
                 .filter(|p| !p.is_empty())
@@ -62,12 +100,29 @@ impl SqliteStore {
                         path.display()
                     ))
                 })?;
-            tiaojie_ledger::vault::unlock(path, &passphrase)
-                .and_then(|k| k.apply_to(&conn))
-                .map_err(|e| ServerError::Config(format!("无法打开同步中心的数据库：{e}")))?;
-        }
+            Some(
+                tiaojie_ledger::vault::unlock(path, &passphrase)
+                    .map_err(|e| ServerError::Config(format!("无法打开同步中心的数据库：{e}")))?,
+            )
+        } else {
+            None
+        };
+        let connect = || -> Result<Connection> {
+            let conn = Connection::open(path)?;
+            if let Some(key) = &key {
+                key.apply_to(&conn)
+                    .map_err(|e| ServerError::Config(format!("无法打开同步中心的数据库：{e}")))?;
+            }
+            Ok(conn)
+        };
+        let conn = connect()?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        Self::setup(conn)
+        // The writer checkpoints only if the checkpointer falls far behind
+        // (64k pages, 256 MiB of WAL at 4 KiB pages): the bound on the WAL.
+        conn.pragma_update(None, "wal_autocheckpoint", 65_536)?;
+        let mut store = Self::setup(conn)?;
+        store.checkpointer = Some(Arc::new(Checkpointer::start(connect()?)?));
+        Ok(store)
     }
 
     pub fn open_in_memory() -> Result<Self> {
@@ -82,11 +137,15 @@ impl SqliteStore {
         // 64 MiB of pages kept in memory (SQLite's default is 2 MiB): the
         // log's indexes that every upload writes to, and the feed's pages.
         conn.pragma_update(None, "cache_size", -65_536)?;
+        // Each upload of a group runs in a savepoint, whose journal of the
+        // pages it changes is kept in memory rather than in a temporary file.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations().to_latest(&mut conn)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             waiting: Arc::new(Mutex::new(Vec::new())),
+            checkpointer: None,
         })
     }
 
@@ -169,6 +228,7 @@ impl HubStore for SqliteStore {
             .unwrap_or_else(PoisonError::into_inner)
             .push((batch.clone(), answer));
         let waiting = Arc::clone(&self.waiting);
+        let checkpointer = self.checkpointer.clone();
         self.run(move |c| {
             let group =
                 std::mem::take(&mut *waiting.lock().unwrap_or_else(PoisonError::into_inner));
@@ -179,6 +239,9 @@ impl HubStore for SqliteStore {
             let (batches, answers): (Vec<IncomingBatch>, Vec<_>) = group.into_iter().unzip();
             let refs: Vec<&IncomingBatch> = batches.iter().collect();
             crate::store::answer_group(answers, ingest::ingest_group(c, &refs, Utc::now()));
+            if let Some(checkpointer) = checkpointer {
+                checkpointer.nudge();
+            }
             Ok(())
         })
         .await?;

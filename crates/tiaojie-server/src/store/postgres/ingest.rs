@@ -79,9 +79,10 @@ async fn stored_links(
 }
 
 /// What the upload needs of the cases its events touch (see `CaseBook`):
-/// the cases it opens added in one statement (a concurrent upload opening
-/// the same case waits on the row and then finds it taken), then every case
-/// read in one.
+/// the cases it opens added in one statement, in the order of their ids (a
+/// concurrent upload opening the same case waits on the row and then finds
+/// it taken; two never wait on each other), then the other cases read in
+/// one.
 async fn case_book(
     tx: &Transaction<'_>,
     opens: &[(Uuid, String)],
@@ -89,8 +90,10 @@ async fn case_book(
 ) -> Result<CaseBook> {
     let mut book = CaseBook::default();
     if !opens.is_empty() {
+        let mut sorted: Vec<&(Uuid, String)> = opens.iter().collect();
+        sorted.sort_by_key(|(c, _)| *c);
         let (cases, origins): (Vec<Uuid>, Vec<&str>) =
-            opens.iter().map(|(c, o)| (*c, o.as_str())).unzip();
+            sorted.iter().map(|(c, o)| (*c, o.as_str())).unzip();
         let stmt = tx
             .prepare_cached(
                 "INSERT INTO hub_cases (case_id, origin_unit)
@@ -99,13 +102,14 @@ async fn case_book(
             )
             .await?;
         let added = tx.query(&stmt, &[&cases, &origins]).await?;
-        book.opened(
-            added
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<Result<Vec<Uuid>, _>>()?,
-        );
+        let added = added
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<Vec<Uuid>, _>>()?;
+        book.opened(added, opens);
     }
+    // The cases just opened are known; the others are read.
+    let touched = book.unknown(touched);
     if !touched.is_empty() {
         let stmt = tx
             .prepare_cached(
@@ -294,6 +298,13 @@ pub(super) async fn ingest_group(
         &[&devices],
     )
     .await?;
+    // The counter before any check: if it has not moved when this group
+    // takes it, no event was stored since, and the checks' view of the ids
+    // taken is still whole.
+    let seen: i64 = tx
+        .query_one("SELECT last FROM hub_counter WHERE id = 1", &[])
+        .await?
+        .try_get(0)?;
     let mut new = NewEvents::default();
     let mut answers: Vec<Result<Checked>> = Vec::with_capacity(batches.len());
     for batch in batches {
@@ -317,7 +328,7 @@ pub(super) async fn ingest_group(
     }
     // The accepted events of the whole group, numbered last.
     if !new.ids.is_empty() {
-        let inserted = insert_numbered(&tx, &new, now).await?;
+        let inserted = insert_numbered(&tx, &new, seen, now).await?;
         for checked in answers.iter_mut().flatten() {
             for i in checked.events.clone() {
                 if inserted.contains(&(new.devices[i], new.seqs[i])) {
@@ -519,10 +530,13 @@ async fn check_one(
 /// commit, so once this group has it, every event stored elsewhere is
 /// visible. An id one of them took after this group's check is skipped
 /// (leaving a gap in `hub_seq`, which readers do not mind); the rest cannot
-/// collide and go in by binary COPY, the database's fastest way.
+/// collide and go in by binary COPY, the database's fastest way. `seen` is
+/// the counter as the group read it before its checks: if no one has moved
+/// it since, no one stored an event since, and the ids need no second look.
 async fn insert_numbered(
     tx: &Transaction<'_>,
     new: &NewEvents,
+    seen: i64,
     now: DateTime<Utc>,
 ) -> Result<HashSet<(Uuid, i64)>> {
     use tokio_postgres::types::ToSql;
@@ -531,12 +545,15 @@ async fn insert_numbered(
         .prepare_cached("UPDATE hub_counter SET last = last + $1 WHERE id = 1 RETURNING last")
         .await?;
     let last: i64 = tx.query_one(&counter, &[&count]).await?.try_get(0)?;
-    let late: HashSet<Uuid> = tx
-        .query("SELECT id FROM events WHERE id = ANY($1)", &[&new.ids])
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
+    let late: HashSet<Uuid> = if last - count == seen {
+        HashSet::new()
+    } else {
+        tx.query("SELECT id FROM events WHERE id = ANY($1)", &[&new.ids])
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?
+    };
     let sink = tx.copy_in(super::EVENTS_COPY).await?;
     let writer =
         tokio_postgres::binary_copy::BinaryCopyInWriter::new(sink, &super::EVENTS_COPY_TYPES);

@@ -58,27 +58,26 @@ fn taken_ids(tx: &Connection, ids: &[Uuid]) -> Result<HashSet<Uuid>> {
 }
 
 /// What the upload needs of the cases its events touch (see `CaseBook`):
-/// the cases it opens added in one statement, then every case read in one.
+/// the cases it opens added, then the other cases read in one statement.
 fn case_book(tx: &Connection, opens: &[(Uuid, String)], touched: &[Uuid]) -> Result<CaseBook> {
     let mut book = CaseBook::default();
     if !opens.is_empty() {
-        let rows = serde_json::to_string(
-            &opens
-                .iter()
-                .map(|(c, o)| (c.to_string(), o.as_str()))
-                .collect::<Vec<_>>(),
-        )
-        .expect("pairs of strings always serialise");
+        // One prepared insert per case: cheaper for SQLite than a set from
+        // json_each with RETURNING.
         let mut stmt = tx.prepare_cached(
-            "INSERT INTO hub_cases (case_id, origin_unit)
-             SELECT value ->> 0, value ->> 1 FROM json_each(?1) WHERE true
-             ON CONFLICT (case_id) DO NOTHING RETURNING case_id",
+            "INSERT INTO hub_cases (case_id, origin_unit) VALUES (?1, ?2)
+             ON CONFLICT (case_id) DO NOTHING",
         )?;
-        let added = stmt
-            .query_map([rows], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        book.opened(added.iter().filter_map(|c| Uuid::parse_str(c).ok()));
+        let mut added = Vec::with_capacity(opens.len());
+        for (case_id, origin) in opens {
+            if stmt.execute(params![case_id.to_string(), origin])? == 1 {
+                added.push(*case_id);
+            }
+        }
+        book.opened(added, opens);
     }
+    // The cases just opened are known; the others are read.
+    let touched = book.unknown(touched);
     if !touched.is_empty() {
         let ids = serde_json::to_string(&touched.iter().map(Uuid::to_string).collect::<Vec<_>>())
             .expect("a list of strings always serialises");
