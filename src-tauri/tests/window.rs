@@ -258,6 +258,255 @@ async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
     d.quit().await;
 }
 
+/// Waits (up to 10 s) for the focus to be inside the element `testid`.
+async fn wait_focus(d: &Driver, testid: &str) {
+    let mut now = String::new();
+    for _ in 0..100 {
+        now = d.focus_testid().await;
+        if now == testid {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the focus is in {now:?}, not in {testid:?}");
+}
+
+/// A red case of `village` received three days ago and graded two days ago:
+/// its daily visit is overdue today.
+fn red_case_due_today(village: &mut Ledger, applicant: &str, respondent: &str) -> String {
+    let today = chrono::Local::now().date_naive();
+    let party = |name: &str| tiaojie_ledger::domain::intake::PartyInput {
+        name: name.into(),
+        ..Default::default()
+    };
+    let case = village
+        .open_case(&tiaojie_ledger::domain::intake::CaseIntake {
+            received_on: Some((today - chrono::Days::new(3)).to_string()),
+            dispute_type: "邻里".into(),
+            source: "主动排查".into(),
+            facts: format!("{applicant}与{respondent}因排水沟堵塞发生争吵"),
+            parties: vec![party(applicant), party(respondent)],
+            ..Default::default()
+        })
+        .unwrap();
+    village
+        .grade_case(
+            case.id,
+            "红色",
+            "双方扬言动手",
+            Some(today - chrono::Days::new(2)),
+        )
+        .unwrap();
+    case.number
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visits_are_recorded_from_today_by_keys_alone() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, state) = hub(dir.path()).await;
+    let village_code = code(&state, VILLAGE).await;
+    let display = Display::get();
+    let driver = TauriDriver::start(&display, &dir.path().join("app.sqlite3"));
+    let d = Driver::start(&driver.url, &app_binary()).await;
+    // Another laptop of the village registered two red cases, now overdue.
+    let mut other = device(dir.path(), &url, &state, VILLAGE, "青山村调解室", 1).await;
+    let first = red_case_due_today(&mut other, "刘红兵", "陈建国");
+    let second = red_case_due_today(&mut other, "赵德亮", "赵德明");
+    sync(&mut other).await;
+    first_run(&d, &url, &village_code, VILLAGE, "青山村调解室", 1).await;
+    d.click("[data-testid=sync-now]").await;
+    d.wait_any_text("[data-testid=today-due-row]", &first).await;
+    d.wait_any_text("[data-testid=today-due-row]", &second)
+        .await;
+
+    // Opened again, the list gives its first visit the focus: Enter opens
+    // its dialog, whose first field is what the visit found.
+    d.click("[data-testid=menu-ledger]").await;
+    d.find("[data-testid=case-row]").await;
+    d.click("[data-testid=menu-today]").await;
+    d.wait_text("[data-testid=today-due-row]", &first).await;
+    wait_focus(&d, "today-visit").await;
+    d.keys("\u{E007}").await;
+    d.find("[data-testid=dialog-followup]").await;
+    wait_focus(&d, "dialog-followup-performance").await;
+    // Its save button is on the screen, not below the window's edge.
+    let fits = d
+        .script(
+            "const b = document.querySelector('[data-testid=dialog-followup-save]').getBoundingClientRect(); \
+             return [b.bottom, window.innerHeight]",
+        )
+        .await;
+    let (bottom, height) = (fits[0].as_f64().unwrap(), fits[1].as_f64().unwrap());
+    assert!(
+        bottom > 0.0 && bottom <= height,
+        "save at {bottom}, window {height}"
+    );
+    d.screenshot(&screenshot_path("08-today-visit")).await;
+    // Enter on the empty form: refused with a message, nothing saved.
+    d.keys("\u{E007}").await;
+    d.wait_text("[data-field=performance]", "请填写回访情况")
+        .await;
+    assert!(d.try_find("[data-testid=dialog-followup]").await.is_some());
+    d.keys("双方情绪平稳，排水沟已疏通").await;
+    d.keys("\u{E007}").await;
+    // Saved: the case leaves the list and the next one has the focus.
+    let mut left = false;
+    for _ in 0..100 {
+        // Read in one go: the list is redrawn while it reloads.
+        let texts: Vec<String> = d
+            .script(
+                "return [...document.querySelectorAll('[data-testid=today-due-row]')] \
+                 .map((e) => e.textContent)",
+            )
+            .await
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if texts.len() == 1 && texts[0].contains(&second) {
+            left = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(left, "the visited case is still due");
+    wait_focus(&d, "today-visit").await;
+    d.screenshot(&screenshot_path("09-today-after-visit")).await;
+
+    // The visit is in the case's record, by the signed-in mediator, today.
+    d.click("[data-testid=menu-ledger]").await;
+    let link = d.wait_any_text("[data-testid=case-row-link]", &first).await;
+    d.click_element(&link).await;
+    d.wait_text("[data-testid=case-followups]", "上次回访")
+        .await;
+    d.script(
+        "document.querySelector('[data-testid=case-followups]').scrollIntoView({block: 'center'})",
+    )
+    .await;
+    d.screenshot(&screenshot_path("10-case-visits")).await;
+    // The table's cells, as the page holds them (WebDriver's text of an
+    // Element table leaves its body out).
+    let visits = d
+        .script("return document.querySelector('[data-testid=case-followups]').textContent")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .replace(char::is_whitespace, "");
+    assert!(visits.contains("双方情绪平稳，排水沟已疏通"), "{visits}");
+    assert!(visits.contains("王秀英"), "{visits}");
+    assert!(
+        visits.contains(&chrono::Local::now().date_naive().to_string()),
+        "{visits}"
+    );
+    d.quit().await;
+}
+
+/// Where the dialog's save button lies: (its bottom, the window's inner
+/// height), in CSS pixels.
+async fn save_button_bottom(d: &Driver, testid: &str) -> (f64, f64) {
+    let at = d
+        .script(&format!(
+            "const b = document.querySelector('[data-testid={testid}-save]'); \
+             if (!b) return null; const r = b.getBoundingClientRect(); \
+             return [r.bottom, window.innerHeight]"
+        ))
+        .await;
+    match at.as_array() {
+        Some(a) => (a[0].as_f64().unwrap(), a[1].as_f64().unwrap()),
+        None => panic!("{testid} has no save button"),
+    }
+}
+
+/// Opens the dialog behind `button`, checks that its save button shows
+/// without scrolling, saves a screenshot and closes it with Esc.
+async fn check_dialog(d: &Driver, button: &str, dialog: &str, size: &str) {
+    d.click(&format!("[data-testid={button}]")).await;
+    d.find(&format!("[data-testid={dialog}]")).await;
+    // Let the dialog's opening animation end.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let (bottom, height) = save_button_bottom(d, dialog).await;
+    assert!(
+        bottom > 0.0 && bottom <= height,
+        "{dialog} in {size}: save button at {bottom}, window {height} tall"
+    );
+    d.screenshot(&screenshot_path(&format!("fit-{size}-{dialog}")))
+        .await;
+    d.click(&format!("[data-testid={dialog}-cancel]")).await;
+    for _ in 0..50 {
+        if !d
+            .script(&format!(
+                "const e = document.querySelector('[data-testid={dialog}]'); \
+             return !!e && e.offsetParent !== null"
+            ))
+            .await
+            .as_bool()
+            .unwrap_or(false)
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_dialog_fits_a_1366_by_700_window_in_standard_and_largest_text() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, state) = hub(dir.path()).await;
+    let village_code = code(&state, VILLAGE).await;
+    let display = Display::get();
+    let driver = TauriDriver::start(&display, &dir.path().join("app.sqlite3"));
+    let d = Driver::start(&driver.url, &app_binary()).await;
+    let mut other = device(dir.path(), &url, &state, VILLAGE, "青山村调解室", 1).await;
+    let number = red_case_due_today(&mut other, "刘红兵", "陈建国");
+    sync(&mut other).await;
+    first_run(&d, &url, &village_code, VILLAGE, "青山村调解室", 1).await;
+    d.click("[data-testid=sync-now]").await;
+    d.wait_any_text("[data-testid=today-due-row]", &number)
+        .await;
+    // A maximized window on a 1366×768 screen, less the taskbar.
+    d.set_window_size(1366, 700).await;
+
+    for size in ["standard", "xlarge"] {
+        d.click(&format!("[data-testid=text-size-{size}]")).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        d.click("[data-testid=menu-today]").await;
+        let row = d
+            .wait_any_text("[data-testid=today-due-row]", &number)
+            .await;
+        d.click_element(&row).await;
+        d.wait_text("[data-testid=case-number]", &number).await;
+        for action in [
+            "grade",
+            "session",
+            "agreement",
+            "followup",
+            "escalate",
+            "support",
+            "refer",
+            "close",
+        ] {
+            check_dialog(
+                &d,
+                &format!("case-action-{action}"),
+                &format!("dialog-{action}"),
+                size,
+            )
+            .await;
+        }
+        d.click("[data-testid=menu-mediators]").await;
+        check_dialog(&d, "mediators-add", "mediator-dialog", size).await;
+        d.click("[data-testid=menu-units]").await;
+        check_dialog(&d, "units-add", "unit-dialog", size).await;
+    }
+    d.click("[data-testid=text-size-standard]").await;
+    d.quit().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_case_from_another_device_appears_after_sync() {
     let _one = ONE_WINDOW.lock().await;
@@ -348,7 +597,7 @@ async fn a_case_from_another_device_appears_after_sync() {
     d.find("[data-testid=sign-in]").await;
     d.fill("[data-testid=sign-in-pin]", "1111").await;
     d.press_enter("[data-testid=sign-in-pin]").await;
-    d.wait_text("[data-testid=sign-in-error]", "PIN 不正确")
+    d.wait_text("[data-testid=sign-in-error]", "登录密码不正确")
         .await;
     d.screenshot(&screenshot_path("10-sign-in")).await;
     d.fill("[data-testid=sign-in-pin]", "2468").await;

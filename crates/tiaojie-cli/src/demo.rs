@@ -280,6 +280,7 @@ fn build(ledger: &mut Ledger) -> Result<()> {
         FollowUpInput {
             on: day(3),
             visitor: "刘洋".into(),
+            performance: "赵德亮仍对赔偿数额有意见".into(),
             new_risk: "赵德亮情绪仍不稳定".into(),
             measures: "已告知派出所民警关注".into(),
             ..Default::default()

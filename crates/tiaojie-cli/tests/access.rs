@@ -238,7 +238,7 @@ fn no_role_is_allowed_more_than_it_should_be() {
     // A wrong PIN is refused before anything.
     let r = as_user(&village, Some(("李主任", "0000")), &["case", "list"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("PIN 不正确"), "{}", r.stderr);
+    assert!(r.stderr.contains("登录密码不正确"), "{}", r.stderr);
 
     // The log: every allowed look and export, by name; nothing of the refused.
     let log = as_user(&village, Some(admin), &["access-log", "--limit", "500"]);

@@ -209,6 +209,8 @@ fn a_follow_up_on_a_case_that_is_not_yours() {
         &number,
         "--visitor",
         "陈志强",
+        "--performance",
+        "情况稳定",
         "--on",
         &day(1),
     ];

@@ -179,6 +179,8 @@ fn intake_in_the_village_to_closing_at_the_station() {
         &number,
         "--visitor",
         "陈志强",
+        "--performance",
+        "已筹齐款项",
         "--satisfaction",
         "满意",
         "--on",

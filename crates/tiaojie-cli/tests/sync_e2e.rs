@@ -141,6 +141,8 @@ fn end_to_end(backend: Backend) {
         &a1,
         "--visitor",
         "王警官",
+        "--performance",
+        "双方已和好",
         "--satisfaction",
         "满意",
         "--on",

@@ -18,6 +18,10 @@ use uuid::Uuid;
 pub const VALUES: &[(&str, &str)] = &[
     ("number", "案件编号"),
     ("unit_name", "调解组织名称"),
+    (
+        "committee_name",
+        "盖章的调解组织：村（社区）调解室为其人民调解委员会（如青山村人民调解委员会），调解中心为其本名",
+    ),
     ("unit_code", "调解组织代码"),
     ("received_on", "受理日期"),
     ("dispute_type", "纠纷类型"),
@@ -182,6 +186,25 @@ fn text(m: &Map<String, Value>, k: &str) -> String {
     }
 }
 
+/// The organisation whose seal a signed document carries. A village's
+/// 调解室 is where its 人民调解委员会 sits, and the committee seals the
+/// agreement: "青山村调解室" → "青山村人民调解委员会". A 调解中心 (police
+/// station, township, district) seals with its own name.
+pub fn committee_name(unit_name: &str) -> String {
+    let name = unit_name.trim();
+    if name.ends_with("人民调解委员会") || name.ends_with("调解中心") {
+        return name.to_string();
+    }
+    for suffix in ["调解委员会", "调委会", "调解室"] {
+        if let Some(place) = name.strip_suffix(suffix)
+            && !place.is_empty()
+        {
+            return format!("{place}人民调解委员会");
+        }
+    }
+    name.to_string()
+}
+
 /// Everything about `case_id` a document may print, with personal numbers
 /// masked unless `privacy` allows them in full.
 pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<Context> {
@@ -192,6 +215,7 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     };
     put("number", d.row.number.clone());
     put("unit_name", d.row.unit_name.clone());
+    put("committee_name", committee_name(&d.row.unit_name));
     put("unit_code", d.row.unit.clone());
     put("received_on", chinese_date(d.row.received_on));
     put("dispute_type", d.row.dispute_type.clone());
@@ -453,5 +477,22 @@ mod tests {
         assert!(is_known("number", Some("parties")));
         assert!(!is_known("name", None));
         assert!(!is_known("nonsense", Some("sessions")));
+    }
+}
+
+#[cfg(test)]
+mod committee_tests {
+    use super::committee_name;
+
+    #[test]
+    fn a_village_room_seals_as_its_committee_and_a_centre_as_itself() {
+        assert_eq!(committee_name("青山村调解室"), "青山村人民调解委员会");
+        assert_eq!(committee_name("青山村调委会"), "青山村人民调解委员会");
+        assert_eq!(
+            committee_name("青山村人民调解委员会"),
+            "青山村人民调解委员会"
+        );
+        assert_eq!(committee_name("双马派出所调解中心"), "双马派出所调解中心");
+        assert_eq!(committee_name("调解室"), "调解室");
     }
 }

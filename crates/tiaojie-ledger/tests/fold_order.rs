@@ -159,6 +159,7 @@ fn play(ops: &[Op]) -> Vec<Ledger> {
                             FollowUpInput {
                                 on: Some(day(3, t)),
                                 visitor: "回访人".into(),
+                                performance: "情况稳定".into(),
                                 ..Default::default()
                             },
                         )
@@ -351,6 +352,7 @@ fn acts_of_the_old_owner_after_acceptance_are_refused_in_the_fold() {
             FollowUpInput {
                 on: Some(day(3, 3)),
                 visitor: "村干部".into(),
+                performance: "情况稳定".into(),
                 ..Default::default()
             },
         )

@@ -61,6 +61,7 @@ fn intake_to_close_across_village_and_station() {
             FollowUpInput {
                 on: Some(day(3, 3)),
                 visitor: "刘调解员".into(),
+                performance: "双方已不再争吵".into(),
                 ..Default::default()
             },
         )
@@ -147,6 +148,7 @@ fn intake_to_close_across_village_and_station() {
             FollowUpInput {
                 on: Some(day(3, 7)),
                 visitor: "王警官".into(),
+                performance: "协议已履行".into(),
                 satisfaction: Some(Satisfaction::Satisfied),
                 ..Default::default()
             },

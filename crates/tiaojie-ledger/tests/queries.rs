@@ -191,8 +191,22 @@ fn counts_for_statistics() {
     assert_eq!((all.total, all.open, all.closed), (5, 4, 1));
     let grade = |k: &str| all.by_grade.iter().find(|c| c.key == k).map(|c| c.count);
     assert_eq!(
-        (grade("red"), grade("yellow"), grade("green")),
-        (Some(2), Some(1), Some(1))
+        (
+            grade("red"),
+            grade("yellow"),
+            grade("green"),
+            grade("ungraded")
+        ),
+        (Some(2), Some(1), Some(1), Some(1))
+    );
+    assert_eq!(all.by_grade.iter().map(|c| c.count).sum::<u64>(), all.total);
+    assert_eq!(
+        all.by_grade
+            .iter()
+            .find(|c| c.key == "ungraded")
+            .unwrap()
+            .label,
+        "未评定"
     );
     assert_eq!(
         all.by_grade.iter().find(|c| c.key == "red").unwrap().label,

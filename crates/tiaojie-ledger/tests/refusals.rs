@@ -104,6 +104,28 @@ fn escalate_a_closed_case() {
 }
 
 #[test]
+fn a_visit_with_nothing_found_is_refused_and_the_case_stays_due() {
+    let mut l = device(VILLAGE_A);
+    let case = l.open_case(&intake("张三", "李四", day(3, 1))).unwrap();
+    for performance in ["", "   "] {
+        let err = refused(&mut l, "invalid_input", |l| {
+            l.follow_up(
+                case.id,
+                FollowUpInput {
+                    on: Some(day(3, 2)),
+                    visitor: "刘调解员".into(),
+                    performance: performance.into(),
+                    measures: "电话联系".into(),
+                    ..Default::default()
+                },
+            )
+        });
+        assert_eq!(err.field(), Some("performance"));
+        assert!(err.to_string().contains("回访情况"), "{err}");
+    }
+}
+
+#[test]
 fn follow_up_on_a_case_that_is_not_yours() {
     let mut village = device(VILLAGE_A);
     let mut station = device(STATION);
@@ -117,6 +139,7 @@ fn follow_up_on_a_case_that_is_not_yours() {
             FollowUpInput {
                 on: Some(day(3, 2)),
                 visitor: "王警官".into(),
+                performance: "双方情绪平稳".into(),
                 ..Default::default()
             },
         )

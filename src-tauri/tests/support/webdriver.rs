@@ -382,6 +382,17 @@ impl Driver {
         .unwrap()
     }
 
+    /// Resizes the window, as a small laptop screen would leave it.
+    pub async fn set_window_size(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("resizing the window to {width}×{height}: {e}"));
+    }
+
     /// Saves what the window shows, once any dialog has finished closing.
     pub async fn screenshot(&self, path: &Path) {
         let deadline = Instant::now() + Duration::from_secs(5);

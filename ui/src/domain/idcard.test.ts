@@ -23,7 +23,7 @@ describe('GB 11643 ID numbers', () => {
 
   it('names a wrong check character and what it should be', () => {
     expect(idProblem('110105194912310021', false, TODAY)).toBe(
-      '身份证号校验位不正确（按 GB 11643 应为 X），请核对号码',
+      '身份证号有一位不对（校验位对不上），请拿身份证逐位核对，不要只改最后一位',
     )
   })
 

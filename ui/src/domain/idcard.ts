@@ -84,10 +84,15 @@ export function idProblem(input: string, typing = false, today = localToday()): 
   if (!/^[\dX]$/.test(last)) return '身份证号最后一位应为数字或X'
   const expected = checkChar(id.slice(0, 17))
   if (expected !== last) {
-    return `身份证号校验位不正确（按 GB 11643 应为 ${expected}），请核对号码`
+    return ID_MISREAD
   }
   return null
 }
+
+/** Does not say which last character would be right: the number was misread
+ *  or mistyped somewhere, and the card must be read again, not the last
+ *  character changed to fit. */
+export const ID_MISREAD = '身份证号有一位不对（校验位对不上），请拿身份证逐位核对，不要只改最后一位'
 
 /** Checks a complete ID number and reads the birth date and gender in it. */
 export function checkIdNumber(input: string, today = localToday()): IdCheck {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { defaultShortName, hubTransportProblem, hubUrlProblem, isPlainRemote, passphraseProblems, unitCodeProblem } from './setup'
+import { defaultShortName, hubTransportProblem, hubUrl, hubUrlProblem, isPlainRemote, passphraseProblems, unitCodeProblem } from './setup'
 
 it('checks unit codes, hub addresses and short names like the ledger', () => {
   expect(unitCodeProblem('430302001001')).toBeNull()
@@ -7,7 +7,14 @@ it('checks unit codes, hub addresses and short names like the ledger', () => {
   expect(unitCodeProblem('43A')).toContain('6至12位数字')
   expect(unitCodeProblem('4303020010011')).toContain('6至12位数字')
   expect(hubUrlProblem('http://hub:8600')).toBeNull()
-  expect(hubUrlProblem('hub:8600')).toContain('http://')
+  // Typed without http://: made whole, not refused.
+  expect(hubUrlProblem('hub:8600')).toBeNull()
+  expect(hubUrl('192.168.1.10:8600')).toBe('http://192.168.1.10:8600')
+  expect(hubUrl(' localhost:8600 ')).toBe('http://localhost:8600')
+  expect(hubUrl('hub.qingshan.gov.cn:8600')).toBe('https://hub.qingshan.gov.cn:8600')
+  expect(hubUrl('http://hub:8600')).toBe('http://hub:8600')
+  expect(hubUrlProblem('ftp://hub')).toContain('192.168.1.10:8600')
+  expect(hubTransportProblem('192.168.1.10:8600', false)).toContain('不加密')
   expect(defaultShortName('青山村人民调解委员会')).toBe('青山村')
   expect(defaultShortName('青山村调解室')).toBe('青山村')
   expect(defaultShortName('调解室')).toBe('调解室')

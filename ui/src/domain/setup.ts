@@ -38,17 +38,29 @@ export function defaultShortName(name: string): string {
 }
 
 // (A constant, not template text: vue-tsc misreads "//" inside static attributes.)
-export const HUB_URL_EXAMPLE = '如 https://hub.qingshan.gov.cn:8600'
+export const HUB_URL_EXAMPLE = '如 192.168.1.10:8600 或 https://hub.qingshan.gov.cn:8600'
+
+/** The hub address as typed, made whole: "192.168.1.10:8600" (an address on
+ *  the office network, or this machine) becomes http://…, a name such as
+ *  "hub.qingshan.gov.cn" https://…; an address with its scheme stays. */
+export function hubUrl(typed: string): string {
+  const u = typed.trim()
+  if (!u || /^[a-z][a-z0-9+.-]*:\/\//i.test(u)) return u
+  const host = u.split(/[/:]/)[0].toLowerCase()
+  const local = host === 'localhost' || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)
+  return `${local ? 'http' : 'https'}://${u}`
+}
 
 export function hubUrlProblem(url: string): string | null {
-  const u = url.trim()
+  const u = hubUrl(url)
   if (!u) return '请填写同步中心地址'
   try {
     const parsed = new URL(u)
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme')
+    if (!parsed.hostname) throw new Error('host')
     return null
   } catch {
-    return `地址“${u}”不对，应以 http:// 或 https:// 开头，如 http://192.168.1.10:8600`
+    return `地址“${url.trim()}”不对：请照管理员给的地址填写，如 192.168.1.10:8600 或 https://hub.qingshan.gov.cn:8600`
   }
 }
 
@@ -62,7 +74,7 @@ export function passphraseProblems(p: string, again: string): { passphrase?: str
 /** Plain HTTP to another machine: personal data would cross the network in the clear. */
 export function isPlainRemote(url: string): boolean {
   try {
-    const u = new URL(url.trim())
+    const u = new URL(hubUrl(url))
     if (u.protocol !== 'http:') return false
     const host = u.hostname.replace(/^\[|\]$/g, '')
     return !(host === 'localhost' || host === '::1' || /^127\./.test(host))

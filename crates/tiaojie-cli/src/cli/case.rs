@@ -273,7 +273,7 @@ pub struct FollowupArgs {
     /// 回访人
     #[arg(long)]
     pub visitor: String,
-    /// 协议履行情况
+    /// 回访情况：看到、听到的情况（已有协议的，写协议履行情况）
     #[arg(long, default_value = "")]
     pub performance: String,
     /// 满意、基本满意、不满意

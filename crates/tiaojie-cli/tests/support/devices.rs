@@ -105,6 +105,7 @@ pub fn work(d: &mut Device, cases: usize) {
             let f = FollowUpInput {
                 on: Some(day + chrono::Days::new(visit)),
                 visitor: "网格员".into(),
+                performance: "情况稳定".into(),
                 ..Default::default()
             };
             d.ledger.follow_up(case.id, f).unwrap();

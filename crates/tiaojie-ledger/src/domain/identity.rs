@@ -66,11 +66,13 @@ pub fn validate_id_number(id: &str, field: &str) -> Result<IdFacts> {
             format!("身份证号中的出生日期“{}”不在合理范围内", &id[6..14]),
         ));
     }
-    let expected = check_char(&id[..17]).unwrap_or('?');
-    if expected != last {
+    // The right last character is not named: the number was misread or
+    // mistyped somewhere, and the card must be read again, not the last
+    // character changed to fit.
+    if check_char(&id[..17]) != Some(last) {
         return Err(LedgerError::invalid(
             field,
-            format!("身份证号校验位不正确（按 GB 11643 应为 {expected}），请核对号码"),
+            "身份证号有一位不对（校验位对不上），请拿身份证逐位核对，不要只改最后一位",
         ));
     }
     let order = chars[16].to_digit(10).unwrap_or(0);
@@ -167,6 +169,8 @@ mod tests {
         let e = validate_id_number("110105194912310021", "parties[0].id_number").unwrap_err();
         assert_eq!(e.field(), Some("parties[0].id_number"));
         assert!(e.to_string().contains("校验位"), "{e}");
+        // The right last character (1) is not suggested.
+        assert!(!e.to_string().contains('1'), "{e}");
         assert!(
             validate_id_number("1101051949123100", "id")
                 .unwrap_err()

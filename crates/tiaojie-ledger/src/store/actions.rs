@@ -276,7 +276,16 @@ impl Ledger {
         Ok(())
     }
 
+    /// Records a visit. What the visit found (`performance`: the situation,
+    /// or how the agreement is performed) is required: a visit with nothing
+    /// written would take the case off the day's list and record nothing.
     pub fn follow_up(&mut self, case_id: Uuid, f: FollowUpInput) -> Result<Uuid> {
+        if f.performance.trim().is_empty() {
+            return Err(LedgerError::invalid(
+                "performance",
+                "请填写回访情况：这次回访看到、听到的情况（已有协议的，写协议履行情况）",
+            ));
+        }
         let on = action_date(f.on)?;
         let followup_id = Uuid::now_v7();
         self.commit(EventBody::FollowUpRecorded {

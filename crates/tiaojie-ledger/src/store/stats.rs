@@ -128,6 +128,9 @@ impl Ledger {
             .map(|g| (g.key, g.name))
             .collect();
         let grade_label = |k: &str| {
+            if k == UNGRADED {
+                return "未评定".to_string();
+            }
             grade_names
                 .iter()
                 .find(|(key, _)| key == k)
@@ -231,6 +234,9 @@ struct CountRow {
 
 /// The statistics' case figures summed from count rows. Empty keys are
 /// "none" and not counted in their grouping.
+/// The key under which `by_grade` counts the cases not (yet) graded.
+pub const UNGRADED: &str = "ungraded";
+
 #[derive(Default)]
 struct Tally {
     total: u64,
@@ -257,7 +263,14 @@ impl Tally {
                 *map.entry(key.to_string()).or_default() += n;
             }
         };
-        bump(&mut self.by_grade, &r.grade);
+        // Every case has a colour in the count, 未评定 included, so that
+        // the colours add up to the cases counted.
+        let grade = if r.grade.is_empty() {
+            UNGRADED
+        } else {
+            &r.grade
+        };
+        bump(&mut self.by_grade, grade);
         bump(&mut self.by_type, &r.dispute_type);
         bump(&mut self.by_source, &r.source);
         bump(&mut self.by_status, &r.status);

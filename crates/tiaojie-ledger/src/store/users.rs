@@ -149,7 +149,7 @@ impl Ledger {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Session> {
         let name = name.trim();
-        let wrong = || LedgerError::invalid("pin", "用户名或 PIN 不正确");
+        let wrong = || LedgerError::invalid("pin", "用户名或登录密码不正确");
         let (failures, last): (u32, Option<String>) = self
             .conn()
             .query_row(

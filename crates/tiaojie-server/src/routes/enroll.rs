@@ -28,7 +28,7 @@ pub async fn enroll(
     let code = codes
         .iter()
         .find(|c| c.code_hash == hash)
-        .ok_or_else(|| ServerError::NotFound("注册码无效".into()))?;
+        .ok_or_else(|| ServerError::NotFound(crate::store::common::CODE_UNKNOWN.into()))?;
     if code.unit != req.unit_code {
         return Err(ServerError::BadRequest(format!(
             "这个注册码属于单位 {}，而本机台账属于单位 {}，请向上级核对",

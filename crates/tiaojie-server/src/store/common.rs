@@ -312,6 +312,14 @@ impl CaseBook {
     }
 }
 
+/// Why an enrollment code is refused, with what to do next (both stores and
+/// the enrollment route say the same).
+pub const CODE_UNKNOWN: &str =
+    "注册码无效：请核对注册码（注意数字0和字母O、数字1和字母I），或向上级管理员重新索取";
+pub const CODE_USED: &str =
+    "这个注册码已经用过：每个注册码只能注册一台电脑，请向上级管理员另取一个";
+pub const CODE_EXPIRED: &str = "注册码已过期：请向上级管理员重新索取";
+
 /// The closing day in a stored `case_closed` event.
 pub(crate) fn closed_on(bytes: &[u8]) -> Option<NaiveDate> {
     match serde_json::from_slice::<Event>(bytes).ok()?.body {

@@ -130,14 +130,19 @@ export const ACTIONS: ActionSpec[] = [
   },
   {
     key: 'followup', label: '登记回访', title: '登记回访记录',
+    // What the visit found first and required; one line each, so that the
+    // dialog fits a 1366×768 screen and Enter saves.
     fields: [
-      on,
-      { key: 'visitor', label: '回访人', kind: 'text', initial: (c) => c.actor },
-      { key: 'performance', label: '协议履行情况', kind: 'textarea' },
+      {
+        key: 'performance', label: '回访情况', kind: 'text', required: true,
+        placeholder: '看到、听到的情况；已有协议的，写履行情况',
+      },
       { key: 'satisfaction', label: '满意度', kind: 'select', options: labels('satisfactions') },
-      { key: 'lawsuit', label: '当事人已起诉', kind: 'switch', initial: () => false },
       { key: 'new_risk', label: '有无新的风险', kind: 'text', placeholder: '没有可不填' },
-      { key: 'measures', label: '采取的措施', kind: 'textarea' },
+      { key: 'measures', label: '采取的措施', kind: 'text', placeholder: '没有可不填' },
+      { key: 'visitor', label: '回访人', kind: 'text', initial: (c) => c.actor },
+      on,
+      { key: 'lawsuit', label: '当事人已起诉', kind: 'switch', initial: () => false },
     ],
     available: ownerOpen,
     run: (c, v) => api.followUp(c.detail.id, {

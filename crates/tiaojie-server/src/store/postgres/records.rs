@@ -146,14 +146,16 @@ pub(super) async fn redeem_enroll_code(
             &[&code_hash],
         )
         .await?
-        .ok_or_else(|| ServerError::NotFound("注册码无效".into()))?;
+        .ok_or_else(|| ServerError::NotFound(crate::store::common::CODE_UNKNOWN.into()))?;
     let (unit, expires_at, used_at): (String, DateTime<Utc>, Option<DateTime<Utc>>) =
         (code.try_get(0)?, code.try_get(1)?, code.try_get(2)?);
     if used_at.is_some() {
-        return Err(ServerError::Conflict("注册码已被使用".into()));
+        return Err(ServerError::Conflict(
+            crate::store::common::CODE_USED.into(),
+        ));
     }
     if now > expires_at {
-        return Err(ServerError::Gone("注册码已过期".into()));
+        return Err(ServerError::Gone(crate::store::common::CODE_EXPIRED.into()));
     }
     let record = DeviceRecord {
         unit,

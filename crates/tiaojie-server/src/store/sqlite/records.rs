@@ -176,12 +176,14 @@ pub(super) fn redeem_enroll_code(
         )
         .optional()?;
     let (unit, expires_at, used_at) =
-        code.ok_or_else(|| ServerError::NotFound("注册码无效".into()))?;
+        code.ok_or_else(|| ServerError::NotFound(crate::store::common::CODE_UNKNOWN.into()))?;
     if used_at.is_some() {
-        return Err(ServerError::Conflict("注册码已被使用".into()));
+        return Err(ServerError::Conflict(
+            crate::store::common::CODE_USED.into(),
+        ));
     }
     if now > expires_at {
-        return Err(ServerError::Gone("注册码已过期".into()));
+        return Err(ServerError::Gone(crate::store::common::CODE_EXPIRED.into()));
     }
     let record = DeviceRecord {
         unit,

@@ -1,0 +1,51 @@
+// 字号: 标准 / 大 / 特大, kept per user on this laptop. The whole window is
+// scaled as a browser's zoom does (the layout reflows to the smaller
+// viewport, so dialogs still fit), not only the text.
+
+import { ref } from 'vue'
+import { isTauri } from '@tauri-apps/api/core'
+
+export const TEXT_SIZES = [
+  { key: 'standard', label: '标准', scale: 1 },
+  { key: 'large', label: '大', scale: 1.15 },
+  { key: 'xlarge', label: '特大', scale: 1.3 },
+] as const
+export type TextSizeKey = (typeof TEXT_SIZES)[number]['key']
+
+const current = ref<TextSizeKey>('standard')
+let owner = ''
+
+const storageKey = (user: string) => `tiaojie.textSize.${user || '本机'}`
+
+function stored(user: string): TextSizeKey {
+  const v = globalThis.localStorage?.getItem(storageKey(user))
+  return TEXT_SIZES.some((s) => s.key === v) ? (v as TextSizeKey) : 'standard'
+}
+
+async function apply(key: TextSizeKey) {
+  const scale = TEXT_SIZES.find((s) => s.key === key)?.scale ?? 1
+  if (isTauri()) {
+    const { getCurrentWebview } = await import('@tauri-apps/api/webview')
+    await getCurrentWebview().setZoom(scale)
+  } else {
+    // The browser preview: CSS zoom is close enough.
+    document.documentElement.style.setProperty('zoom', String(scale))
+  }
+}
+
+export function useTextSize() {
+  return {
+    current,
+    /** The size this user chose last time (on this laptop), applied. */
+    async restore(user: string) {
+      owner = user
+      current.value = stored(user)
+      await apply(current.value).catch(() => {})
+    },
+    async choose(key: TextSizeKey) {
+      current.value = key
+      globalThis.localStorage?.setItem(storageKey(owner), key)
+      await apply(key).catch(() => {})
+    },
+  }
+}
