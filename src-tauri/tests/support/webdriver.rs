@@ -393,6 +393,19 @@ impl Driver {
         .unwrap_or_else(|e| panic!("resizing the window to {width}×{height}: {e}"));
     }
 
+    /// Saves what the window shows now, an open dialog included.
+    pub async fn screenshot_now(&self, path: &Path) {
+        let v = self
+            .call("GET", "/screenshot", None)
+            .await
+            .unwrap_or_else(|e| panic!("screenshot {}: {e}", path.display()));
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().unwrap())
+            .unwrap();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+
     /// Saves what the window shows, once any dialog has finished closing.
     pub async fn screenshot(&self, path: &Path) {
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -406,15 +419,7 @@ impl Driver {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let v = self
-            .call("GET", "/screenshot", None)
-            .await
-            .unwrap_or_else(|e| panic!("screenshot {}: {e}", path.display()));
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(v.as_str().unwrap())
-            .unwrap();
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, png).unwrap();
+        self.screenshot_now(path).await;
     }
 
     pub async fn quit(self) {

@@ -15,7 +15,9 @@ export type TextSizeKey = (typeof TEXT_SIZES)[number]['key']
 const current = ref<TextSizeKey>('standard')
 let owner = ''
 
-const storageKey = (user: string) => `tiaojie.textSize.${user || '本机'}`
+// Per ledger (its device id) and per user: another ledger on this laptop,
+// or another person, keeps a size of their own.
+const storageKey = (owner: string) => `tiaojie.textSize.${owner}`
 
 function stored(user: string): TextSizeKey {
   const v = globalThis.localStorage?.getItem(storageKey(user))
@@ -36,9 +38,9 @@ async function apply(key: TextSizeKey) {
 export function useTextSize() {
   return {
     current,
-    /** The size this user chose last time (on this laptop), applied. */
-    async restore(user: string) {
-      owner = user
+    /** The size this user chose last time (in this ledger), applied. */
+    async restore(device: string, user: string) {
+      owner = `${device}.${user || '本机'}`
       current.value = stored(user)
       await apply(current.value).catch(() => {})
     },
