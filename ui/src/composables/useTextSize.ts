@@ -24,8 +24,14 @@ function stored(user: string): TextSizeKey {
   return TEXT_SIZES.some((s) => s.key === v) ? (v as TextSizeKey) : 'standard'
 }
 
+let applied = 1
+
+/** Zooms the window to the size's scale, unless it is zoomed so already (a
+ *  zoom relayouts the whole page). */
 async function apply(key: TextSizeKey) {
   const scale = TEXT_SIZES.find((s) => s.key === key)?.scale ?? 1
+  if (scale === applied) return
+  applied = scale
   if (isTauri()) {
     const { getCurrentWebview } = await import('@tauri-apps/api/webview')
     await getCurrentWebview().setZoom(scale)
