@@ -687,8 +687,11 @@ with one fsync. The hub, for each upload: checks the signature, decompresses and
 the store` column; with several uploaders it runs on their threads, which on 2 cores take their turn with the\n\
 database); looks the upload's event ids up in one query and the cases its events touch in another; writes what the\n\
 ceiling does not (a row per case opened, the device's head, the counter that orders the log); and commits with an\n\
-fsync before it acknowledges, as it must, once for each group of uploads that arrive together. PostgreSQL's events go\n\
-in by binary COPY like its ceiling, under the counter's lock; the database shares the 2 cores with the uploaders.\n\
+fsync before it acknowledges, as it must, once for each group of uploads that arrive together. SQLite's WAL is\n\
+copied back by a checkpointer thread of the hub's, off the uploads' path (the ceiling pays its one checkpoint in its\n\
+commit). PostgreSQL's events go in by binary COPY like its ceiling, under the counter's lock, which numbers the groups\n\
+one after the other: an instance checks the next group while one is copied and committed, and the database shares\n\
+the 2 cores with the uploaders. PostgreSQL stays short of its target (issue 15): that serial section is the limit.\n\
 \n\
 ";
 
