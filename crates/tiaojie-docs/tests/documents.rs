@@ -264,3 +264,62 @@ fn a_long_statement_of_facts_runs_over_pages_without_losing_a_character() {
         );
     }
 }
+
+#[test]
+fn the_agreement_pdf_is_sealed_by_the_committee_with_full_numbers_and_whole_names() {
+    // A village whose unit is its 调解室, as most are registered.
+    let mut l = tiaojie_ledger::Ledger::open_in_memory().unwrap();
+    l.init(
+        tiaojie_ledger::domain::unit::UnitSpec::new(VILLAGE, "青山村调解室", None, 1, None),
+        0,
+    )
+    .unwrap();
+    l.add_mediator(tiaojie_ledger::store::MediatorInput {
+        name: "王调解".into(),
+        phone: None,
+        unit: None,
+        role: tiaojie_ledger::domain::labels::MediatorRole::VillageCadre,
+        specialties: vec![],
+    })
+    .unwrap();
+    let case = full_case(&mut l, "刘红兵", "欧阳建国", AgreementForm::Written);
+    let pdf = render_case_document(
+        &l,
+        &Templates::builtin(),
+        DocKind::Agreement,
+        case,
+        Format::Pdf,
+        Privacy::FULL,
+        &FontSource::default(),
+    )
+    .unwrap();
+    let dir = output_dir("agreement-signed");
+    let path = dir.join("人民调解协议书.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let text = pdf_text(&path);
+    // The seal is the committee's, not the room's.
+    assert!(
+        squeeze(&text).contains("青山村人民调解委员会（印章）"),
+        "{text}"
+    );
+    assert!(!squeeze(&text).contains("青山村调解室（印章）"), "{text}");
+    // The numbers the parties sign above, in full.
+    assert!(text.contains(&id_number(ZHANG_ID17)), "{text}");
+    assert!(text.contains("13812345678"), "{text}");
+    // Three- and four-character names, and whole ID numbers, on one line
+    // of their cells: the parties' rows of the table, as laid out.
+    let row = |side: &str, name: &str, id: &str| {
+        text.lines()
+            .any(|l| l.contains(side) && l.contains(name) && l.contains(id))
+    };
+    assert!(row("申请人", "刘红兵", &id_number(ZHANG_ID17)), "{text}");
+    assert!(row("被申请人", "欧阳建国", &id_number(LI_ID17)), "{text}");
+    // The first page, for people to look at.
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "70", "-f", "1", "-l", "1"])
+        .arg(&path)
+        .arg(dir.join("page"))
+        .status()
+        .expect("pdftoppm (poppler-utils) is needed");
+    assert!(status.success());
+}
