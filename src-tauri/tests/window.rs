@@ -300,36 +300,64 @@ fn red_case_due_today(village: &mut Ledger, applicant: &str, respondent: &str) -
     case.number
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn visits_are_recorded_from_today_by_keys_alone() {
-    let _one = ONE_WINDOW.lock().await;
+/// The app enrolled as the village, after another laptop of the village
+/// registered a red case for each (applicant, respondent), graded two days
+/// ago and so overdue today, and the app has synced them onto 今日工作.
+struct VillageWindow {
+    // Dropped in this order: the session, its WebDriver, the display, the
+    // files.
+    d: Driver,
+    _driver: TauriDriver,
+    _display: Display,
+    _dir: tempfile::TempDir,
+    numbers: Vec<String>,
+}
+
+async fn village_with_overdue_cases(cases: &[(&str, &str)]) -> VillageWindow {
     let dir = tempfile::tempdir().unwrap();
     let (url, state) = hub(dir.path()).await;
     let village_code = code(&state, VILLAGE).await;
     let display = Display::get();
     let driver = TauriDriver::start(&display, &dir.path().join("app.sqlite3"));
     let d = Driver::start(&driver.url, &app_binary()).await;
-    // Another laptop of the village registered two red cases, now overdue.
     let mut other = device(dir.path(), &url, &state, VILLAGE, "青山村调解室", 1).await;
-    let first = red_case_due_today(&mut other, "刘红兵", "陈建国");
-    let second = red_case_due_today(&mut other, "赵德亮", "赵德明");
+    let numbers: Vec<String> = cases
+        .iter()
+        .map(|(applicant, respondent)| red_case_due_today(&mut other, applicant, respondent))
+        .collect();
     sync(&mut other).await;
     first_run(&d, &url, &village_code, VILLAGE, "青山村调解室", 1).await;
     d.click("[data-testid=sync-now]").await;
-    d.wait_any_text("[data-testid=today-due-row]", &first).await;
-    d.wait_any_text("[data-testid=today-due-row]", &second)
-        .await;
+    for number in &numbers {
+        d.wait_any_text("[data-testid=today-due-row]", number).await;
+    }
+    VillageWindow {
+        d,
+        _driver: driver,
+        _display: display,
+        _dir: dir,
+        numbers,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visits_are_recorded_from_today_by_keys_alone() {
+    let _one = ONE_WINDOW.lock().await;
+    // Another laptop of the village registered two red cases, now overdue.
+    let w = village_with_overdue_cases(&[("刘红兵", "陈建国"), ("赵德亮", "赵德明")]).await;
+    let d = &w.d;
+    let (first, second) = (&w.numbers[0], &w.numbers[1]);
 
     // Opened again, the list gives its first visit the focus: Enter opens
     // its dialog, whose first field is what the visit found.
     d.click("[data-testid=menu-ledger]").await;
     d.find("[data-testid=case-row]").await;
     d.click("[data-testid=menu-today]").await;
-    d.wait_text("[data-testid=today-due-row]", &first).await;
-    wait_focus(&d, "today-visit").await;
+    d.wait_text("[data-testid=today-due-row]", first).await;
+    wait_focus(d, "today-visit").await;
     d.keys("\u{E007}").await;
     d.find("[data-testid=dialog-followup]").await;
-    wait_focus(&d, "dialog-followup-performance").await;
+    wait_focus(d, "dialog-followup-performance").await;
     // Its save button is on the screen, not below the window's edge.
     let fits = d
         .script(
@@ -367,19 +395,19 @@ async fn visits_are_recorded_from_today_by_keys_alone() {
                     .collect()
             })
             .unwrap_or_default();
-        if texts.len() == 1 && texts[0].contains(&second) {
+        if texts.len() == 1 && texts[0].contains(second) {
             left = true;
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(left, "the visited case is still due");
-    wait_focus(&d, "today-visit").await;
+    wait_focus(d, "today-visit").await;
     d.screenshot(&screenshot_path("09-today-after-visit")).await;
 
     // The visit is in the case's record, by the signed-in mediator, today.
     d.click("[data-testid=menu-ledger]").await;
-    let link = d.wait_any_text("[data-testid=case-row-link]", &first).await;
+    let link = d.wait_any_text("[data-testid=case-row-link]", first).await;
     d.click_element(&link).await;
     d.wait_text("[data-testid=case-followups]", "上次回访")
         .await;
@@ -402,7 +430,7 @@ async fn visits_are_recorded_from_today_by_keys_alone() {
         visits.contains(&chrono::Local::now().date_naive().to_string()),
         "{visits}"
     );
-    d.quit().await;
+    w.d.quit().await;
 }
 
 /// Where the dialog's save button lies: (its bottom, the window's inner
@@ -468,19 +496,9 @@ async fn check_dialog(d: &Driver, button: &str, dialog: &str, size: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_dialog_fits_a_1366_by_700_window_in_standard_and_largest_text() {
     let _one = ONE_WINDOW.lock().await;
-    let dir = tempfile::tempdir().unwrap();
-    let (url, state) = hub(dir.path()).await;
-    let village_code = code(&state, VILLAGE).await;
-    let display = Display::get();
-    let driver = TauriDriver::start(&display, &dir.path().join("app.sqlite3"));
-    let d = Driver::start(&driver.url, &app_binary()).await;
-    let mut other = device(dir.path(), &url, &state, VILLAGE, "青山村调解室", 1).await;
-    let number = red_case_due_today(&mut other, "刘红兵", "陈建国");
-    sync(&mut other).await;
-    first_run(&d, &url, &village_code, VILLAGE, "青山村调解室", 1).await;
-    d.click("[data-testid=sync-now]").await;
-    d.wait_any_text("[data-testid=today-due-row]", &number)
-        .await;
+    let w = village_with_overdue_cases(&[("刘红兵", "陈建国")]).await;
+    let d = &w.d;
+    let number = &w.numbers[0];
     // A maximized window on a 1366×768 screen, less the taskbar.
     d.set_window_size(1366, 700).await;
 
@@ -496,13 +514,12 @@ async fn every_dialog_fits_a_1366_by_700_window_in_standard_and_largest_text() {
         ))
         .await;
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        js_click(&d, "[data-testid=menu-today]").await;
-        d.wait_any_text("[data-testid=today-due-row]", &number)
-            .await;
+        js_click(d, "[data-testid=menu-today]").await;
+        d.wait_any_text("[data-testid=today-due-row]", number).await;
         d.screenshot_now(&screenshot_path(&format!("fit-{size}-today")))
             .await;
-        js_click(&d, "[data-testid=today-due-row]").await;
-        d.wait_text("[data-testid=case-number]", &number).await;
+        js_click(d, "[data-testid=today-due-row]").await;
+        d.wait_text("[data-testid=case-number]", number).await;
         for action in [
             "grade",
             "session",
@@ -514,19 +531,19 @@ async fn every_dialog_fits_a_1366_by_700_window_in_standard_and_largest_text() {
             "close",
         ] {
             check_dialog(
-                &d,
+                d,
                 &format!("case-action-{action}"),
                 &format!("dialog-{action}"),
                 size,
             )
             .await;
         }
-        js_click(&d, "[data-testid=menu-mediators]").await;
-        check_dialog(&d, "mediators-add", "mediator-dialog", size).await;
-        js_click(&d, "[data-testid=menu-units]").await;
-        check_dialog(&d, "units-add", "unit-dialog", size).await;
+        js_click(d, "[data-testid=menu-mediators]").await;
+        check_dialog(d, "mediators-add", "mediator-dialog", size).await;
+        js_click(d, "[data-testid=menu-units]").await;
+        check_dialog(d, "units-add", "unit-dialog", size).await;
     }
-    d.quit().await;
+    w.d.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

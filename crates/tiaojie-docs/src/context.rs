@@ -478,11 +478,6 @@ mod tests {
         assert!(!is_known("name", None));
         assert!(!is_known("nonsense", Some("sessions")));
     }
-}
-
-#[cfg(test)]
-mod committee_tests {
-    use super::committee_name;
 
     #[test]
     fn a_village_room_seals_as_its_committee_and_a_centre_as_itself() {
