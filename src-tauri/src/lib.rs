@@ -53,6 +53,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::reference::reference,
             commands::cases::list_cases,
             commands::cases::case_detail,
+            commands::cases::visit_wordings,
             commands::cases::open_case,
             commands::people::known_parties,
             commands::people::known_party,

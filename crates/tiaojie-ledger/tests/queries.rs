@@ -362,3 +362,62 @@ fn the_wall_map_colours_each_unit_by_its_worst_open_case_below_it() {
     assert_eq!(cell(DISTRICT).open_cases, 4);
     assert_eq!(cell(DISTRICT).worst_grade_name.as_deref(), Some("红色"));
 }
+
+#[test]
+fn a_mediators_own_visits_due_are_those_of_the_cases_they_handle() {
+    use tiaojie_ledger::domain::labels::MediatorRole;
+    use tiaojie_ledger::store::MediatorInput;
+    let mut l = device(VILLAGE_A);
+    for name in ["王秀英", "李建军"] {
+        l.add_mediator(MediatorInput {
+            name: name.into(),
+            phone: None,
+            unit: None,
+            role: MediatorRole::VillageCadre,
+            specialties: vec![],
+        })
+        .unwrap();
+    }
+    let mut handled = |a: &str, b: &str, mediator: Option<&str>| {
+        let mut i = intake(a, b, day(3, 1));
+        i.mediator = mediator.map(str::to_string);
+        let c = l.open_case(&i).unwrap();
+        l.grade_case(c.id, "red", "冲突激烈", Some(day(3, 1)))
+            .unwrap();
+        c.number
+    };
+    let wang = handled("张三", "李四", Some("王秀英"));
+    let li = handled("周三", "吴四", Some("李建军"));
+    let nobody = handled("郑五", "冯六", None);
+    let here = Scope {
+        unit: VILLAGE_A.into(),
+        subtree: false,
+    };
+    let numbers = |page: tiaojie_ledger::store::queries::DuePage| {
+        let mut n: Vec<String> = page.rows.into_iter().map(|r| r.number).collect();
+        n.sort();
+        (page.total, n)
+    };
+    let mut all = vec![wang.clone(), li.clone(), nobody];
+    all.sort();
+    assert_eq!(
+        numbers(l.due_page(day(3, 5), &here, None).unwrap()),
+        (3, all)
+    );
+    assert_eq!(
+        numbers(
+            l.due_page_of_mediator(day(3, 5), &here, None, "王秀英")
+                .unwrap()
+        ),
+        (1, vec![wang])
+    );
+    assert_eq!(
+        numbers(
+            l.due_page_of_mediator(day(3, 5), &here, Some(5), " 李建军 ")
+                .unwrap()
+        ),
+        (1, vec![li])
+    );
+    let today = l.today_list(day(3, 5), Some("无此人")).unwrap();
+    assert_eq!((today.due_total, today.due.len()), (0, 0));
+}

@@ -26,6 +26,19 @@ pub fn case_detail(state: State<'_, AppState>, case_id: Uuid) -> CmdResult<CaseD
     Ok(d)
 }
 
+/// Findings of earlier visits containing `typed`, for the visit form to
+/// offer: this case's own first, then the ledger's most written.
+#[tauri::command(rename_all = "snake_case")]
+pub fn visit_wordings(
+    state: State<'_, AppState>,
+    case_id: Uuid,
+    typed: String,
+) -> CmdResult<Vec<String>> {
+    Ok(state
+        .ledger_for(Permission::HandleCases)?
+        .visit_wordings(case_id, &typed)?)
+}
+
 /// ID and phone numbers as the screen shows them by default.
 pub fn mask_parties(parties: &mut [serde_json::Map<String, serde_json::Value>]) {
     tiaojie_docs::mask::mask_party_records(parties);

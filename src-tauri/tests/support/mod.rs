@@ -103,6 +103,9 @@ impl TauriDriver {
             .env("TIAOJIE_DB", db)
             // Documents and exports go beside the ledger, not into $HOME.
             .env("TIAOJIE_OUTPUT_DIR", output_dir(db))
+            // The web view's own storage too (the text size chosen, kept
+            // per laptop): each test starts as a laptop of its own.
+            .env("XDG_DATA_HOME", db.with_extension("webdata"))
             // Software rendering: a virtual display has no GPU.
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .env("LIBGL_ALWAYS_SOFTWARE", "1")

@@ -26,6 +26,9 @@ pub struct Tally {
     /// Mental preparation: deciding what comes next, reading a number off
     /// the ID card a chunk at a time (M).
     pub mentals: u32,
+    /// Of `hanzi`, those of the dispute's or the visit's own words (facts,
+    /// requests, what a visit found), as against names and places.
+    pub words: u32,
     /// What the app took while the person waited: the form to open, the
     /// save to be confirmed (R).
     pub app_ms: f64,
@@ -80,6 +83,38 @@ impl<'a> Typist<'a> {
             }
         }
         self.d.keys(text).await;
+    }
+
+    /// Types the task's own words (counted in `words` as well).
+    pub async fn type_words(&mut self, text: &str) {
+        self.tally.words += text.chars().filter(|c| !c.is_ascii()).count() as u32;
+        self.type_text(text).await;
+    }
+
+    /// One key (an arrow: `\u{E015}` is ↓).
+    pub async fn key(&mut self, key: &str) {
+        self.hand_on_keyboard();
+        self.tally.keys += 1;
+        self.d.keys(key).await;
+    }
+
+    /// Waits for the app to move the keyboard focus into `testid`; the wait
+    /// is the app's.
+    pub async fn wait_focus(&mut self, testid: &str) {
+        let started = Instant::now();
+        loop {
+            let at = self.d.focus_testid().await;
+            if at == testid {
+                break;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(10) {
+                self.d
+                    .fail(&format!("the keyboard is at {at:?}, not {testid:?}"))
+                    .await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        self.tally.app_ms += started.elapsed().as_secs_f64() * 1000.0;
     }
 
     pub async fn tab(&mut self, times: u32) {
@@ -164,11 +199,11 @@ pub async fn register_typical_dispute(d: &Driver) -> (Tally, String) {
     // 来源 (当事人申请) and the rest of the first rows keep their defaults.
     t.think(1);
     t.click("[data-testid=intake-facts]").await;
-    t.type_text(FACTS).await;
+    t.type_words(FACTS).await;
     t.tab(1).await;
     t.expect_focus("intake-requests").await;
     t.think(1);
-    t.type_text(REQUESTS).await;
+    t.type_words(REQUESTS).await;
     for (i, p) in PARTIES.iter().enumerate() {
         if i == 0 {
             // Past 重点人员 and the party's 删除 link.
@@ -200,4 +235,145 @@ pub async fn register_typical_dispute(d: &Driver) -> (Tally, String) {
         .wait_text("[data-testid=intake-success-number]", "人调字第")
         .await;
     (t.tally, number)
+}
+
+/// Registers the typical dispute again, its two parties now known to the
+/// ledger (registered before): each party's name, then Enter on the offer
+/// that comes up takes what was registered of them (ID number, phone,
+/// address) and moves on. The dispute's own words are typed as before.
+pub async fn register_known_dispute(d: &Driver) -> (Tally, String) {
+    let mut t = Typist::new(d);
+    t.think(1);
+    t.click("[data-testid=menu-intake]").await;
+    t.wait_text("[data-testid=intake]", "登记纠纷").await;
+    t.expect_focus("intake-dispute-type").await;
+    t.think(1);
+    t.type_text(DISPUTE_TYPE).await;
+    t.enter().await;
+    t.think(1);
+    t.click("[data-testid=intake-facts]").await;
+    t.type_words(FACTS).await;
+    t.tab(1).await;
+    t.expect_focus("intake-requests").await;
+    t.think(1);
+    t.type_words(REQUESTS).await;
+    t.tab(3).await;
+    for (i, p) in PARTIES.iter().enumerate() {
+        t.expect_focus(&format!("party-{i}-name")).await;
+        t.think(1);
+        t.type_text(p.name).await;
+        t.tab(1).await;
+        // The offer of who this is takes the keyboard: read it (the
+        // numbers masked), Enter takes it.
+        t.wait_focus(&format!("party-{i}-known-use-0")).await;
+        // (Not the typist's: the offer shows the numbers masked.)
+        let offer = d.text(&format!("[data-testid=party-{i}-known]")).await;
+        let masked = format!("{}**********{}", &p.id_number[..4], &p.id_number[14..]);
+        if !offer.contains(&masked) || offer.contains(p.id_number) {
+            d.fail(&format!("the offer shows {offer:?}")).await;
+        }
+        t.think(1);
+        t.enter().await;
+    }
+    // The last party filled, the keyboard is in its address: Enter saves.
+    t.wait_focus(&format!("party-{}-address", PARTIES.len() - 1))
+        .await;
+    t.think(1);
+    t.enter().await;
+    let number = t
+        .wait_text("[data-testid=intake-success-number]", "人调字第")
+        .await;
+    (t.tally, number)
+}
+
+/// What a visit found, as the follow-up benchmark records it: typed in
+/// full, or taken from the earlier wording the field offers.
+pub const FINDING: &str = "双方情绪平稳，未再发生新的冲突";
+
+/// Records the first due visit on 今日工作, the list open and its 回访
+/// button focused: Enter opens the dialog at 回访情况; the finding typed
+/// in full, or (`taken`) picked from what earlier visits wrote (↓, Enter);
+/// Enter saves. Returns when the case has left the list.
+pub async fn record_visit(d: &Driver, number: &str, taken: bool) -> Tally {
+    let mut t = Typist::new(d);
+    t.on_keyboard = true;
+    t.wait_focus("today-visit").await;
+    // Which case this is.
+    t.think(1);
+    t.enter().await;
+    t.wait_focus("dialog-followup-performance").await;
+    // What the visit found.
+    t.think(1);
+    if taken {
+        t.wait_text("[data-testid=dialog-followup-performance-offer]", FINDING)
+            .await;
+        t.key("\u{E015}").await;
+        t.enter().await;
+        // Read back before saving.
+        t.think(1);
+    } else {
+        t.type_words(FINDING).await;
+    }
+    t.enter().await;
+    let started = Instant::now();
+    loop {
+        let rows = d
+            .script(
+                "return [...document.querySelectorAll('[data-testid=today-due-row]')] \
+                 .map((e) => e.textContent).join('\\n')",
+            )
+            .await;
+        if !rows.as_str().unwrap_or_default().contains(number) {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{number} is still due after its visit"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    t.tally.app_ms += started.elapsed().as_secs_f64() * 1000.0;
+    t.tally
+}
+
+/// A village ledger with two red cases whose daily visits are due, in the
+/// order 今日工作 lists them: one graded two days ago and not visited since
+/// (overdue), one visited yesterday, when the visit found `FINDING`.
+pub fn village_with_visits_due(db: &std::path::Path) -> [String; 2] {
+    use tiaojie_ledger::domain::intake::{CaseIntake, PartyInput};
+    let mut l = super::village_ledger(db);
+    let today = chrono::Local::now().date_naive();
+    let days_ago = |n: u64| today - chrono::Days::new(n);
+    let mut red = |a: &str, b: &str| {
+        let party = |name: &str| PartyInput {
+            name: name.into(),
+            ..Default::default()
+        };
+        let case = l
+            .open_case(&CaseIntake {
+                received_on: Some(days_ago(3).to_string()),
+                dispute_type: "邻里".into(),
+                source: "主动排查".into(),
+                facts: format!("{a}与{b}因排水沟堵塞发生争吵"),
+                parties: vec![party(a), party(b)],
+                ..Default::default()
+            })
+            .unwrap();
+        l.grade_case(case.id, "红色", "双方扬言动手", Some(days_ago(2)))
+            .unwrap();
+        case
+    };
+    let never = red("刘红兵", "陈建国");
+    let yesterday = red("赵德亮", "赵德明");
+    l.follow_up(
+        yesterday.id,
+        tiaojie_ledger::store::FollowUpInput {
+            on: Some(days_ago(1)),
+            visitor: "王秀英".into(),
+            performance: FINDING.into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    [never.number, yesterday.number]
 }

@@ -51,6 +51,8 @@ export const api = {
   listCases: (filter: CaseFilter) => call<Page<CaseRow>>('list_cases', { filter }),
   caseDetail: (case_id: Id) => call<CaseDetail>('case_detail', { case_id }),
   openCase: (intake: CaseIntake) => call<CaseRef>('open_case', { intake }),
+  /** Findings of earlier visits containing `typed`: the case's own first. */
+  visitWordings: (case_id: Id, typed: string) => call<string[]>('visit_wordings', { case_id, typed }),
   /** People of this name who were parties before; numbers masked. */
   knownParties: (name: string) => call<KnownParty[]>('known_parties', { name }),
   /** One of them with the numbers in full (needs the right to see them; logged). */
@@ -83,7 +85,8 @@ export const api = {
   answerReferral: (case_id: Id, outcome: string, on: IsoDate | null) =>
     call<CaseDetail>('answer_referral', { case_id, outcome, on }),
 
-  today: (on: IsoDate | null) => call<Today>('today', { on }),
+  /** 今日工作; with `mediator`, only the visits of the cases they handle. */
+  today: (on: IsoDate | null, mediator: string | null = null) => call<Today>('today', { on, mediator }),
   units: () => call<UnitRow[]>('units'),
   addUnit: (unit: UnitInput) => call<UnitRow[]>('add_unit', { unit }),
   mediators: () => call<MediatorSpec[]>('mediators'),

@@ -16,12 +16,15 @@ const current = ref<TextSizeKey>('standard')
 let owner = ''
 
 // Per ledger (its device id) and per user: another ledger on this laptop,
-// or another person, keeps a size of their own.
+// or another person, keeps a size of their own. The laptop's last choice
+// serves the screens before anyone signs in (解锁, 登录, 首次设置) and a
+// user who has not chosen yet.
 const storageKey = (owner: string) => `tiaojie.textSize.${owner}`
+const LAPTOP = 'laptop'
 
-function stored(user: string): TextSizeKey {
-  const v = globalThis.localStorage?.getItem(storageKey(user))
-  return TEXT_SIZES.some((s) => s.key === v) ? (v as TextSizeKey) : 'standard'
+function stored(key: string): TextSizeKey | null {
+  const v = globalThis.localStorage?.getItem(storageKey(key))
+  return TEXT_SIZES.some((s) => s.key === v) ? (v as TextSizeKey) : null
 }
 
 let applied = 1
@@ -41,19 +44,33 @@ async function apply(key: TextSizeKey) {
   }
 }
 
+/** Zooms, then marks the size chosen on the switch. The mark comes after
+ *  the zoom on purpose: a change of the page makes WebKit draw the zoomed
+ *  page at once, where a zoom alone can leave a still page waiting for its
+ *  next change (a snapshot of the window waited for it). */
+async function show(key: TextSizeKey) {
+  await apply(key).catch(() => {})
+  current.value = key
+}
+
 export function useTextSize() {
   return {
     current,
-    /** The size this user chose last time (in this ledger), applied. */
+    /** The size this user chose last time (in this ledger), applied; with
+     *  no user, or none chosen, the laptop's last choice. */
     async restore(device: string, user: string) {
       owner = `${device}.${user || '本机'}`
-      current.value = stored(user)
-      await apply(current.value).catch(() => {})
+      await show(stored(owner) ?? stored(LAPTOP) ?? 'standard')
+    },
+    /** Before sign-in: the laptop's last choice. */
+    async restoreLaptop() {
+      owner = ''
+      await show(stored(LAPTOP) ?? 'standard')
     },
     async choose(key: TextSizeKey) {
-      current.value = key
-      globalThis.localStorage?.setItem(storageKey(owner), key)
-      await apply(key).catch(() => {})
+      if (owner) globalThis.localStorage?.setItem(storageKey(owner), key)
+      globalThis.localStorage?.setItem(storageKey(LAPTOP), key)
+      await show(key)
     },
   }
 }

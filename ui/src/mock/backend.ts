@@ -139,6 +139,8 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
     if (bad >= 0) throw invalid(`parties[${bad}].phone`, `第${bad + 1}位当事人的联系电话是空号（演示）`)
     return { id: cases[0].detail.id, number: '（2026）青山村人调字第231号' }
   },
+  visit_wordings: (a) => ['双方情绪平稳，未发生新的冲突', '协议已履行，双方无异议']
+    .filter((w) => w.includes(String(a.typed).trim()) && w !== String(a.typed).trim()),
   // 张三 was a party before; with the numbers masked in the list.
   known_parties: (a) => String(a.name).trim() === '张三'
     ? [{ ...knownZhang, id_number: '4303**********0030', phone: '138****8000' }]

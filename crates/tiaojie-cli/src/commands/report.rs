@@ -161,7 +161,7 @@ pub fn due_text(visits: &[DueVisit], on: NaiveDate) -> String {
 
 pub fn todo(ledger: &Ledger, a: TodayArgs, out: Output) -> CliResult<()> {
     let on = opt_date(a.on.as_deref(), "on")?.unwrap_or_else(tiaojie_ledger::store::today);
-    let todo = ledger.today_list(on)?;
+    let todo = ledger.today_list(on, None)?;
     let name = |code: &str| unit_label(ledger, code).unwrap_or_else(|_| code.to_string());
     out.emit(&todo, |t| {
         let mut s = format!("【应回访】\n{}", due_text(&t.due, t.on));

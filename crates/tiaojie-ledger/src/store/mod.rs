@@ -20,6 +20,7 @@ mod stats;
 mod todo;
 pub mod users;
 pub mod verify;
+pub mod wording;
 
 pub use actions::{AgreementInput, CaseRef, FollowUpInput, MediatorInput, SessionInput, today};
 pub use detail::{Agreement, CaseDetail, HistoryEntry};

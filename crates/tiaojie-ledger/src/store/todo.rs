@@ -168,13 +168,19 @@ pub struct Today {
 }
 
 impl Ledger {
-    pub fn today_list(&self, on: NaiveDate) -> Result<Today> {
+    /// What waits on `on`; with `mediator`, only the follow-ups of the
+    /// cases that mediator handles (只看我承办的; the rest of the list is
+    /// the unit's, as before).
+    pub fn today_list(&self, on: NaiveDate, mediator: Option<&str>) -> Result<Today> {
         let unit = self.device()?.unit_code;
         let scope = Scope {
             unit: unit.clone(),
             subtree: false,
         };
-        let due = self.due_page(on, &scope, Some(TODAY_DUE_SHOWN))?;
+        let due = match mediator {
+            Some(m) => self.due_page_of_mediator(on, &scope, Some(TODAY_DUE_SHOWN), m)?,
+            None => self.due_page(on, &scope, Some(TODAY_DUE_SHOWN))?,
+        };
         Ok(Today {
             on,
             due: due.rows,

@@ -34,6 +34,8 @@ export interface FieldSpec {
   placeholder?: string
   options?: (ctx: ActionContext) => Option[]
   initial?: (ctx: ActionContext) => unknown
+  /** Earlier wording to offer under a text field, for what is typed. */
+  suggest?: (ctx: ActionContext, typed: string) => Promise<string[]>
 }
 
 export type Values = Record<string, unknown>
@@ -47,6 +49,30 @@ export interface ActionSpec {
   fields: FieldSpec[]
   available: (ctx: ActionContext) => boolean
   run: (ctx: ActionContext, v: Values) => Promise<CaseDetail>
+}
+
+/** What the visit just saved found of new risk: its words, or '' when it
+ *  found none (left empty, or "无"). A new risk is a reason to grade the
+ *  case again. */
+export function newRiskOf(detail: CaseDetail): string {
+  const last = detail.followups.at(-1)
+  const risk = last?.new_risk?.trim() ?? ''
+  return /^(无|没有|暂无|无新的?风险|未发现新的?风险)[。.]?$/.test(risk) ? '' : risk
+}
+
+/** Asks whether to grade the case again after a visit found `risk`. */
+export async function askRegrade(risk: string): Promise<boolean> {
+  const { ElMessageBox } = await import('element-plus')
+  try {
+    await ElMessageBox.confirm(`回访发现新的风险：${risk}`, '是否重新评定风险等级？', {
+      confirmButtonText: '重新评定',
+      cancelButtonText: '暂不评定',
+      type: 'warning',
+    })
+    return true
+  } catch {
+    return false
+  }
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
@@ -136,6 +162,7 @@ export const ACTIONS: ActionSpec[] = [
       {
         key: 'performance', label: '回访情况', kind: 'text', required: true,
         placeholder: '看到、听到的情况；已有协议的，写履行情况',
+        suggest: (c, typed) => api.visitWordings(c.detail.id, typed),
       },
       { key: 'satisfaction', label: '满意度', kind: 'select', options: labels('satisfactions') },
       { key: 'new_risk', label: '有无新的风险', kind: 'text', placeholder: '没有可不填' },
