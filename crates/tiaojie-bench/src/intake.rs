@@ -238,7 +238,7 @@ pub fn section(figures: &Value) -> String {
     let typical = seconds(&t, &TYPISTS[1]);
     md.push_str(&format!(
         "\nFor the ordinary typist the whole takes {:.0} s, {:.0} s of it outside the dispute's words; the two ID numbers\n\
-         and phones alone, read off the cards and keyed, take {:.0} s of that. ",
+         and phones alone, read off the cards and keyed, take {:.0} s of that.\n",
         typical.iter().sum::<f64>(),
         outside_words(&t, &TYPISTS[1]),
         numbers_s(d, &TYPISTS[1]),
