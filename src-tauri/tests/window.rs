@@ -111,6 +111,20 @@ async fn first_run(d: &Driver, url: &str, code: &str, unit: &str, name: &str, le
 
 const PASSPHRASE: &str = "青山村调解2026";
 
+/// The unit sets up a user of the encrypted ledger at `db` (the app not
+/// running): 李主任, officer, 登录密码 2468.
+fn add_officer(db: &std::path::Path) {
+    let key = tiaojie_ledger::vault::unlock(db, PASSPHRASE).unwrap();
+    let l = Ledger::open_encrypted(db, &key).unwrap();
+    l.add_user(
+        None,
+        "李主任",
+        tiaojie_ledger::domain::roles::Role::Officer,
+        "2468",
+    )
+    .unwrap();
+}
+
 fn tomorrow() -> String {
     (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string()
 }
@@ -271,35 +285,6 @@ async fn wait_focus(d: &Driver, testid: &str) {
     panic!("the focus is in {now:?}, not in {testid:?}");
 }
 
-/// A red case of `village` received three days ago and graded two days ago:
-/// its daily visit is overdue today.
-fn red_case_due_today(village: &mut Ledger, applicant: &str, respondent: &str) -> String {
-    let today = chrono::Local::now().date_naive();
-    let party = |name: &str| tiaojie_ledger::domain::intake::PartyInput {
-        name: name.into(),
-        ..Default::default()
-    };
-    let case = village
-        .open_case(&tiaojie_ledger::domain::intake::CaseIntake {
-            received_on: Some((today - chrono::Days::new(3)).to_string()),
-            dispute_type: "邻里".into(),
-            source: "主动排查".into(),
-            facts: format!("{applicant}与{respondent}因排水沟堵塞发生争吵"),
-            parties: vec![party(applicant), party(respondent)],
-            ..Default::default()
-        })
-        .unwrap();
-    village
-        .grade_case(
-            case.id,
-            "红色",
-            "双方扬言动手",
-            Some(today - chrono::Days::new(2)),
-        )
-        .unwrap();
-    case.number
-}
-
 /// The app enrolled as the village, after another laptop of the village
 /// registered a red case for each (applicant, respondent), graded two days
 /// ago and so overdue today, and the app has synced them onto 今日工作.
@@ -323,7 +308,9 @@ async fn village_with_overdue_cases(cases: &[(&str, &str)]) -> VillageWindow {
     let mut other = device(dir.path(), &url, &state, VILLAGE, "青山村调解室", 1).await;
     let numbers: Vec<String> = cases
         .iter()
-        .map(|(applicant, respondent)| red_case_due_today(&mut other, applicant, respondent))
+        .map(|(applicant, respondent)| {
+            support::red_case_overdue(&mut other, applicant, respondent).number
+        })
         .collect();
     sync(&mut other).await;
     first_run(&d, &url, &village_code, VILLAGE, "青山村调解室", 1).await;
@@ -524,16 +511,6 @@ async fn choose_text_size(d: &Driver, size: &str) {
     js_click(d, &format!("[data-testid=text-size-{size}]")).await;
     // The zoom relayouts the page.
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    // WebKitWebDriver's snapshot of a still page waits for the page's next
-    // change after a zoom (a person's mouse makes one at once): a line
-    // added and taken away again.
-    d.script(
-        "const p = document.createElement('p'); p.textContent = '字号'; \
-         document.body.appendChild(p); \
-         setTimeout(() => p.remove(), 200); return true",
-    )
-    .await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 }
 
 /// Latin words shown to the user, by screen: the text of the page (an open
@@ -761,17 +738,7 @@ async fn the_first_run_its_forms_and_the_gates_fit_and_show_no_english() {
 
     // The unit has users now: the next start asks for the passphrase, then
     // who is signing in.
-    {
-        let key = tiaojie_ledger::vault::unlock(&db, PASSPHRASE).unwrap();
-        let l = Ledger::open_encrypted(&db, &key).unwrap();
-        l.add_user(
-            None,
-            "李主任",
-            tiaojie_ledger::domain::roles::Role::Officer,
-            "2468",
-        )
-        .unwrap();
-    }
+    add_officer(&db);
     let d = Driver::start(&driver.url, &app_binary()).await;
     d.find("[data-testid=unlock]").await;
     d.set_window_size(1366, 700).await;
@@ -869,18 +836,7 @@ async fn a_case_from_another_device_appears_after_sync() {
     d.quit().await;
 
     // The unit sets up users: the next start asks who is signing in.
-    {
-        let path = dir.path().join("app.sqlite3");
-        let key = tiaojie_ledger::vault::unlock(&path, PASSPHRASE).unwrap();
-        let l = Ledger::open_encrypted(&path, &key).unwrap();
-        l.add_user(
-            None,
-            "李主任",
-            tiaojie_ledger::domain::roles::Role::Officer,
-            "2468",
-        )
-        .unwrap();
-    }
+    add_officer(&dir.path().join("app.sqlite3"));
     let d = Driver::start(&driver.url, &app_binary()).await;
     d.fill("[data-testid=unlock-passphrase]", PASSPHRASE).await;
     d.press_enter("[data-testid=unlock-passphrase]").await;

@@ -157,6 +157,38 @@ pub fn village_ledger(path: &Path) -> tiaojie_ledger::Ledger {
     l
 }
 
+/// A red case of `l`'s unit received three days ago and graded two days
+/// ago: its daily visit is overdue today.
+pub fn red_case_overdue(
+    l: &mut tiaojie_ledger::Ledger,
+    applicant: &str,
+    respondent: &str,
+) -> tiaojie_ledger::store::CaseRef {
+    let today = chrono::Local::now().date_naive();
+    let party = |name: &str| tiaojie_ledger::domain::intake::PartyInput {
+        name: name.into(),
+        ..Default::default()
+    };
+    let case = l
+        .open_case(&tiaojie_ledger::domain::intake::CaseIntake {
+            received_on: Some((today - chrono::Days::new(3)).to_string()),
+            dispute_type: "邻里".into(),
+            source: "主动排查".into(),
+            facts: format!("{applicant}与{respondent}因排水沟堵塞发生争吵"),
+            parties: vec![party(applicant), party(respondent)],
+            ..Default::default()
+        })
+        .unwrap();
+    l.grade_case(
+        case.id,
+        "红色",
+        "双方扬言动手",
+        Some(today - chrono::Days::new(2)),
+    )
+    .unwrap();
+    case
+}
+
 /// Whether a window benchmark should run: `cargo bench` passes `--bench`;
 /// a test run of the benchmark targets only lists them.
 pub fn benchmarking() -> bool {

@@ -117,6 +117,38 @@ impl<'a> Typist<'a> {
         self.tally.app_ms += started.elapsed().as_secs_f64() * 1000.0;
     }
 
+    /// From wherever the app is: 登记, then the typical dispute's type,
+    /// facts and requests, as far as the parties.
+    async fn the_dispute(&mut self) {
+        self.think(1);
+        self.click("[data-testid=menu-intake]").await;
+        self.wait_text("[data-testid=intake]", "登记纠纷").await;
+        // The form opens with the cursor in 纠纷类型; typing filters the
+        // list and Enter takes the first match.
+        self.expect_focus("intake-dispute-type").await;
+        self.think(1);
+        self.type_text(DISPUTE_TYPE).await;
+        self.enter().await;
+        // 来源 (当事人申请) and the rest of the first rows keep their defaults.
+        self.think(1);
+        self.click("[data-testid=intake-facts]").await;
+        self.type_words(FACTS).await;
+        self.tab(1).await;
+        self.expect_focus("intake-requests").await;
+        self.think(1);
+        self.type_words(REQUESTS).await;
+    }
+
+    /// Enter saves the form: the operators and the case number shown.
+    async fn save(mut self) -> (Tally, String) {
+        self.think(1);
+        self.enter().await;
+        let number = self
+            .wait_text("[data-testid=intake-success-number]", "人调字第")
+            .await;
+        (self.tally, number)
+    }
+
     pub async fn tab(&mut self, times: u32) {
         self.hand_on_keyboard();
         self.tally.keys += times;
@@ -187,23 +219,7 @@ pub const PARTIES: [TypicalParty; 2] = [
 /// operators and the case number shown.
 pub async fn register_typical_dispute(d: &Driver) -> (Tally, String) {
     let mut t = Typist::new(d);
-    t.think(1);
-    t.click("[data-testid=menu-intake]").await;
-    t.wait_text("[data-testid=intake]", "登记纠纷").await;
-    // The form opens with the cursor in 纠纷类型; typing filters the list
-    // and Enter takes the first match.
-    t.expect_focus("intake-dispute-type").await;
-    t.think(1);
-    t.type_text(DISPUTE_TYPE).await;
-    t.enter().await;
-    // 来源 (当事人申请) and the rest of the first rows keep their defaults.
-    t.think(1);
-    t.click("[data-testid=intake-facts]").await;
-    t.type_words(FACTS).await;
-    t.tab(1).await;
-    t.expect_focus("intake-requests").await;
-    t.think(1);
-    t.type_words(REQUESTS).await;
+    t.the_dispute().await;
     for (i, p) in PARTIES.iter().enumerate() {
         if i == 0 {
             // Past 重点人员 and the party's 删除 link.
@@ -229,12 +245,7 @@ pub async fn register_typical_dispute(d: &Driver) -> (Tally, String) {
         t.think(1);
         t.type_text(p.address_after_village).await;
     }
-    t.think(1);
-    t.enter().await;
-    let number = t
-        .wait_text("[data-testid=intake-success-number]", "人调字第")
-        .await;
-    (t.tally, number)
+    t.save().await
 }
 
 /// Registers the typical dispute again, its two parties now known to the
@@ -243,20 +254,7 @@ pub async fn register_typical_dispute(d: &Driver) -> (Tally, String) {
 /// address) and moves on. The dispute's own words are typed as before.
 pub async fn register_known_dispute(d: &Driver) -> (Tally, String) {
     let mut t = Typist::new(d);
-    t.think(1);
-    t.click("[data-testid=menu-intake]").await;
-    t.wait_text("[data-testid=intake]", "登记纠纷").await;
-    t.expect_focus("intake-dispute-type").await;
-    t.think(1);
-    t.type_text(DISPUTE_TYPE).await;
-    t.enter().await;
-    t.think(1);
-    t.click("[data-testid=intake-facts]").await;
-    t.type_words(FACTS).await;
-    t.tab(1).await;
-    t.expect_focus("intake-requests").await;
-    t.think(1);
-    t.type_words(REQUESTS).await;
+    t.the_dispute().await;
     t.tab(3).await;
     for (i, p) in PARTIES.iter().enumerate() {
         t.expect_focus(&format!("party-{i}-name")).await;
@@ -278,12 +276,7 @@ pub async fn register_known_dispute(d: &Driver) -> (Tally, String) {
     // The last party filled, the keyboard is in its address: Enter saves.
     t.wait_focus(&format!("party-{}-address", PARTIES.len() - 1))
         .await;
-    t.think(1);
-    t.enter().await;
-    let number = t
-        .wait_text("[data-testid=intake-success-number]", "人调字第")
-        .await;
-    (t.tally, number)
+    t.save().await
 }
 
 /// What a visit found, as the follow-up benchmark records it: typed in
@@ -340,35 +333,13 @@ pub async fn record_visit(d: &Driver, number: &str, taken: bool) -> Tally {
 /// order 今日工作 lists them: one graded two days ago and not visited since
 /// (overdue), one visited yesterday, when the visit found `FINDING`.
 pub fn village_with_visits_due(db: &std::path::Path) -> [String; 2] {
-    use tiaojie_ledger::domain::intake::{CaseIntake, PartyInput};
     let mut l = super::village_ledger(db);
-    let today = chrono::Local::now().date_naive();
-    let days_ago = |n: u64| today - chrono::Days::new(n);
-    let mut red = |a: &str, b: &str| {
-        let party = |name: &str| PartyInput {
-            name: name.into(),
-            ..Default::default()
-        };
-        let case = l
-            .open_case(&CaseIntake {
-                received_on: Some(days_ago(3).to_string()),
-                dispute_type: "邻里".into(),
-                source: "主动排查".into(),
-                facts: format!("{a}与{b}因排水沟堵塞发生争吵"),
-                parties: vec![party(a), party(b)],
-                ..Default::default()
-            })
-            .unwrap();
-        l.grade_case(case.id, "红色", "双方扬言动手", Some(days_ago(2)))
-            .unwrap();
-        case
-    };
-    let never = red("刘红兵", "陈建国");
-    let yesterday = red("赵德亮", "赵德明");
+    let never = super::red_case_overdue(&mut l, "刘红兵", "陈建国");
+    let yesterday = super::red_case_overdue(&mut l, "赵德亮", "赵德明");
     l.follow_up(
         yesterday.id,
         tiaojie_ledger::store::FollowUpInput {
-            on: Some(days_ago(1)),
+            on: Some(chrono::Local::now().date_naive() - chrono::Days::new(1)),
             visitor: "王秀英".into(),
             performance: FINDING.into(),
             ..Default::default()

@@ -44,10 +44,7 @@ async function apply(key: TextSizeKey) {
   }
 }
 
-/** Zooms, then marks the size chosen on the switch. The mark comes after
- *  the zoom on purpose: a change of the page makes WebKit draw the zoomed
- *  page at once, where a zoom alone can leave a still page waiting for its
- *  next change (a snapshot of the window waited for it). */
+/** Zooms, then marks the size chosen on the switch. */
 async function show(key: TextSizeKey) {
   await apply(key).catch(() => {})
   current.value = key
