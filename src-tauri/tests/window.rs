@@ -21,6 +21,34 @@ const VILLAGE: &str = "430302001001";
 
 /// A hub on a loopback port, in this process, with the three-level tree.
 async fn hub(dir: &std::path::Path) -> (String, AppState) {
+    let (url, state, link) = hub_with_link(dir).await;
+    // Never sent: this hub stays up for the whole test.
+    std::mem::forget(link);
+    (url, state)
+}
+
+/// Serves `state` on a new loopback port until `link` is sent or dropped.
+async fn serve_hub(state: &AppState) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = tiaojie_server::app(state.clone());
+    let (link, cut) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = cut.await;
+            })
+            .await
+            .unwrap()
+    });
+    (url, link)
+}
+
+/// As `hub`, with the village's link to it: sending on (or dropping) the
+/// sender takes the hub off that address, as when the network goes.
+async fn hub_with_link(
+    dir: &std::path::Path,
+) -> (String, AppState, tokio::sync::oneshot::Sender<()>) {
     let store = serve::open_store(&format!("sqlite:{}", dir.join("hub.sqlite3").display()))
         .await
         .unwrap();
@@ -49,11 +77,8 @@ async fn hub(dir: &std::path::Path) -> (String, AppState) {
     )
     .await
     .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = tiaojie_server::app(state.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, state)
+    let (url, link) = serve_hub(&state).await;
+    (url, state, link)
 }
 
 async fn code(state: &AppState, unit: &str) -> String {
@@ -133,7 +158,7 @@ fn tomorrow() -> String {
 async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
     let _one = ONE_WINDOW.lock().await;
     let dir = tempfile::tempdir().unwrap();
-    let (url, state) = hub(dir.path()).await;
+    let (url, state, link) = hub_with_link(dir.path()).await;
     let village_code = code(&state, VILLAGE).await;
     let display = Display::get();
     let db = dir.path().join("app.sqlite3");
@@ -224,6 +249,15 @@ async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
         .await;
     d.click("[data-testid=dialog-session-save]").await;
     d.wait_text("[data-testid=case-timeline]", "调解不成").await;
+
+    // The village's link goes: the escalation waits here, calmly said, and
+    // can go to the station on a USB stick.
+    link.send(()).unwrap();
+    d.click("[data-testid=sync-now]").await;
+    d.wait_text("[data-testid=sync-state]", "离线").await;
+    d.wait_text("[data-testid=sync-offline]", "联网后自动上传")
+        .await;
+    assert!(d.try_find("[data-testid=sync-error]").await.is_none());
     d.click("[data-testid=case-action-escalate]").await;
     d.choose(
         "[data-testid=dialog-escalate-to_unit]",
@@ -241,6 +275,24 @@ async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
         "提请上交至双马派出所调解中心",
     )
     .await;
+    d.wait_text("[data-testid=case-handover-offline]", "导出U盘交换文件")
+        .await;
+    js_click(&d, "[data-testid=sync-export-bundle]").await;
+    d.wait_text(".el-message-box", "交换文件已导出").await;
+    d.screenshot(&screenshot_path("06b-usb-exchange-file"))
+        .await;
+    let close = d
+        .wait_any_text(".el-message-box__btns button", "关闭")
+        .await;
+    d.click_element(&close).await;
+    wait_dialogs_closed(&d, "the exchange file's message").await;
+    let bundle = std::fs::read_dir(support::output_dir(&db))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "tjbundle"))
+        .expect("the exchange file is in the output folder");
+    let name = bundle.file_name().unwrap().to_string_lossy().to_string();
+    assert!(name.starts_with(&format!("交换文件-{VILLAGE}-")), "{name}");
     // The case file's documents, made from what the case holds so far.
     d.click("[data-testid=doc-make]").await;
     d.wait_text("[data-testid=doc-made]", "受理登记表.pdf")
@@ -260,11 +312,14 @@ async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
     d.wait_any_text("[data-testid=case-row]", &number).await;
     d.screenshot(&screenshot_path("06-ledger")).await;
 
-    // The escalation reaches the station through the hub.
-    d.click("[data-testid=sync-now]").await;
-    d.wait_text("[data-testid=sync-pending]", "待上传 0 条")
-        .await;
-    let mut station = device(dir.path(), &url, &state, STATION, "双马派出所调解中心", 2).await;
+    // At a computer with network the file goes into the hub, and the
+    // escalation reaches the station.
+    let (town, _town_link) = serve_hub(&state).await;
+    let acks = engine::import_bundle(&town, &std::fs::read(&bundle).unwrap())
+        .await
+        .unwrap();
+    assert!(acks.iter().map(|a| a.stored).sum::<u32>() > 0, "{acks:?}");
+    let mut station = device(dir.path(), &town, &state, STATION, "双马派出所调解中心", 2).await;
     let waiting = station.escalations(STATION, "pending", false).unwrap();
     assert_eq!(waiting.len(), 1, "{waiting:?}");
     assert_eq!(waiting[0].number, number);
@@ -883,6 +938,34 @@ async fn a_typical_dispute_is_registered_from_the_keyboard() {
         known_tally.hanzi,
         known_tally.words + names + typist::DISPUTE_TYPE.chars().count() as u32,
         "{known_tally:?}"
+    );
+
+    // A third dispute, begun in other words: the facts field carries on
+    // the clause in the unit's phrasing; ↓ and Enter take it, and the
+    // next clause is offered after the comma.
+    d.click("[data-testid=intake-view-case]").await;
+    d.find("[data-testid=case-number]").await;
+    d.click("[data-testid=menu-intake]").await;
+    d.click("[data-testid=intake-facts]").await;
+    d.keys("两家因宅基").await;
+    d.wait_text(
+        "[data-testid=intake-facts-offer]",
+        "两家因宅基地边界围墙发生争执",
+    )
+    .await;
+    d.screenshot(&screenshot_path("03b-intake-phrasing")).await;
+    d.keys("\u{E015}").await;
+    d.keys("\u{E007}").await;
+    let taken = d.value("[data-testid=intake-facts]").await;
+    assert_eq!(taken, "两家因宅基地边界围墙发生争执");
+    d.keys("，").await;
+    d.wait_text("[data-testid=intake-facts-offer]", "双方多次推搡")
+        .await;
+    // Nothing was saved by the Enter that took the clause.
+    assert!(
+        d.try_find("[data-testid=intake-success-number]")
+            .await
+            .is_none()
     );
     d.quit().await;
 

@@ -9,6 +9,7 @@ mod fleet;
 mod hub;
 mod intake;
 mod link;
+mod phrasing;
 mod plot;
 
 use std::time::{Duration, Instant};
@@ -1053,7 +1054,7 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
-    // `--only ledger,hub,wire,fleet,link,intake`: those sections, printed; the
+    // `--only ledger,hub,wire,fleet,link,intake,phrasing`: those sections, printed; the
     // report is written only with an explicit `--out`.
     let only: Option<Vec<String>> =
         value("--only").map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
@@ -1189,6 +1190,11 @@ fn main() {
         md_sections.push_str(&intake::section(&figures));
         json.insert("intake".into(), figures);
     }
+    if wants("phrasing") {
+        let figures = phrasing::measure();
+        md_sections.push_str(&phrasing::section(&figures));
+        json.insert("phrasing".into(), serde_json::json!(figures));
+    }
     if wants("ledger") || wants("hub") {
         let png = out.as_ref().map(|o| {
             let p = std::path::Path::new(o);
@@ -1217,7 +1223,7 @@ fn main() {
          Every figure is from this one run: medians and 95th percentiles of several runs of each query (30, 10 at\n\
          500,000 cases), and each ratio is between two figures measured minutes apart on the same machine.\n\
          The machine is a shared 2-core VM: absolute figures move by tens of percent between runs, the ratios much less.\n\
-         `./scripts/bench --only ledger` (or `hub`, `link`, `fleet`, `wire`, `intake`, comma-separated) runs some sections and\n\
+         `./scripts/bench --only ledger` (or `hub`, `link`, `fleet`, `wire`, `intake`, `phrasing`, comma-separated) runs some sections and\n\
          prints them; `--quick` measures smaller sizes for a first look.\n\n",
         chrono::Local::now().format("%Y-%m-%d"),
         machine(),

@@ -59,10 +59,16 @@ fn end_to_end(backend: Backend) {
         "--on",
         D,
     ]);
+    // Every event this laptop wrote waits; the ledger also holds the unit
+    // tree enrolling brought from the hub. (The grading just made is the
+    // latest event, and this laptop's.)
+    let events = a.events();
+    let own = events.last().unwrap()["device"].clone();
     assert_eq!(
         a.ok(&["sync", "status"])["pending"].as_u64().unwrap(),
-        a.events().len() as u64
+        events.iter().filter(|e| e["device"] == own).count() as u64
     );
+    assert!(events.iter().any(|e| e["device"] != own));
 
     let up = sync(&a);
     assert!(up["events_up"].as_u64().unwrap() >= 4, "{up}");
@@ -367,4 +373,61 @@ fn administration_the_sync_loop_and_a_clean_stop() {
         status.success(),
         "the hub should stop cleanly on SIGTERM: {status:?}"
     );
+}
+
+/// Enrolled in town, used in a village without network: enrolling brings
+/// the unit tree along, so the laptop can escalate before it ever syncs.
+#[test]
+fn enrolling_brings_the_unit_tree_for_escalating_offline() {
+    let mut hub = Hub::start(Backend::Sqlite);
+    hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
+    hub.add_unit(STATION, "青山派出所调解中心", 2, Some(DISTRICT));
+    hub.add_unit(VILLAGE, "青山村调解室", 1, Some(STATION));
+    let village = Db::new();
+    village.ok(&[
+        "init",
+        "--unit-code",
+        VILLAGE,
+        "--unit-name",
+        "青山村调解室",
+        "--level",
+        "1",
+    ]);
+    let case = add_case(&village, "张三", "李四");
+    let escalate = [
+        "case",
+        "escalate",
+        &case,
+        "--to",
+        STATION,
+        "--reason",
+        "村级调解不成",
+        "--on",
+        D,
+    ];
+    // Before enrolling the station is unknown here.
+    let (refusal, _) = village.refused(&escalate);
+    assert_eq!(refusal["code"], "not_found", "{refusal}");
+
+    let code = hub.enroll_code(VILLAGE);
+    let enrolled = village.ok(&["sync", "enroll", "--hub", &hub.url, "--code", &code]);
+    let names: Vec<&str> = enrolled["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"青山派出所调解中心") && names.contains(&"青山区矛盾纠纷调解中心"),
+        "{enrolled}"
+    );
+    assert!(enrolled["units_error"].is_null(), "{enrolled}");
+    // Nothing of this laptop's went up while enrolling.
+    assert!(village.ok(&["sync", "status"])["pending"].as_u64().unwrap() > 0);
+
+    // Back in the village: no hub, and the escalation is recorded.
+    hub.kill9();
+    village.ok(&escalate);
+    let shown = village.ok(&["case", "show", &case]);
+    assert_eq!(shown["escalations"][0]["to_unit"], STATION, "{shown}");
 }

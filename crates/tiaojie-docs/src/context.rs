@@ -11,6 +11,7 @@ use tiaojie_ledger::domain::labels::{
     AgreementForm, ClosingOutcome, Gender, MediationType, Satisfaction, SessionResult, Side,
     printed,
 };
+use tiaojie_ledger::domain::unit::committee_from_name;
 use uuid::Uuid;
 
 /// The values every template may use, with what they are (for the
@@ -186,23 +187,16 @@ fn text(m: &Map<String, Value>, k: &str) -> String {
     }
 }
 
-/// The organisation whose seal a signed document carries. A village's
-/// 调解室 is where its 人民调解委员会 sits, and the committee seals the
-/// agreement: "青山村调解室" → "青山村人民调解委员会". A 调解中心 (police
-/// station, township, district) seals with its own name.
-pub fn committee_name(unit_name: &str) -> String {
-    let name = unit_name.trim();
-    if name.ends_with("人民调解委员会") || name.ends_with("调解中心") {
-        return name.to_string();
-    }
-    for suffix in ["调解委员会", "调委会", "调解室"] {
-        if let Some(place) = name.strip_suffix(suffix)
-            && !place.is_empty()
-        {
-            return format!("{place}人民调解委员会");
-        }
-    }
-    name.to_string()
+/// The organisation whose seal a signed document carries: the formal name
+/// the case's unit gave, or one made from its name (a village's 调解室
+/// seals as its 人民调解委员会, a 调解中心 as itself).
+fn committee_name(ledger: &Ledger, unit: &str, unit_name: &str) -> Result<String> {
+    Ok(ledger
+        .units()?
+        .into_iter()
+        .find(|u| u.spec.code == unit)
+        .map(|u| u.spec.committee_name())
+        .unwrap_or_else(|| committee_from_name(unit_name)))
 }
 
 /// Everything about `case_id` a document may print, with personal numbers
@@ -215,7 +209,10 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     };
     put("number", d.row.number.clone());
     put("unit_name", d.row.unit_name.clone());
-    put("committee_name", committee_name(&d.row.unit_name));
+    put(
+        "committee_name",
+        committee_name(ledger, &d.row.unit, &d.row.unit_name)?,
+    );
     put("unit_code", d.row.unit.clone());
     put("received_on", chinese_date(d.row.received_on));
     put("dispute_type", d.row.dispute_type.clone());
@@ -481,13 +478,26 @@ mod tests {
 
     #[test]
     fn a_village_room_seals_as_its_committee_and_a_centre_as_itself() {
-        assert_eq!(committee_name("青山村调解室"), "青山村人民调解委员会");
-        assert_eq!(committee_name("青山村调委会"), "青山村人民调解委员会");
+        use tiaojie_ledger::domain::unit::UnitSpec;
+        assert_eq!(committee_from_name("青山村调解室"), "青山村人民调解委员会");
+        assert_eq!(committee_from_name("青山村调委会"), "青山村人民调解委员会");
         assert_eq!(
-            committee_name("青山村人民调解委员会"),
+            committee_from_name("青山村人民调解委员会"),
             "青山村人民调解委员会"
         );
-        assert_eq!(committee_name("双马派出所调解中心"), "双马派出所调解中心");
-        assert_eq!(committee_name("调解室"), "调解室");
+        assert_eq!(
+            committee_from_name("双马派出所调解中心"),
+            "双马派出所调解中心"
+        );
+        assert_eq!(committee_from_name("调解室"), "调解室");
+        // A name the unit gave wins over the one made from its name.
+        let village = UnitSpec::new("430302001001", "青山村调解室", None, 1, None);
+        assert_eq!(village.committee_name(), "青山村人民调解委员会");
+        let given = village.with_committee(Some(" 青山村民调解委员会 "));
+        assert_eq!(given.committee_name(), "青山村民调解委员会");
+        assert!(given.validate().is_ok());
+        let too_long = UnitSpec::new("430302001001", "青山村调解室", None, 1, None)
+            .with_committee(Some(&"长".repeat(61)));
+        assert_eq!(too_long.validate().unwrap_err().field(), Some("committee"));
     }
 }

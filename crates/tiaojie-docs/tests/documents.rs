@@ -323,3 +323,39 @@ fn the_agreement_pdf_is_sealed_by_the_committee_with_full_numbers_and_whole_name
         .expect("pdftoppm (poppler-utils) is needed");
     assert!(status.success());
 }
+
+#[test]
+fn a_committee_name_the_unit_gave_is_the_one_on_the_seal() {
+    let mut l = tiaojie_ledger::Ledger::open_in_memory().unwrap();
+    l.init(
+        tiaojie_ledger::domain::unit::UnitSpec::new(VILLAGE, "青山村调解室", None, 1, None)
+            .with_committee(Some("青山村民调解委员会")),
+        0,
+    )
+    .unwrap();
+    l.add_mediator(tiaojie_ledger::store::MediatorInput {
+        name: "王调解".into(),
+        phone: None,
+        unit: None,
+        role: tiaojie_ledger::domain::labels::MediatorRole::VillageCadre,
+        specialties: vec![],
+    })
+    .unwrap();
+    let case = full_case(&mut l, "刘红兵", "欧阳建国", AgreementForm::Written);
+    let pdf = render_case_document(
+        &l,
+        &Templates::builtin(),
+        DocKind::Agreement,
+        case,
+        Format::Pdf,
+        Privacy::FULL,
+        &FontSource::default(),
+    )
+    .unwrap();
+    let dir = output_dir("agreement-committee");
+    let path = dir.join("人民调解协议书.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let text = squeeze(&pdf_text(&path));
+    assert!(text.contains("青山村民调解委员会（印章）"), "{text}");
+    assert!(!text.contains("青山村人民调解委员会（印章）"), "{text}");
+}

@@ -298,6 +298,22 @@ pub async fn enroll_ledger_with(
     Ok(response)
 }
 
+/// Takes in the hub's feed without uploading anything: right after
+/// enrolling, so that the unit tree (whom this laptop may escalate to) is
+/// in the ledger before the laptop goes back to a village without network.
+pub async fn pull(
+    ledger: &mut Ledger,
+    client: &mut HubClient,
+    on_progress: &mut (dyn FnMut(&Progress) + Send),
+) -> Result<SyncReport> {
+    let mut report = SyncReport::default();
+    client.authenticate().await?;
+    report.clock_offset_ms = client.clock_offset_ms;
+    report.clock_warning = clock_warning(client.clock_offset_ms);
+    download(ledger, client, &mut report, on_progress).await?;
+    Ok(report)
+}
+
 /// Uploads, then downloads, reporting progress as it goes.
 pub async fn sync_once(
     ledger: &mut Ledger,

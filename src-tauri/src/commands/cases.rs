@@ -39,6 +39,22 @@ pub fn visit_wordings(
         .visit_wordings(case_id, &typed)?)
 }
 
+/// Completions of the clause being typed in 纠纷简要情况 (`field` facts)
+/// or 申请事项 (requests), in the unit's own phrasing, with the parties
+/// `names` the form holds so far.
+#[tauri::command(rename_all = "snake_case")]
+pub fn intake_wordings(
+    state: State<'_, AppState>,
+    field: String,
+    typed: String,
+    names: Vec<String>,
+) -> CmdResult<Vec<tiaojie_ledger::domain::phrasing::ClauseOffer>> {
+    let text = tiaojie_ledger::store::wording::IntakeText::parse(&field)?;
+    Ok(state
+        .ledger_for(Permission::HandleCases)?
+        .intake_wordings(text, &typed, &names)?)
+}
+
 /// ID and phone numbers as the screen shows them by default.
 pub fn mask_parties(parties: &mut [serde_json::Map<String, serde_json::Value>]) {
     tiaojie_docs::mask::mask_party_records(parties);

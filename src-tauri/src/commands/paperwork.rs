@@ -31,7 +31,7 @@ impl From<DocsError> for CommandError {
 
 /// Where made files go: `TIAOJIE_OUTPUT_DIR` if set, else 调解台账 in the
 /// person's Documents folder.
-fn output_dir<R: Runtime>(app: &AppHandle<R>) -> CmdResult<PathBuf> {
+pub(crate) fn output_dir<R: Runtime>(app: &AppHandle<R>) -> CmdResult<PathBuf> {
     let dir = match std::env::var_os("TIAOJIE_OUTPUT_DIR") {
         Some(d) => PathBuf::from(d),
         None => app

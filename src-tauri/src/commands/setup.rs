@@ -40,6 +40,9 @@ pub struct UnitInput {
     pub short_name: Option<String>,
     pub level: u8,
     pub parent: Option<String>,
+    /// The formal name on its seal; blank: made from the name.
+    #[serde(default)]
+    pub committee: Option<String>,
 }
 
 impl UnitInput {
@@ -51,6 +54,7 @@ impl UnitInput {
             self.level,
             self.parent.as_deref(),
         )
+        .with_committee(self.committee.as_deref())
     }
 }
 

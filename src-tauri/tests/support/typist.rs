@@ -172,13 +172,22 @@ impl<'a> Typist<'a> {
     }
 
     /// The keyboard focus is in the field marked `testid` (not counted: a
-    /// person sees where the cursor is).
+    /// person sees where the cursor is). A click's focus can land a frame
+    /// after WebDriver answers (the page scrolls the field into view
+    /// first): up to a second is allowed for it.
     pub async fn expect_focus(&self, testid: &str) {
-        let at = self.d.focus_testid().await;
-        if at != testid {
-            self.d
-                .fail(&format!("the keyboard is at {at:?}, not {testid:?}"))
-                .await;
+        let started = Instant::now();
+        loop {
+            let at = self.d.focus_testid().await;
+            if at == testid {
+                return;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(1) {
+                self.d
+                    .fail(&format!("the keyboard is at {at:?}, not {testid:?}"))
+                    .await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
 }

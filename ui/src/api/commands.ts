@@ -17,6 +17,10 @@ export interface HubTransportInput { ca_pem: string | null, allow_http: boolean 
 export interface Named { key: string, label: string }
 export interface MadeDocuments { files: string[], skipped: [string, string][], folder: string }
 export interface SavedFile { path: string, count: number }
+/** A clause completed in the unit's own phrasing, and the whole text with it. */
+export interface ClauseOffer { clause: string, value: string }
+/** The USB exchange file written: where, how many records, how large. */
+export interface SavedBundle { path: string, events: number, bytes: number }
 /** An Excel file (base64) and the columns the person re-assigned. */
 export interface ImportInput { content: string, mapping: Record<string, string> }
 export interface ImportColumn { column: number, letter: string, header: string, field: string | null }
@@ -53,6 +57,8 @@ export const api = {
   openCase: (intake: CaseIntake) => call<CaseRef>('open_case', { intake }),
   /** Findings of earlier visits containing `typed`: the case's own first. */
   visitWordings: (case_id: Id, typed: string) => call<string[]>('visit_wordings', { case_id, typed }),
+  intakeWordings: (field: 'facts' | 'requests', typed: string, names: string[]) =>
+    call<ClauseOffer[]>('intake_wordings', { field, typed, names }),
   /** People of this name who were parties before; numbers masked. */
   knownParties: (name: string) => call<KnownParty[]>('known_parties', { name }),
   /** One of them with the numbers in full (needs the right to see them; logged). */
@@ -110,5 +116,6 @@ export const api = {
 
   syncStatus: () => call<SyncStatus>('sync_status'),
   syncNow: () => call<SyncStatus>('sync_now'),
+  exportBundle: () => call<SavedBundle>('export_bundle'),
   onSyncStatus: (handler: (s: SyncStatus) => void) => onEvent<SyncStatus>(SYNC_STATUS_EVENT, handler),
 }

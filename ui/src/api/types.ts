@@ -86,10 +86,14 @@ export interface UnitSpec {
   short_name: string
   level: number
   parent: string | null
+  /** The formal name on its seal, when one was given. */
+  committee?: string | null
 }
 
 export interface UnitRow extends UnitSpec {
   level_name: string
+  /** The name its seal carries on signed documents: the given one, or made from the name. */
+  seal_name: string
 }
 
 /** A unit as entered; the short name defaults to the name without its suffix. */
@@ -99,6 +103,8 @@ export interface UnitInput {
   short_name?: string | null
   level: number
   parent?: string | null
+  /** The formal name on its seal; blank: made from the name. */
+  committee?: string | null
 }
 
 export interface MediatorSpec {

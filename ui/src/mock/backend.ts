@@ -141,6 +141,16 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
   },
   visit_wordings: (a) => ['双方情绪平稳，未发生新的冲突', '协议已履行，双方无异议']
     .filter((w) => w.includes(String(a.typed).trim()) && w !== String(a.typed).trim()),
+  // The unit's phrasing, completing the clause being typed (demo: two clauses).
+  intake_wordings: (a) => {
+    const typed = String(a.typed)
+    const cut = Math.max(...[...'，。；,;\n'].map((m) => typed.lastIndexOf(m)))
+    const head = typed.slice(0, cut + 1)
+    const frag = typed.slice(cut + 1)
+    const clauses = a.field === 'facts' ? ['因宅基地边界围墙发生争执', '双方多次发生口角'] : ['要求拆除越界围墙']
+    return clauses.filter((c) => frag.length > 0 && c.startsWith(frag) && c !== frag)
+      .map((clause) => ({ clause, value: head + clause }))
+  },
   // 张三 was a party before; with the numbers masked in the list.
   known_parties: (a) => String(a.name).trim() === '张三'
     ? [{ ...knownZhang, id_number: '4303**********0030', phone: '138****8000' }]
@@ -156,7 +166,7 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
     Object.assign(d, { closed_on: daysAgo(0), status: '已结案', closing_outcome: a.outcome })
   }),
   units: () => units,
-  add_unit: (a) => [...units, { ...(a.unit as object), level_name: '' }],
+  add_unit: (a) => [...units, { ...(a.unit as { name: string }), level_name: '', seal_name: (a.unit as { committee?: string }).committee || (a.unit as { name: string }).name }],
   mediators: () => mediators,
   add_mediator: (a) => [...mediators, { id: `m-${Date.now()}`, active: true, ...(a.input as object) }],
   set_mediator_active: (a) => mediators.map((m) => (m.id === a.id ? Object.assign(m, { active: a.active }) : m)),
@@ -167,6 +177,11 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
   sync_now: () => {
     runSync()
     return { ...sync, syncing: true }
+  },
+  export_bundle: () => {
+    if (!sync.enrolled) throw { code: 'not_enrolled', message: '本机还没有注册到同步中心' }
+    if (!sync.pending) throw { code: 'nothing_to_export', message: '本机的记录都已上传到同步中心，不需要交换文件' }
+    return { path: `/home/演示/文档/调解台账/交换文件-${ME}.tjbundle`, events: sync.pending, bytes: sync.pending * 420 }
   },
 }
 for (const cmd of ['record_session', 'make_agreement', 'record_performance', 'follow_up', 'escalate', 'accept_escalation', 'return_escalation', 'request_support', 'answer_support', 'refer', 'answer_referral']) {

@@ -47,7 +47,10 @@ export const reference: Reference = {
 }
 
 const unit = (code: string, name: string, short_name: string, level: number, parent: string | null): UnitRow =>
-  ({ code, name, short_name, level, parent, level_name: ['', '一级调解室', '二级调解中心', '三级调解中心'][level] })
+  ({
+    code, name, short_name, level, parent, level_name: ['', '一级调解室', '二级调解中心', '三级调解中心'][level],
+    seal_name: name.endsWith('调解室') ? name.replace(/调解室$/, '人民调解委员会') : name,
+  })
 
 export const ME = '430302001001'
 export const units: UnitRow[] = [

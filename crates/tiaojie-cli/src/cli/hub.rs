@@ -57,6 +57,9 @@ pub enum HubUnitCommand {
         level: u8,
         #[arg(long)]
         parent: Option<String>,
+        /// 印章上的正式名称，如“青山村人民调解委员会”；不填则按单位名称生成
+        #[arg(long)]
+        committee: Option<String>,
     },
     /// 列出单位
     List,

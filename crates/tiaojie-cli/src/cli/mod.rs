@@ -165,6 +165,9 @@ pub struct UnitAddArgs {
     /// 上级单位代码
     #[arg(long)]
     pub parent: Option<String>,
+    /// 印章上的正式名称，如“青山村人民调解委员会”；不填则按单位名称生成
+    #[arg(long)]
+    pub committee: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

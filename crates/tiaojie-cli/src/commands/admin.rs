@@ -50,7 +50,8 @@ pub fn unit(ledger: &mut Ledger, command: UnitCommand, out: Output) -> CliResult
                 a.short_name.as_deref(),
                 a.level,
                 parent.as_deref(),
-            );
+            )
+            .with_committee(a.committee.as_deref());
             ledger.add_unit(spec.clone())?;
             out.emit(&json!({"ok": true, "unit": spec}), |_| {
                 format!(

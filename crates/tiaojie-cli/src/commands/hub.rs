@@ -50,8 +50,9 @@ pub fn admin(args: AdminArgs, out: Output) -> CliResult<()> {
         let store = serve::open_store(&args.database).await?;
         let state = serve::state(store, Limits::default()).await?;
         match args.command {
-            AdminCommand::Unit(HubUnitCommand::Add { code, name, short_name, level, parent }) => {
-                let unit = UnitSpec::new(&code, &name, short_name.as_deref(), level, parent.as_deref());
+            AdminCommand::Unit(HubUnitCommand::Add { code, name, short_name, level, parent, committee }) => {
+                let unit = UnitSpec::new(&code, &name, short_name.as_deref(), level, parent.as_deref())
+                    .with_committee(committee.as_deref());
                 tiaojie_server::admin::add_unit(&state, unit.clone()).await?;
                 out.emit(&json!({"ok": true, "unit": unit}), |_| format!("已登记单位：{}（{}）", unit.name, unit.code))?;
             }

@@ -83,11 +83,44 @@ pub fn run(
             let response = runtime()?.block_on(engine::enroll_ledger_with(
                 ledger, &hub, &code, &label, &transport,
             ))?;
-            out.emit(&response, |r| {
-                format!(
+            // The unit tree comes with the feed: take it now, so a laptop
+            // enrolled in town can escalate once back in the village
+            // without network. Enrolment stands if this fails.
+            let pulled = runtime()?.block_on(async {
+                let mut client = engine::client(ledger)?;
+                engine::pull(ledger, &mut client, &mut |_| {}).await
+            });
+            let units: Vec<_> = ledger
+                .units()?
+                .into_iter()
+                .map(|u| json!({"code": u.spec.code, "name": u.spec.name}))
+                .collect();
+            let mut summary = serde_json::to_value(&response)
+                .map_err(|e| CliError::Io(format!("无法输出注册结果：{e}")))?;
+            summary["units"] = json!(units);
+            summary["units_error"] = json!(pulled.as_ref().err().map(|e| e.to_string()));
+            out.emit(&summary, |_| {
+                let mut s = format!(
                     "已注册到同步中心：本机属于 {}（{}）\n",
-                    r.unit.name, r.unit.code
-                )
+                    response.unit.name, response.unit.code
+                );
+                match &pulled {
+                    Ok(_) => {
+                        let names: Vec<_> = units
+                            .iter()
+                            .filter_map(|u| u["name"].as_str())
+                            .collect();
+                        s.push_str(&format!(
+                            "已取回单位 {} 个：{}\n",
+                            names.len(),
+                            names.join("、")
+                        ));
+                    }
+                    Err(e) => s.push_str(&format!(
+                        "单位名单未能取回（{e}）：联网后运行一次 tiaojie sync 即可，取回前不能上交案件\n"
+                    )),
+                }
+                s
             })?;
             Ok(())
         }

@@ -16,6 +16,30 @@ pub struct UnitSpec {
     pub short_name: String,
     pub level: u8,
     pub parent: Option<String>,
+    /// The formal name its seal carries on signed documents, e.g.
+    /// 青山村人民调解委员会; without it, one is made from `name` (see
+    /// `committee_name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committee: Option<String>,
+}
+
+/// The organisation whose seal a signed document carries, made from a
+/// unit's name: a village's 调解室 is where its 人民调解委员会 sits, and the
+/// committee seals the agreement ("青山村调解室" → "青山村人民调解委员会");
+/// a 调解中心 (police station, township, district) seals with its own name.
+pub fn committee_from_name(unit_name: &str) -> String {
+    let name = unit_name.trim();
+    if name.ends_with("人民调解委员会") || name.ends_with("调解中心") {
+        return name.to_string();
+    }
+    for suffix in ["调解委员会", "调委会", "调解室"] {
+        if let Some(place) = name.strip_suffix(suffix)
+            && !place.is_empty()
+        {
+            return format!("{place}人民调解委员会");
+        }
+    }
+    name.to_string()
 }
 
 pub fn level_label(level: u8) -> &'static str {
@@ -76,7 +100,23 @@ impl UnitSpec {
             parent: parent
                 .map(|p| p.trim().to_string())
                 .filter(|p| !p.is_empty()),
+            committee: None,
         }
+    }
+
+    /// With the formal name its seal carries (blank: made from the name).
+    pub fn with_committee(mut self, committee: Option<&str>) -> Self {
+        self.committee = committee
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
+        self
+    }
+
+    /// The name on its seal: the one given, or one made from its name.
+    pub fn committee_name(&self) -> String {
+        self.committee
+            .clone()
+            .unwrap_or_else(|| committee_from_name(&self.name))
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -86,6 +126,14 @@ impl UnitSpec {
         }
         if self.short_name.is_empty() || self.short_name.chars().count() > 20 {
             return Err(LedgerError::invalid("short_name", "单位简称应为1至20字"));
+        }
+        if let Some(c) = &self.committee
+            && (c.trim().is_empty() || c.chars().count() > 60)
+        {
+            return Err(LedgerError::invalid(
+                "committee",
+                "印章上的名称应为1至60字，不填则按单位名称生成",
+            ));
         }
         if !(1..=3).contains(&self.level) {
             return Err(LedgerError::invalid(

@@ -130,15 +130,18 @@ fn register_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
         ));
     }
     conn.exec_cached(
-        "INSERT INTO units (code, name, short_name, level, parent) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO units (code, name, short_name, level, parent, committee)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name,
-             level = excluded.level, parent = coalesce(excluded.parent, units.parent)",
+             level = excluded.level, parent = coalesce(excluded.parent, units.parent),
+             committee = excluded.committee",
         params![
             unit.code,
             unit.name,
             unit.short_name,
             unit.level,
-            unit.parent
+            unit.parent,
+            unit.committee
         ],
     )?;
     Ok(())

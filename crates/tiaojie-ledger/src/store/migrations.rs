@@ -36,6 +36,7 @@ pub fn migrations() -> Migrations<'static> {
             tx.execute_batch(include_str!("../../migrations/0007_events.sql"))?;
             Ok(super::fold::rebuild_derived(tx)?)
         }),
+        M::up(include_str!("../../migrations/0008_committee.sql")),
     ])
 }
 

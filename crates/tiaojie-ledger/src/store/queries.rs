@@ -119,6 +119,8 @@ pub struct UnitRow {
     #[serde(flatten)]
     pub spec: UnitSpec,
     pub level_name: &'static str,
+    /// The name on its seal (`UnitSpec::committee_name`).
+    pub seal_name: String,
 }
 
 const CASE_COLUMNS: &str = "c.id, c.number, c.unit, u.name, u.level, c.received_on, c.dispute_type, c.source, c.status,
@@ -200,7 +202,8 @@ pub(crate) const CASE_TEXT: &str =
 impl Ledger {
     pub fn units(&self) -> Result<Vec<UnitRow>> {
         let mut stmt = self.conn().prepare(
-            "SELECT code, name, short_name, level, parent FROM units ORDER BY level DESC, code",
+            "SELECT code, name, short_name, level, parent, committee FROM units
+             ORDER BY level DESC, code",
         )?;
         let rows = stmt.query_map([], |r| {
             let spec = UnitSpec {
@@ -209,9 +212,11 @@ impl Ledger {
                 short_name: r.get(2)?,
                 level: r.get(3)?,
                 parent: r.get(4)?,
+                committee: r.get(5)?,
             };
             Ok(UnitRow {
                 level_name: crate::domain::unit::level_label(spec.level),
+                seal_name: spec.committee_name(),
                 spec,
             })
         })?;

@@ -4,9 +4,44 @@
 //! wrote most, to be taken with a key instead of typed again.
 
 use super::Ledger;
-use crate::error::Result;
+use crate::domain::phrasing::{ClauseOffer, Phrasebook};
+use crate::error::{LedgerError, Result};
 use rusqlite::params;
 use uuid::Uuid;
+
+/// How many of the unit's latest cases the intake phrasing is learnt from.
+const PAST_CASES: i64 = 2_000;
+
+/// The two texts of the intake form written in the dispute's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntakeText {
+    /// 纠纷简要情况
+    Facts,
+    /// 申请事项
+    Requests,
+}
+
+impl IntakeText {
+    pub fn parse(key: &str) -> Result<IntakeText> {
+        match key {
+            "facts" => Ok(IntakeText::Facts),
+            "requests" => Ok(IntakeText::Requests),
+            other => Err(LedgerError::invalid(
+                "field",
+                format!(
+                    "没有可提示的栏目“{other}”，只有 facts（纠纷简要情况）和 requests（申请事项）"
+                ),
+            )),
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            IntakeText::Facts => "facts",
+            IntakeText::Requests => "requests",
+        }
+    }
+}
 
 /// How many findings are offered at most.
 pub const WORDINGS_SHOWN: usize = 6;
@@ -53,6 +88,41 @@ impl Ledger {
             take(text?, &mut out);
         }
         Ok(out)
+    }
+
+    /// Completions of the clause being typed at the end of `typed`, in
+    /// this unit's own phrasing (its latest cases' texts), with the new
+    /// dispute's parties `names` in place of the old ones.
+    pub fn intake_wordings(
+        &self,
+        text: IntakeText,
+        typed: &str,
+        names: &[String],
+    ) -> Result<Vec<ClauseOffer>> {
+        let unit = self.device()?.unit_code;
+        let sql = format!(
+            "SELECT c.{col}, (SELECT group_concat(name, char(31)) FROM
+                 (SELECT name FROM parties p WHERE p.case_id = c.id ORDER BY p.idx))
+             FROM cases c WHERE c.origin_unit = ?1 AND c.{col} <> ''
+             ORDER BY c.received_on DESC, c.rowid DESC LIMIT ?2",
+            col = text.column()
+        );
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let past: Vec<(String, Vec<String>)> = stmt
+            .query_map(params![unit, PAST_CASES], |r| {
+                let names: Option<String> = r.get(1)?;
+                Ok((
+                    r.get::<_, String>(0)?,
+                    names
+                        .map(|n| n.split('\u{1f}').map(str::to_string).collect())
+                        .unwrap_or_default(),
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut book = Phrasebook::default();
+        book.learn(past.iter().map(|(t, n)| (t.as_str(), n.as_slice())));
+        Ok(book.offers(typed, names))
     }
 }
 
@@ -145,6 +215,25 @@ mod tests {
             Vec::<String>::new()
         );
         assert!(l.visit_wordings(a, "起诉").unwrap().is_empty());
+    }
+
+    #[test]
+    fn intake_offers_come_from_this_units_own_cases_with_the_new_names() {
+        let mut l = village();
+        case(&mut l, "刘红兵", "陈建国");
+        case(&mut l, "赵德亮", "赵德明");
+        let now = ["张三".to_string(), "李秀兰".to_string()];
+        let offers = l.intake_wordings(IntakeText::Facts, "张三", &now).unwrap();
+        assert_eq!(offers.len(), 1, "{offers:?}");
+        assert_eq!(offers[0].clause, "张三与李秀兰因排水沟发生争吵");
+        assert!(
+            l.intake_wordings(IntakeText::Requests, "", &now)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(IntakeText::parse("facts").is_ok());
+        let wrong = IntakeText::parse("notes").unwrap_err();
+        assert!(wrong.to_string().contains("notes"), "{wrong}");
     }
 
     #[test]

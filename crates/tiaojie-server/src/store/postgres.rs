@@ -48,6 +48,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
         2,
         include_str!("../../migrations/postgres/0002_retention.sql"),
     ),
+    (
+        3,
+        include_str!("../../migrations/postgres/0003_committee.sql"),
+    ),
 ];
 
 /// Key of the advisory lock held while migrating ("tiaojie" in ASCII).

@@ -27,6 +27,7 @@ const STEPS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/sqlite/0003_cases_by_key.sql"
     )),
+    M::up(include_str!("../../migrations/sqlite/0004_committee.sql")),
 ];
 
 fn migrations() -> Migrations<'static> {

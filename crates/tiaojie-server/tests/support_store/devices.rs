@@ -35,7 +35,9 @@ pub fn unit(code: &str) -> UnitSpec {
             2,
             Some(DISTRICT),
         ),
-        VILLAGE_A => UnitSpec::new(VILLAGE_A, "青山村调解室", None, 1, Some(STATION)),
+        // The seal's name travels with the unit and is kept by both stores.
+        VILLAGE_A => UnitSpec::new(VILLAGE_A, "青山村调解室", None, 1, Some(STATION))
+            .with_committee(Some("青山村人民调解委员会")),
         VILLAGE_B => UnitSpec::new(VILLAGE_B, "白石村调解室", None, 1, Some(STATION)),
         other => panic!("no test unit {other}"),
     }

@@ -76,6 +76,7 @@ pub fn village_unit() -> UnitSpec {
         short_name: "青山村".into(),
         level: 1,
         parent: Some(STATION.into()),
+        committee: None,
     }
 }
 

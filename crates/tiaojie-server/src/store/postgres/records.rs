@@ -57,7 +57,8 @@ pub(super) async fn identity(client: &Client) -> Result<HubIdentity> {
 pub(super) async fn units(client: &Client) -> Result<Vec<UnitSpec>> {
     let rows = client
         .query(
-            "SELECT code, name, short_name, level, parent FROM units ORDER BY level DESC, code",
+            "SELECT code, name, short_name, level, parent, committee FROM units
+             ORDER BY level DESC, code",
             &[],
         )
         .await?;
@@ -71,6 +72,7 @@ pub(super) async fn units(client: &Client) -> Result<Vec<UnitSpec>> {
                 level: u8::try_from(level)
                     .map_err(|_| ServerError::Config(format!("单位层级 {level} 无效")))?,
                 parent: r.try_get(4)?,
+                committee: r.try_get(5)?,
             })
         })
         .collect()
@@ -80,10 +82,18 @@ pub(super) async fn units(client: &Client) -> Result<Vec<UnitSpec>> {
 pub(super) async fn upsert_unit(client: &impl GenericClient, unit: &UnitSpec) -> Result<()> {
     client
         .execute(
-            "INSERT INTO units (code, name, short_name, level, parent) VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO units (code, name, short_name, level, parent, committee)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name,
-                 level = excluded.level, parent = excluded.parent",
-            &[&unit.code, &unit.name, &unit.short_name, &i16::from(unit.level), &unit.parent],
+                 level = excluded.level, parent = excluded.parent, committee = excluded.committee",
+            &[
+                &unit.code,
+                &unit.name,
+                &unit.short_name,
+                &i16::from(unit.level),
+                &unit.parent,
+                &unit.committee,
+            ],
         )
         .await?;
     Ok(())

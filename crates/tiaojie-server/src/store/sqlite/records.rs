@@ -93,7 +93,8 @@ pub(super) fn identity(conn: &mut Connection) -> Result<HubIdentity> {
 
 pub(super) fn units(conn: &Connection) -> Result<Vec<UnitSpec>> {
     let mut stmt = conn.prepare(
-        "SELECT code, name, short_name, level, parent FROM units ORDER BY level DESC, code",
+        "SELECT code, name, short_name, level, parent, committee FROM units
+         ORDER BY level DESC, code",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(UnitSpec {
@@ -102,6 +103,7 @@ pub(super) fn units(conn: &Connection) -> Result<Vec<UnitSpec>> {
             short_name: r.get(2)?,
             level: r.get(3)?,
             parent: r.get(4)?,
+            committee: r.get(5)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -110,15 +112,17 @@ pub(super) fn units(conn: &Connection) -> Result<Vec<UnitSpec>> {
 /// Takes a unit into the hub's tree, or updates it.
 pub(super) fn upsert_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
     conn.execute(
-        "INSERT INTO units (code, name, short_name, level, parent) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO units (code, name, short_name, level, parent, committee)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, short_name = excluded.short_name,
-             level = excluded.level, parent = excluded.parent",
+             level = excluded.level, parent = excluded.parent, committee = excluded.committee",
         params![
             unit.code,
             unit.name,
             unit.short_name,
             unit.level,
-            unit.parent
+            unit.parent,
+            unit.committee
         ],
     )?;
     Ok(())
