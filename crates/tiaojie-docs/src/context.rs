@@ -4,13 +4,9 @@
 use crate::error::Result;
 use crate::mask::Privacy;
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use tiaojie_ledger::Ledger;
-use tiaojie_ledger::domain::labels::{
-    AgreementForm, ClosingOutcome, Gender, MediationType, Satisfaction, SessionResult, Side,
-    printed,
-};
+use tiaojie_ledger::domain::labels::{AgreementForm, Side};
 use tiaojie_ledger::domain::unit::committee_from_name;
 use uuid::Uuid;
 
@@ -154,13 +150,6 @@ pub fn chinese_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-fn date_text(v: Option<&Value>) -> String {
-    v.and_then(Value::as_str)
-        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-        .map(chinese_date)
-        .unwrap_or_default()
-}
-
 /// 12345 fen → 123.45元.
 pub fn yuan(fen: i64) -> String {
     format!("{}.{:02}元", fen / 100, (fen % 100).abs())
@@ -168,23 +157,6 @@ pub fn yuan(fen: i64) -> String {
 
 fn yes_no(b: bool) -> String {
     if b { "是" } else { "否" }.into()
-}
-
-fn text(m: &Map<String, Value>, k: &str) -> String {
-    match m.get(k) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string())
-            })
-            .collect::<Vec<_>>()
-            .join("、"),
-        _ => String::new(),
-    }
 }
 
 /// The organisation whose seal a signed document carries: the formal name
@@ -217,10 +189,7 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     put("received_on", chinese_date(d.row.received_on));
     put("dispute_type", d.row.dispute_type.clone());
     put("source", d.row.source.clone());
-    put(
-        "mediation_type",
-        printed::<MediationType>(&d.mediation_type),
-    );
+    put("mediation_type", d.mediation_type.printed());
     put("facts", d.facts.clone());
     put("requests", d.requests.clone());
     put(
@@ -249,16 +218,29 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     for (i, p) in d.party_records.iter().enumerate() {
         let mut item = Item::new();
         item.insert("index".into(), (i + 1).to_string());
-        item.insert("side".into(), printed::<Side>(&text(p, "side")));
-        item.insert("name".into(), text(p, "name"));
-        item.insert("gender".into(), printed::<Gender>(&text(p, "gender")));
-        item.insert("ethnicity".into(), text(p, "ethnicity"));
-        item.insert("birth_date".into(), date_text(p.get("birth_date")));
-        item.insert("age".into(), text(p, "age"));
-        item.insert("occupation".into(), text(p, "occupation"));
-        item.insert("phone".into(), privacy.phone(&text(p, "phone")));
-        item.insert("address".into(), text(p, "address"));
-        item.insert("id_number".into(), privacy.id_number(&text(p, "id_number")));
+        let or_blank = |v: &Option<String>| v.clone().unwrap_or_default();
+        item.insert("side".into(), p.side.printed());
+        item.insert("name".into(), p.name.clone());
+        item.insert(
+            "gender".into(),
+            p.gender.as_ref().map(|g| g.printed()).unwrap_or_default(),
+        );
+        item.insert("ethnicity".into(), or_blank(&p.ethnicity));
+        item.insert(
+            "birth_date".into(),
+            p.birth_date.map(chinese_date).unwrap_or_default(),
+        );
+        item.insert(
+            "age".into(),
+            p.age.map(|a| a.to_string()).unwrap_or_default(),
+        );
+        item.insert("occupation".into(), or_blank(&p.occupation));
+        item.insert("phone".into(), privacy.phone(&or_blank(&p.phone)));
+        item.insert("address".into(), or_blank(&p.address));
+        item.insert(
+            "id_number".into(),
+            privacy.id_number(&or_blank(&p.id_number)),
+        );
         parties.push(item);
     }
     let names = |side: &str| -> String {
@@ -297,20 +279,17 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
         .map(|(i, s)| {
             let mut item = Item::new();
             item.insert("index".into(), (i + 1).to_string());
-            item.insert("on_date".into(), date_text(s.get("on_date")));
-            item.insert("place".into(), text(s, "place"));
-            item.insert("mediators".into(), text(s, "mediators"));
-            item.insert("attendees".into(), text(s, "attendees"));
-            item.insert("summary".into(), text(s, "summary"));
-            item.insert(
-                "result".into(),
-                printed::<SessionResult>(&text(s, "result")),
-            );
+            item.insert("on_date".into(), chinese_date(s.on_date));
+            item.insert("place".into(), s.place.clone());
+            item.insert("mediators".into(), s.mediators.join("、"));
+            item.insert("attendees".into(), s.attendees.clone());
+            item.insert("summary".into(), s.summary.clone());
+            item.insert("result".into(), s.result.printed());
             item
         })
         .collect();
-    let first_session = d.sessions.first().map(|s| date_text(s.get("on_date")));
-    let last_session = d.sessions.last().map(|s| date_text(s.get("on_date")));
+    let first_session = d.sessions.first().map(|s| chinese_date(s.on_date));
+    let last_session = d.sessions.last().map(|s| chinese_date(s.on_date));
     put(
         "mediation_from",
         first_session.unwrap_or_else(|| chinese_date(d.row.received_on)),
@@ -327,7 +306,7 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     let mut terms = Vec::new();
     match &d.agreement {
         Some(a) => {
-            put("agreement_form", printed::<AgreementForm>(&a.form));
+            put("agreement_form", a.form.printed());
             put("agreement_on", chinese_date(a.on));
             put(
                 "agreement_amount",
@@ -354,8 +333,9 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
             }
         }
     }
-    let written = d.agreement.as_ref().is_some_and(|a| a.form == "written");
-    let oral = d.agreement.as_ref().is_some_and(|a| a.form == "oral");
+    let form = d.agreement.as_ref().and_then(|a| a.form.known());
+    let written = form == Some(AgreementForm::Written);
+    let oral = form == Some(AgreementForm::Oral);
 
     let followups: Vec<Item> = d
         .followups
@@ -364,19 +344,19 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
         .map(|(i, f)| {
             let mut item = Item::new();
             item.insert("index".into(), (i + 1).to_string());
-            item.insert("on_date".into(), date_text(f.get("on_date")));
-            item.insert("visitor".into(), text(f, "visitor"));
-            item.insert("performance".into(), text(f, "performance"));
+            item.insert("on_date".into(), chinese_date(f.on_date));
+            item.insert("visitor".into(), f.visitor.clone());
+            item.insert("performance".into(), f.performance.clone());
             item.insert(
                 "satisfaction".into(),
-                printed::<Satisfaction>(&text(f, "satisfaction")),
+                f.satisfaction
+                    .as_ref()
+                    .map(|x| x.printed())
+                    .unwrap_or_default(),
             );
-            item.insert(
-                "lawsuit".into(),
-                yes_no(f.get("lawsuit").and_then(Value::as_i64).unwrap_or(0) != 0),
-            );
-            item.insert("new_risk".into(), text(f, "new_risk"));
-            item.insert("measures".into(), text(f, "measures"));
+            item.insert("lawsuit".into(), yes_no(f.lawsuit));
+            item.insert("new_risk".into(), f.new_risk.clone());
+            item.insert("measures".into(), f.measures.clone());
             item
         })
         .collect();
@@ -388,8 +368,8 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     put(
         "closing_outcome",
         d.closing_outcome
-            .clone()
-            .map(|o| printed::<ClosingOutcome>(&o))
+            .as_ref()
+            .map(|o| o.printed())
             .unwrap_or_default(),
     );
     put("filed_on", chinese_date(d.row.closed_on.unwrap_or(today)));

@@ -50,7 +50,7 @@ fn grades(l: &Ledger, case: Uuid) -> Vec<String> {
         .unwrap()
         .gradings
         .iter()
-        .map(|g| g["grade"].as_str().unwrap().to_string())
+        .map(|g| g.grade.clone())
         .collect()
 }
 

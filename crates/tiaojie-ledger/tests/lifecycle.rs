@@ -294,7 +294,7 @@ fn support_and_referral_keep_ownership_and_are_answered() {
             .is_empty()
     );
     let d = village.case_detail(case.id).unwrap();
-    assert_eq!(d.supports[0]["reply"], "3月5日派王警官参加");
+    assert_eq!(d.supports[0].reply.as_deref(), Some("3月5日派王警官参加"));
 }
 
 #[test]

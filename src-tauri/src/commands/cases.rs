@@ -8,7 +8,9 @@ use tiaojie_ledger::domain::intake::CaseIntake;
 use tiaojie_ledger::domain::labels::ClosingOutcome;
 use tiaojie_ledger::domain::roles::Permission;
 use tiaojie_ledger::store::queries::{CaseFilter, CaseRow, Page};
-use tiaojie_ledger::store::{AgreementInput, CaseDetail, CaseRef, FollowUpInput, SessionInput};
+use tiaojie_ledger::store::{
+    AgreementInput, CaseDetail, CaseRef, FollowUpInput, PartyRecord, SessionInput,
+};
 use uuid::Uuid;
 
 #[tauri::command(rename_all = "snake_case")]
@@ -22,7 +24,8 @@ pub fn list_cases(state: State<'_, AppState>, mut filter: CaseFilter) -> CmdResu
 pub fn case_detail(state: State<'_, AppState>, case_id: Uuid) -> CmdResult<CaseDetail> {
     let ledger = state.ledger_for(Permission::HandleCases)?;
     let mut d = ledger.case_detail(case_id)?;
-    mask_parties(&mut d.party_records);
+    // ID and phone numbers as the screen shows them by default.
+    d.party_records.iter_mut().for_each(PartyRecord::mask);
     Ok(d)
 }
 
@@ -55,18 +58,10 @@ pub fn intake_wordings(
         .intake_wordings(text, &typed, &names)?)
 }
 
-/// ID and phone numbers as the screen shows them by default.
-pub fn mask_parties(parties: &mut [serde_json::Map<String, serde_json::Value>]) {
-    tiaojie_docs::mask::mask_party_records(parties);
-}
-
 /// The parties with their numbers in full, for a user allowed to see them;
 /// written to the access log.
 #[tauri::command(rename_all = "snake_case")]
-pub fn reveal_numbers(
-    state: State<'_, AppState>,
-    case_id: Uuid,
-) -> CmdResult<Vec<serde_json::Map<String, serde_json::Value>>> {
+pub fn reveal_numbers(state: State<'_, AppState>, case_id: Uuid) -> CmdResult<Vec<PartyRecord>> {
     let ledger = state.ledger()?;
     let d = ledger.case_detail(case_id)?;
     ledger.require_logged(
@@ -97,7 +92,8 @@ pub fn act(
     action(&mut ledger)?;
     state.sync.request();
     let mut d = ledger.case_detail(case_id)?;
-    mask_parties(&mut d.party_records);
+    // ID and phone numbers as the screen shows them by default.
+    d.party_records.iter_mut().for_each(PartyRecord::mask);
     Ok(d)
 }
 

@@ -38,7 +38,8 @@ export interface Agreement {
   amount_fen: Fen
 }
 
-// The sub-tables are rows keyed by column name (detail.rs `row_object`).
+// The case's records, as the ledger's typed read models serialise them
+// (store/detail.rs `PartyRecord`, `GradingRecord`…).
 export interface PartyRecord {
   idx: number
   side: SideKey
@@ -108,8 +109,7 @@ export interface SessionRecord {
 export interface PerformanceRecord {
   on_date: IsoDate
   note: string
-  /** SQLite stores booleans as 0/1. */
-  fulfilled: number | boolean
+  fulfilled: boolean
 }
 
 export interface FollowUpRecord {
@@ -118,7 +118,7 @@ export interface FollowUpRecord {
   visitor: string
   performance: string
   satisfaction: SatisfactionKey | null
-  lawsuit: number | boolean
+  lawsuit: boolean
   new_risk: string
   measures: string
   unit: string

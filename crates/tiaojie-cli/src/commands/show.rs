@@ -3,13 +3,9 @@
 
 use crate::error::CliResult;
 use crate::output::{Output, yes_no, yuan};
-use serde_json::{Map, Value};
 use std::fmt::Write;
 use tiaojie_ledger::Ledger;
-use tiaojie_ledger::domain::labels::{
-    AgreementForm, ClosingOutcome, Department, Gender, MediationType, Satisfaction, SessionResult,
-    Side, printed,
-};
+use tiaojie_ledger::domain::labels::{EscalationStatus, Stored};
 use tiaojie_ledger::store::CaseDetail;
 
 pub fn show(
@@ -30,7 +26,7 @@ pub fn show(
         )?;
     } else {
         // Masked unless asked for, and allowed.
-        tiaojie_docs::mask::mask_party_records(&mut detail.party_records);
+        detail.party_records.iter_mut().for_each(|p| p.mask());
     }
     let units: Vec<(String, String)> = ledger
         .units()?
@@ -47,27 +43,9 @@ pub fn show(
     out.emit(&detail, |d| text(d, &unit_name))
 }
 
-/// A column of a sub-table row as text; null is empty.
-fn cell(row: &Map<String, Value>, key: &str) -> String {
-    match row.get(key) {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string())
-            })
-            .collect::<Vec<_>>()
-            .join("、"),
-        Some(other) => other.to_string(),
-    }
-}
-
-fn truthy(row: &Map<String, Value>, key: &str) -> bool {
-    matches!(row.get(key), Some(Value::Bool(true)))
-        || row.get(key).and_then(Value::as_i64).is_some_and(|n| n != 0)
+/// An optional text as shown: absent is empty.
+fn or_blank(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
 }
 
 fn text(d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) -> String {
@@ -81,7 +59,7 @@ fn text(d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) -> String {
     }
     let mut status = r.status.clone();
     if let Some(outcome) = &d.closing_outcome {
-        status = format!("{status}（{}）", printed::<ClosingOutcome>(outcome));
+        status = format!("{status}（{}）", outcome.printed());
     }
     if r.escalation_pending {
         status.push_str("，上交待上级受理");
@@ -99,7 +77,7 @@ fn text(d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) -> String {
         r.received_on,
         r.dispute_type,
         r.source,
-        printed::<MediationType>(&d.mediation_type)
+        d.mediation_type.printed()
     );
     if let Some(m) = &d.mediator {
         let _ = writeln!(s, "承办调解员：{m}");
@@ -109,21 +87,24 @@ fn text(d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) -> String {
     }
     let _ = writeln!(s, "\n当事人：");
     for p in &d.party_records {
-        let mut parts = vec![printed::<Side>(&cell(p, "side")), cell(p, "name")];
-        let gender = cell(p, "gender");
-        if !gender.is_empty() {
-            parts.push(printed::<Gender>(&gender));
+        let mut parts = vec![p.side.printed(), p.name.clone()];
+        if let Some(gender) = p.gender.as_ref().map(|g| g.printed())
+            && !gender.is_empty()
+        {
+            parts.push(gender);
         }
-        for (key, title) in [
-            ("ethnicity", ""),
-            ("birth_date", "出生"),
-            ("age", "年龄"),
-            ("occupation", ""),
-            ("id_number", "身份证号"),
-            ("phone", "电话"),
-            ("address", "住址"),
+        for (v, title) in [
+            (or_blank(&p.ethnicity), ""),
+            (
+                p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+                "出生",
+            ),
+            (p.age.map(|a| a.to_string()).unwrap_or_default(), "年龄"),
+            (or_blank(&p.occupation), ""),
+            (or_blank(&p.id_number), "身份证号"),
+            (or_blank(&p.phone), "电话"),
+            (or_blank(&p.address), "住址"),
         ] {
-            let v = cell(p, key);
             if !v.is_empty() {
                 parts.push(if title.is_empty() {
                     v
@@ -178,65 +159,63 @@ fn sections(s: &mut String, d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) 
             let _ = writeln!(
                 s,
                 "  {} {}：{}",
-                cell(g, "on_date"),
-                cell(g, "grade_name"),
-                cell(g, "reason")
+                g.on_date,
+                g.grade_name.as_deref().unwrap_or(&g.grade),
+                g.reason
             );
         }
     }
     if !d.escalations.is_empty() {
         let _ = writeln!(s, "\n上交：");
         for e in &d.escalations {
-            let status = match cell(e, "status").as_str() {
-                "pending" => "待受理".to_string(),
-                "accepted" => format!("{} 已受理", cell(e, "answered_on")),
-                "returned" => format!("{} 已退回", cell(e, "answered_on")),
-                other => other.to_string(),
+            let answered = e.answered_on.map(|d| d.to_string()).unwrap_or_default();
+            let status = match &e.status {
+                Stored::Known(EscalationStatus::Pending) => e.status.printed(),
+                Stored::Known(_) => format!("{answered} {}", e.status.printed()),
+                Stored::Other(key) => key.clone(),
             };
             let _ = writeln!(
                 s,
                 "  {} 由 {} 提请 {}：{}（{status}）",
-                cell(e, "requested_on"),
-                unit_name(&cell(e, "from_unit")),
-                unit_name(&cell(e, "to_unit")),
-                cell(e, "reason")
+                e.requested_on,
+                unit_name(&e.from_unit),
+                unit_name(&e.to_unit),
+                e.reason
             );
-            let answer = cell(e, "answer");
+            let answer = or_blank(&e.answer);
             if !answer.is_empty() {
                 let _ = writeln!(s, "    答复：{answer}");
             }
         }
     }
     for sp in &d.supports {
-        let reply = cell(sp, "reply");
-        let reply = if reply.is_empty() {
-            "待答复".into()
-        } else {
-            format!("{} 答复：{reply}", cell(sp, "answered_on"))
+        let reply = match (&sp.reply, sp.answered_on) {
+            (Some(reply), Some(on)) if !reply.is_empty() => format!("{on} 答复：{reply}"),
+            (Some(reply), None) if !reply.is_empty() => format!(" 答复：{reply}"),
+            _ => "待答复".into(),
         };
         let _ = writeln!(
             s,
             "\n请求支援：{} 请求 {}：{}（{reply}）",
-            cell(sp, "requested_on"),
-            unit_name(&cell(sp, "to_unit")),
-            cell(sp, "matter")
+            sp.requested_on,
+            unit_name(&sp.to_unit),
+            sp.matter
         );
     }
     for rf in &d.referrals {
-        let outcome = cell(rf, "outcome");
-        let outcome = if outcome.is_empty() {
-            "待反馈".into()
-        } else {
-            format!("{} 反馈：{outcome}", cell(rf, "answered_on"))
+        let outcome = match (&rf.outcome, rf.answered_on) {
+            (Some(outcome), Some(on)) if !outcome.is_empty() => format!("{on} 反馈：{outcome}"),
+            (Some(outcome), None) if !outcome.is_empty() => format!(" 反馈：{outcome}"),
+            _ => "待反馈".into(),
         };
         let _ = writeln!(
             s,
             "\n移送：{} 移送{}（{}）：{}，限 {} 前反馈（{outcome}）",
-            cell(rf, "referred_on"),
-            printed::<Department>(&cell(rf, "department")),
-            cell(rf, "receiver"),
-            cell(rf, "matter"),
-            cell(rf, "deadline")
+            rf.referred_on,
+            rf.department.printed(),
+            rf.receiver,
+            rf.matter,
+            rf.deadline
         );
     }
     if !d.sessions.is_empty() {
@@ -246,15 +225,15 @@ fn sections(s: &mut String, d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) 
             d.sessions_held, d.failed_sessions
         );
         for x in &d.sessions {
-            let result = printed::<SessionResult>(&cell(x, "result"));
             let _ = writeln!(
                 s,
-                "  {} 在{}调解，{result}：{}",
-                cell(x, "on_date"),
-                cell(x, "place"),
-                cell(x, "summary")
+                "  {} 在{}调解，{}：{}",
+                x.on_date,
+                x.place,
+                x.result.printed(),
+                x.summary
             );
-            let mediators = cell(x, "mediators");
+            let mediators = x.mediators.join("、");
             if !mediators.is_empty() {
                 let _ = writeln!(s, "    调解员：{mediators}");
             }
@@ -264,7 +243,7 @@ fn sections(s: &mut String, d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) 
         }
     }
     if let Some(a) = &d.agreement {
-        let form = printed::<AgreementForm>(&a.form);
+        let form = a.form.printed();
         let _ = writeln!(s, "\n{form}（{}），金额 {} 元：", a.on, yuan(a.amount_fen));
         for (i, t) in a.terms.iter().enumerate() {
             let due = t.due.map(|d| format!("（{d} 前履行）")).unwrap_or_default();
@@ -274,37 +253,27 @@ fn sections(s: &mut String, d: &CaseDetail, unit_name: &dyn Fn(&str) -> String) 
     if !d.performances.is_empty() {
         let _ = writeln!(s, "\n履行情况：");
         for p in &d.performances {
-            let done = if truthy(p, "fulfilled") {
-                "（已履行）"
-            } else {
-                ""
-            };
-            let _ = writeln!(s, "  {} {}{done}", cell(p, "on_date"), cell(p, "note"));
+            let done = if p.fulfilled { "（已履行）" } else { "" };
+            let _ = writeln!(s, "  {} {}{done}", p.on_date, p.note);
         }
     }
     if !d.followups.is_empty() {
         let _ = writeln!(s, "\n回访记录：");
         for f in &d.followups {
-            let mut parts = vec![format!(
-                "{} {} 回访",
-                cell(f, "on_date"),
-                cell(f, "visitor")
-            )];
-            let sat = cell(f, "satisfaction");
-            if !sat.is_empty() {
-                parts.push(printed::<Satisfaction>(&sat));
+            let mut parts = vec![format!("{} {} 回访", f.on_date, f.visitor)];
+            if let Some(sat) = &f.satisfaction {
+                parts.push(sat.printed());
             }
-            for (key, title) in [
-                ("performance", "履行"),
-                ("new_risk", "新的风险"),
-                ("measures", "措施"),
+            for (v, title) in [
+                (&f.performance, "履行"),
+                (&f.new_risk, "新的风险"),
+                (&f.measures, "措施"),
             ] {
-                let v = cell(f, key);
                 if !v.is_empty() {
                     parts.push(format!("{title}：{v}"));
                 }
             }
-            if truthy(f, "lawsuit") {
+            if f.lawsuit {
                 parts.push("当事人已起诉".into());
             }
             let _ = writeln!(s, "  {}", parts.join("，"));

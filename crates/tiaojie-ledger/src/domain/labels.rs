@@ -8,6 +8,73 @@ use crate::error::{LedgerError, Result};
 pub trait Labelled: Sized + Copy {
     fn parse_key(key: &str) -> Option<Self>;
     fn printed_label(self) -> &'static str;
+    fn stored_key(self) -> &'static str;
+}
+
+/// A value of a closed vocabulary as a record holds it: one this version
+/// knows, or a key a newer device wrote, kept as it came (shown as is,
+/// never refused on reading). On the wire and in JSON: the stored key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Stored<T> {
+    Known(T),
+    Other(String),
+}
+
+impl<T: Labelled> Stored<T> {
+    pub fn from_key(key: &str) -> Self {
+        T::parse_key(key)
+            .map(Stored::Known)
+            .unwrap_or_else(|| Stored::Other(key.to_string()))
+    }
+
+    /// The value, when this version knows it.
+    pub fn known(&self) -> Option<T> {
+        match self {
+            Stored::Known(v) => Some(*v),
+            Stored::Other(_) => None,
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        match self {
+            Stored::Known(v) => v.stored_key(),
+            Stored::Other(k) => k,
+        }
+    }
+
+    /// The word the forms print, or the key of a value this version does
+    /// not know.
+    pub fn printed(&self) -> String {
+        match self {
+            Stored::Known(v) => v.printed_label().to_string(),
+            Stored::Other(k) => k.clone(),
+        }
+    }
+}
+
+impl<T: Labelled> From<T> for Stored<T> {
+    fn from(v: T) -> Self {
+        Stored::Known(v)
+    }
+}
+
+impl<T: Labelled> serde::Serialize for Stored<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+impl<'de, T: Labelled> serde::Deserialize<'de> for Stored<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let key = <String as serde::Deserialize>::deserialize(d)?;
+        Ok(Stored::from_key(&key))
+    }
+}
+
+impl<T: Labelled> rusqlite::types::FromSql for Stored<T> {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        v.as_str().map(Stored::from_key)
+    }
 }
 
 /// The printed word for a stored key (or for a label already), or the key
@@ -55,6 +122,9 @@ macro_rules! labelled {
             }
             fn printed_label(self) -> &'static str {
                 self.label()
+            }
+            fn stored_key(self) -> &'static str {
+                self.key()
             }
         }
 
@@ -187,6 +257,12 @@ labelled!(
     Closed = "closed" / "已结案",
 });
 
+labelled!(EscalationStatus, "上交状态" {
+    Pending = "pending" / "待受理",
+    Accepted = "accepted" / "已受理",
+    Returned = "returned" / "已退回",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +289,18 @@ mod tests {
         assert_eq!(printed::<DisputeType>("neighbour"), "邻里");
         assert_eq!(printed::<DisputeType>("邻里"), "邻里");
         assert_eq!(printed::<Side>("someday_new"), "someday_new");
+    }
+
+    #[test]
+    fn a_stored_value_keeps_a_key_this_version_does_not_know() {
+        let known: Stored<Side> = Stored::from_key("respondent");
+        assert_eq!(known.known(), Some(Side::Respondent));
+        assert_eq!(known.printed(), "被申请人");
+        assert_eq!(serde_json::to_string(&known).unwrap(), "\"respondent\"");
+        let newer: Stored<Side> = serde_json::from_str("\"third_party\"").unwrap();
+        assert_eq!(newer, Stored::Other("third_party".into()));
+        assert_eq!(newer.printed(), "third_party");
+        assert_eq!(serde_json::to_string(&newer).unwrap(), "\"third_party\"");
     }
 
     #[test]

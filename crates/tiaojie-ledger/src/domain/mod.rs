@@ -4,6 +4,7 @@ pub mod authority;
 pub mod identity;
 pub mod intake;
 pub mod labels;
+pub mod mask;
 pub mod phrasing;
 pub mod pin;
 pub mod roles;

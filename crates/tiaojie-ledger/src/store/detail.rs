@@ -2,12 +2,16 @@
 
 use super::queries::CaseRow;
 use super::{Ledger, parse_uuid};
+use crate::domain::labels::{
+    AgreementForm, ClosingOutcome, Department, EscalationStatus, Gender, MediationType,
+    Satisfaction, SessionResult, Side, Stored,
+};
+use crate::domain::mask::{mask_id_number, mask_phone};
 use crate::error::{Entity, LedgerError, Result};
 use crate::event::Term;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
-use serde_json::{Map, Value};
 use uuid::Uuid;
 
 /// Sessions that failed in a row before a case should be considered for
@@ -37,7 +41,7 @@ pub struct CaseDetail {
     #[serde(flatten)]
     pub row: CaseRow,
     pub origin_unit: String,
-    pub mediation_type: String,
+    pub mediation_type: Stored<MediationType>,
     pub facts: String,
     pub requests: String,
     pub amount_fen: i64,
@@ -52,70 +56,194 @@ pub struct CaseDetail {
     pub failed_sessions: u32,
     pub suggest_escalation: bool,
     pub mediation_deadline: NaiveDate,
-    pub closing_outcome: Option<String>,
+    pub closing_outcome: Option<Stored<ClosingOutcome>>,
     /// Each party's details (the row's `parties` is their names).
-    pub party_records: Vec<Map<String, Value>>,
-    pub gradings: Vec<Map<String, Value>>,
-    pub escalations: Vec<Map<String, Value>>,
-    pub supports: Vec<Map<String, Value>>,
-    pub referrals: Vec<Map<String, Value>>,
-    pub sessions: Vec<Map<String, Value>>,
+    pub party_records: Vec<PartyRecord>,
+    pub gradings: Vec<GradingRecord>,
+    pub escalations: Vec<EscalationRecord>,
+    pub supports: Vec<SupportRecord>,
+    pub referrals: Vec<ReferralRecord>,
+    pub sessions: Vec<SessionRecord>,
     pub agreement: Option<Agreement>,
-    pub performances: Vec<Map<String, Value>>,
-    pub followups: Vec<Map<String, Value>>,
+    pub performances: Vec<PerformanceRecord>,
+    pub followups: Vec<FollowUpRecord>,
     pub history: Vec<HistoryEntry>,
+}
+
+/// A party of a case, as registered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartyRecord {
+    /// Its place among the case's parties, from 0.
+    pub idx: u32,
+    pub side: Stored<Side>,
+    pub name: String,
+    pub gender: Option<Stored<Gender>>,
+    pub ethnicity: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub age: Option<u32>,
+    pub occupation: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub id_number: Option<String>,
+}
+
+impl PartyRecord {
+    /// With its ID number and phone masked, as a screen or a printout shows
+    /// them unless the full numbers were asked for and allowed.
+    pub fn masked(mut self) -> PartyRecord {
+        self.mask();
+        self
+    }
+
+    pub fn mask(&mut self) {
+        self.id_number = self.id_number.as_deref().map(mask_id_number);
+        self.phone = self.phone.as_deref().map(mask_phone);
+    }
+}
+
+/// A risk grading (风险评估) of the case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GradingRecord {
+    /// The grade's key in the unit's scheme (red, yellow, green…).
+    pub grade: String,
+    pub grade_name: Option<String>,
+    pub reason: String,
+    pub on_date: NaiveDate,
+    pub unit: String,
+    pub actor: Option<String>,
+}
+
+/// An escalation (上交) to an upper unit, and its answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EscalationRecord {
+    pub id: Uuid,
+    pub from_unit: String,
+    pub to_unit: String,
+    pub reason: String,
+    pub requested_on: NaiveDate,
+    pub status: Stored<EscalationStatus>,
+    pub answered_on: Option<NaiveDate>,
+    pub answer: Option<String>,
+}
+
+/// A request for support (请求支援), and its reply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SupportRecord {
+    pub id: Uuid,
+    pub from_unit: String,
+    pub to_unit: String,
+    pub matter: String,
+    pub requested_on: NaiveDate,
+    pub reply: Option<String>,
+    pub answered_on: Option<NaiveDate>,
+}
+
+/// A referral (移送、转办) to a department, and what came back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReferralRecord {
+    pub id: Uuid,
+    pub department: Stored<Department>,
+    pub receiver: String,
+    pub matter: String,
+    pub deadline: NaiveDate,
+    pub referred_on: NaiveDate,
+    pub outcome: Option<String>,
+    pub answered_on: Option<NaiveDate>,
+}
+
+/// A mediation session (调解记录).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionRecord {
+    pub id: Uuid,
+    pub on_date: NaiveDate,
+    pub place: String,
+    pub mediators: Vec<String>,
+    pub attendees: String,
+    pub summary: String,
+    pub result: Stored<SessionResult>,
+    pub unit: String,
+}
+
+/// A note on how the agreement is being performed (履行情况).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PerformanceRecord {
+    pub on_date: NaiveDate,
+    pub note: String,
+    pub fulfilled: bool,
+}
+
+/// A follow-up visit (回访).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FollowUpRecord {
+    pub id: Uuid,
+    pub on_date: NaiveDate,
+    pub visitor: String,
+    pub performance: String,
+    pub satisfaction: Option<Stored<Satisfaction>>,
+    pub lawsuit: bool,
+    pub new_risk: String,
+    pub measures: String,
+    pub unit: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Agreement {
     pub id: Uuid,
-    pub form: String,
+    pub form: Stored<AgreementForm>,
     pub on: NaiveDate,
     pub terms: Vec<Term>,
     pub amount_fen: i64,
 }
 
-/// Columns that hold JSON lists.
-const JSON_COLUMNS: &[&str] = &["mediators", "terms", "specialties"];
-
-/// A row as a JSON object keyed by column name: the sub-tables of a case are
-/// shown, not computed on, so they need no struct of their own.
-fn row_object(r: &Row<'_>) -> rusqlite::Result<Map<String, Value>> {
-    let stmt = r.as_ref();
-    let mut m = Map::new();
-    for i in 0..stmt.column_count() {
-        let name = stmt.column_name(i)?.to_string();
-        let v = match r.get_ref(i)? {
-            rusqlite::types::ValueRef::Null => Value::Null,
-            rusqlite::types::ValueRef::Integer(n) => Value::from(n),
-            rusqlite::types::ValueRef::Real(f) => Value::from(f),
-            rusqlite::types::ValueRef::Text(t) => {
-                let s = String::from_utf8_lossy(t).into_owned();
-                if JSON_COLUMNS.contains(&name.as_str()) {
-                    serde_json::from_str(&s).unwrap_or(Value::String(s))
-                } else {
-                    Value::String(s)
-                }
-            }
-            rusqlite::types::ValueRef::Blob(_) => Value::Null,
-        };
-        m.insert(name, v);
-    }
-    Ok(m)
+/// A record's id column.
+fn uuid_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Uuid> {
+    let text: String = r.get(i)?;
+    Uuid::parse_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 impl Ledger {
-    fn rows(&self, sql: &str, case_id: Uuid) -> Result<Vec<Map<String, Value>>> {
-        let mut stmt = self.conn().prepare(sql)?;
-        let rows = stmt.query_map([case_id.to_string()], row_object)?;
+    fn records<T>(
+        &self,
+        sql: &str,
+        case_id: Uuid,
+        read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let rows = stmt.query_map([case_id.to_string()], read)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The parties of a case, in their order.
+    pub fn party_records(&self, case_id: Uuid) -> Result<Vec<PartyRecord>> {
+        self.records(
+            "SELECT idx, side, name, gender, ethnicity, birth_date, age, occupation, phone, address, id_number
+             FROM parties WHERE case_id = ?1 ORDER BY idx",
+            case_id,
+            |r| {
+                Ok(PartyRecord {
+                    idx: r.get(0)?,
+                    side: r.get(1)?,
+                    name: r.get(2)?,
+                    gender: r.get(3)?,
+                    ethnicity: r.get(4)?,
+                    birth_date: r.get(5)?,
+                    age: r.get(6)?,
+                    occupation: r.get(7)?,
+                    phone: r.get(8)?,
+                    address: r.get(9)?,
+                    id_number: r.get(10)?,
+                })
+            },
+        )
     }
 
     pub fn case_detail(&self, case_id: Uuid) -> Result<CaseDetail> {
         let row = self.case_row(case_id)?;
         type Head = (
             String,
-            String,
+            Stored<MediationType>,
             String,
             String,
             i64,
@@ -130,7 +258,7 @@ impl Ledger {
             Option<NaiveDate>,
             u32,
             u32,
-            Option<String>,
+            Option<Stored<ClosingOutcome>>,
         );
         let (head, flow): (Head, Flow) = self
             .conn()
@@ -170,7 +298,7 @@ impl Ledger {
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
+                        r.get::<_, Stored<AgreementForm>>(1)?,
                         r.get(2)?,
                         r.get::<_, String>(3)?,
                         r.get(4)?,
@@ -209,45 +337,125 @@ impl Ledger {
             sessions_held,
             failed_sessions,
             closing_outcome,
-            party_records: self.rows(
-                "SELECT idx, side, name, gender, ethnicity, birth_date, age, occupation, phone, address, id_number
-                 FROM parties WHERE case_id = ?1 ORDER BY idx",
-                case_id,
-            )?,
-            gradings: self.rows(
-                "SELECT g.grade, gr.name AS grade_name, g.reason, g.on_date, g.unit, g.actor
+            party_records: self.party_records(case_id)?,
+            gradings: self.records(
+                "SELECT g.grade, gr.name, g.reason, g.on_date, g.unit, g.actor
                  FROM gradings g LEFT JOIN grades gr ON gr.key = g.grade WHERE g.case_id = ?1 ORDER BY g.hlc",
                 case_id,
+                |r| {
+                    Ok(GradingRecord {
+                        grade: r.get(0)?,
+                        grade_name: r.get(1)?,
+                        reason: r.get(2)?,
+                        on_date: r.get(3)?,
+                        unit: r.get(4)?,
+                        actor: r.get(5)?,
+                    })
+                },
             )?,
-            escalations: self.rows(
+            escalations: self.records(
                 "SELECT id, from_unit, to_unit, reason, requested_on, status, answered_on, answer
                  FROM escalations WHERE case_id = ?1 ORDER BY requested_on, id",
                 case_id,
+                |r| {
+                    Ok(EscalationRecord {
+                        id: uuid_at(r, 0)?,
+                        from_unit: r.get(1)?,
+                        to_unit: r.get(2)?,
+                        reason: r.get(3)?,
+                        requested_on: r.get(4)?,
+                        status: r.get(5)?,
+                        answered_on: r.get(6)?,
+                        answer: r.get(7)?,
+                    })
+                },
             )?,
-            supports: self.rows(
+            supports: self.records(
                 "SELECT id, from_unit, to_unit, matter, requested_on, reply, answered_on
                  FROM supports WHERE case_id = ?1 ORDER BY requested_on, id",
                 case_id,
+                |r| {
+                    Ok(SupportRecord {
+                        id: uuid_at(r, 0)?,
+                        from_unit: r.get(1)?,
+                        to_unit: r.get(2)?,
+                        matter: r.get(3)?,
+                        requested_on: r.get(4)?,
+                        reply: r.get(5)?,
+                        answered_on: r.get(6)?,
+                    })
+                },
             )?,
-            referrals: self.rows(
+            referrals: self.records(
                 "SELECT id, department, receiver, matter, deadline, referred_on, outcome, answered_on
                  FROM referrals WHERE case_id = ?1 ORDER BY referred_on, id",
                 case_id,
+                |r| {
+                    Ok(ReferralRecord {
+                        id: uuid_at(r, 0)?,
+                        department: r.get(1)?,
+                        receiver: r.get(2)?,
+                        matter: r.get(3)?,
+                        deadline: r.get(4)?,
+                        referred_on: r.get(5)?,
+                        outcome: r.get(6)?,
+                        answered_on: r.get(7)?,
+                    })
+                },
             )?,
-            sessions: self.rows(
+            sessions: self.records(
                 "SELECT id, on_date, place, mediators, attendees, summary, result, unit
                  FROM sessions WHERE case_id = ?1 ORDER BY on_date, id",
                 case_id,
+                |r| {
+                    let mediators: String = r.get(3)?;
+                    Ok(SessionRecord {
+                        id: uuid_at(r, 0)?,
+                        on_date: r.get(1)?,
+                        place: r.get(2)?,
+                        mediators: serde_json::from_str(&mediators).map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(
+                                3,
+                                rusqlite::types::Type::Text,
+                                Box::new(e),
+                            )
+                        })?,
+                        attendees: r.get(4)?,
+                        summary: r.get(5)?,
+                        result: r.get(6)?,
+                        unit: r.get(7)?,
+                    })
+                },
             )?,
             agreement,
-            performances: self.rows(
+            performances: self.records(
                 "SELECT on_date, note, fulfilled FROM performances WHERE case_id = ?1 ORDER BY on_date, event_id",
                 case_id,
+                |r| {
+                    Ok(PerformanceRecord {
+                        on_date: r.get(0)?,
+                        note: r.get(1)?,
+                        fulfilled: r.get(2)?,
+                    })
+                },
             )?,
-            followups: self.rows(
+            followups: self.records(
                 "SELECT id, on_date, visitor, performance, satisfaction, lawsuit, new_risk, measures, unit
                  FROM followups WHERE case_id = ?1 ORDER BY on_date, id",
                 case_id,
+                |r| {
+                    Ok(FollowUpRecord {
+                        id: uuid_at(r, 0)?,
+                        on_date: r.get(1)?,
+                        visitor: r.get(2)?,
+                        performance: r.get(3)?,
+                        satisfaction: r.get(4)?,
+                        lawsuit: r.get(5)?,
+                        new_risk: r.get(6)?,
+                        measures: r.get(7)?,
+                        unit: r.get(8)?,
+                    })
+                },
             )?,
             history: self.history(case_id)?,
         })

@@ -23,7 +23,10 @@ pub mod verify;
 pub mod wording;
 
 pub use actions::{AgreementInput, CaseRef, FollowUpInput, MediatorInput, SessionInput, today};
-pub use detail::{Agreement, CaseDetail, HistoryEntry};
+pub use detail::{
+    Agreement, CaseDetail, EscalationRecord, FollowUpRecord, GradingRecord, HistoryEntry,
+    PartyRecord, PerformanceRecord, ReferralRecord, SessionRecord, SupportRecord,
+};
 pub use log::OwnEvent;
 pub use purge::{PurgeCandidate, PurgeReport};
 pub use rebase::RebaseReport;
