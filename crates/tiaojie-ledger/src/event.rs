@@ -78,7 +78,7 @@ impl std::fmt::Display for CaseNumber {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Term {
     /// What is to be done (e.g. 李四于12月1日前赔偿张三医药费800元).
     pub content: String,

@@ -9,6 +9,7 @@ pub mod event;
 pub mod hlc;
 pub mod location;
 pub mod store;
+pub mod typescript;
 pub mod vault;
 
 pub use error::{Entity, LedgerError, Result};

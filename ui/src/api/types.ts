@@ -189,27 +189,8 @@ export interface CaseFilter {
   limit?: number
 }
 
-export interface CaseRow {
-  id: Id
-  number: string
-  unit: string
-  unit_name: string
-  level: number
-  received_on: IsoDate
-  /** Chinese label. */
-  dispute_type: string
-  /** Chinese label. */
-  source: string
-  /** Chinese label. */
-  status: string
-  grade: string | null
-  grade_name: string | null
-  grade_color: string | null
-  /** Party names joined with "、". */
-  parties: string
-  escalation_pending: boolean
-  closed_on: IsoDate | null
-}
+/** One row of the ledger table; generated from the Rust type (store/queries.rs). */
+export type { CaseRow } from './generated/ledger'
 
 export interface Page<T> {
   total: number

@@ -71,6 +71,28 @@ impl<'de, T: Labelled> serde::Deserialize<'de> for Stored<T> {
     }
 }
 
+/// In TypeScript, the vocabulary's keys: a key this version does not know
+/// is shown as it came, which a screen does by printing the string.
+impl<T: ts_rs::TS + 'static> ts_rs::TS for Stored<T> {
+    type WithoutGenerics = Stored<ts_rs::Dummy>;
+    type OptionInnerType = Self;
+
+    fn name(cfg: &ts_rs::Config) -> String {
+        T::name(cfg)
+    }
+
+    fn inline(cfg: &ts_rs::Config) -> String {
+        T::name(cfg)
+    }
+
+    fn visit_dependencies(v: &mut impl ts_rs::TypeVisitor)
+    where
+        Self: 'static,
+    {
+        v.visit::<T>();
+    }
+}
+
 impl<T: Labelled> rusqlite::types::FromSql for Stored<T> {
     fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
         v.as_str().map(Stored::from_key)
@@ -88,7 +110,7 @@ pub fn printed<T: Labelled>(key: &str) -> String {
 macro_rules! labelled {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident = $key:literal / $label:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, ts_rs::TS)]
         pub enum $name {
             $(#[serde(rename = $key, alias = $label)] $variant),+
         }

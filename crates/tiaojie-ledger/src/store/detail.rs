@@ -20,7 +20,7 @@ pub const FAILED_SESSIONS_BEFORE_ESCALATION: u32 = 3;
 /// Mediation normally ends within a month of intake.
 pub const MEDIATION_DAYS: u64 = 30;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct HistoryEntry {
     pub event_id: Uuid,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -36,7 +36,7 @@ pub struct HistoryEntry {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CaseDetail {
     #[serde(flatten)]
     pub row: CaseRow,
@@ -71,7 +71,7 @@ pub struct CaseDetail {
 }
 
 /// A party of a case, as registered.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct PartyRecord {
     /// Its place among the case's parties, from 0.
     pub idx: u32,
@@ -102,7 +102,7 @@ impl PartyRecord {
 }
 
 /// A risk grading (风险评估) of the case.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct GradingRecord {
     /// The grade's key in the unit's scheme (red, yellow, green…).
     pub grade: String,
@@ -114,7 +114,7 @@ pub struct GradingRecord {
 }
 
 /// An escalation (上交) to an upper unit, and its answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct EscalationRecord {
     pub id: Uuid,
     pub from_unit: String,
@@ -127,7 +127,7 @@ pub struct EscalationRecord {
 }
 
 /// A request for support (请求支援), and its reply.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct SupportRecord {
     pub id: Uuid,
     pub from_unit: String,
@@ -139,7 +139,7 @@ pub struct SupportRecord {
 }
 
 /// A referral (移送、转办) to a department, and what came back.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ReferralRecord {
     pub id: Uuid,
     pub department: Stored<Department>,
@@ -152,7 +152,7 @@ pub struct ReferralRecord {
 }
 
 /// A mediation session (调解记录).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct SessionRecord {
     pub id: Uuid,
     pub on_date: NaiveDate,
@@ -165,7 +165,7 @@ pub struct SessionRecord {
 }
 
 /// A note on how the agreement is being performed (履行情况).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct PerformanceRecord {
     pub on_date: NaiveDate,
     pub note: String,
@@ -173,7 +173,7 @@ pub struct PerformanceRecord {
 }
 
 /// A follow-up visit (回访).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct FollowUpRecord {
     pub id: Uuid,
     pub on_date: NaiveDate,
@@ -186,7 +186,7 @@ pub struct FollowUpRecord {
     pub unit: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Agreement {
     pub id: Uuid,
     pub form: Stored<AgreementForm>,

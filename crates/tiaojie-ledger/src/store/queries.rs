@@ -74,7 +74,7 @@ pub struct CaseFilter {
     pub limit: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CaseRow {
     pub id: Uuid,
     pub number: String,

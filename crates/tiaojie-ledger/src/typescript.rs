@@ -1,0 +1,70 @@
+//! The TypeScript declarations of what the screen receives from the ledger,
+//! generated from the Rust types into `ui/src/api/generated/ledger.ts`, so
+//! that the UI cannot drift from the ledger by hand. The test
+//! `tests/typescript.rs` fails when the committed file is not what this
+//! makes; `TIAOJIE_WRITE_TS=1 cargo test -p tiaojie-ledger --test
+//! typescript` rewrites it.
+
+use crate::domain::labels::{
+    AgreementForm, ClosingOutcome, Department, EscalationStatus, Gender, MediationType,
+    Satisfaction, SessionResult, Side,
+};
+use crate::event::Term;
+use crate::store::queries::CaseRow;
+use crate::store::{
+    Agreement, CaseDetail, EscalationRecord, FollowUpRecord, GradingRecord, HistoryEntry,
+    PartyRecord, PerformanceRecord, ReferralRecord, SessionRecord, SupportRecord,
+};
+use ts_rs::{Config, TS};
+
+/// Where the file lives, from the workspace root.
+pub const PATH: &str = "ui/src/api/generated/ledger.ts";
+
+const HEADER: &str = "\
+// Generated from the Rust types of tiaojie-ledger (src/typescript.rs): do not
+// edit. After changing one of those types, regenerate with
+//   TIAOJIE_WRITE_TS=1 cargo test -p tiaojie-ledger --test typescript
+";
+
+fn declare<T: TS>(cfg: &Config, out: &mut String) {
+    out.push('\n');
+    if let Some(docs) = T::docs() {
+        out.push_str(docs.trim_end());
+        out.push('\n');
+    }
+    out.push_str("export ");
+    out.push_str(&T::decl(cfg));
+    out.push('\n');
+}
+
+/// The file's whole text.
+pub fn declarations() -> String {
+    // Counts and money in fen are far below 2^53: numbers, not bigints.
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(HEADER);
+    // The vocabularies, by their stored keys.
+    declare::<Side>(&cfg, &mut out);
+    declare::<Gender>(&cfg, &mut out);
+    declare::<MediationType>(&cfg, &mut out);
+    declare::<ClosingOutcome>(&cfg, &mut out);
+    declare::<EscalationStatus>(&cfg, &mut out);
+    declare::<Department>(&cfg, &mut out);
+    declare::<SessionResult>(&cfg, &mut out);
+    declare::<AgreementForm>(&cfg, &mut out);
+    declare::<Satisfaction>(&cfg, &mut out);
+    // One case.
+    declare::<CaseRow>(&cfg, &mut out);
+    declare::<PartyRecord>(&cfg, &mut out);
+    declare::<GradingRecord>(&cfg, &mut out);
+    declare::<EscalationRecord>(&cfg, &mut out);
+    declare::<SupportRecord>(&cfg, &mut out);
+    declare::<ReferralRecord>(&cfg, &mut out);
+    declare::<SessionRecord>(&cfg, &mut out);
+    declare::<Term>(&cfg, &mut out);
+    declare::<Agreement>(&cfg, &mut out);
+    declare::<PerformanceRecord>(&cfg, &mut out);
+    declare::<FollowUpRecord>(&cfg, &mut out);
+    declare::<HistoryEntry>(&cfg, &mut out);
+    declare::<CaseDetail>(&cfg, &mut out);
+    out
+}

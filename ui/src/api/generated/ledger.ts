@@ -1,0 +1,100 @@
+// Generated from the Rust types of tiaojie-ledger (src/typescript.rs): do not
+// edit. After changing one of those types, regenerate with
+//   TIAOJIE_WRITE_TS=1 cargo test -p tiaojie-ledger --test typescript
+
+export type Side = "applicant" | "respondent";
+
+export type Gender = "male" | "female";
+
+/**
+ * 调解类型 (三调联动).
+ */
+export type MediationType = "people" | "administrative" | "judicial" | "police";
+
+/**
+ * How a case ended (结案方式).
+ */
+export type ClosingOutcome = "resolved" | "failed" | "withdrawn" | "transferred";
+
+export type EscalationStatus = "pending" | "accepted" | "returned";
+
+/**
+ * Departments a case can be referred to (移送、转办).
+ */
+export type Department = "police" | "traffic" | "health" | "social_security" | "land" | "environment" | "petitions" | "justice_office" | "court" | "other";
+
+export type SessionResult = "agreed" | "failed" | "continued";
+
+export type AgreementForm = "written" | "oral";
+
+export type Satisfaction = "satisfied" | "mostly" | "unsatisfied";
+
+export type CaseRow = { id: string, number: string, unit: string, unit_name: string, level: number, received_on: string, dispute_type: string, source: string, status: string, grade: string | null, grade_name: string | null, grade_color: string | null, parties: string, escalation_pending: boolean, closed_on: string | null, };
+
+/**
+ * A party of a case, as registered.
+ */
+export type PartyRecord = { 
+/**
+ * Its place among the case's parties, from 0.
+ */
+idx: number, side: Side, name: string, gender: Gender | null, ethnicity: string | null, birth_date: string | null, age: number | null, occupation: string | null, phone: string | null, address: string | null, id_number: string | null, };
+
+/**
+ * A risk grading (风险评估) of the case.
+ */
+export type GradingRecord = { 
+/**
+ * The grade's key in the unit's scheme (red, yellow, green…).
+ */
+grade: string, grade_name: string | null, reason: string, on_date: string, unit: string, actor: string | null, };
+
+/**
+ * An escalation (上交) to an upper unit, and its answer.
+ */
+export type EscalationRecord = { id: string, from_unit: string, to_unit: string, reason: string, requested_on: string, status: EscalationStatus, answered_on: string | null, answer: string | null, };
+
+/**
+ * A request for support (请求支援), and its reply.
+ */
+export type SupportRecord = { id: string, from_unit: string, to_unit: string, matter: string, requested_on: string, reply: string | null, answered_on: string | null, };
+
+/**
+ * A referral (移送、转办) to a department, and what came back.
+ */
+export type ReferralRecord = { id: string, department: Department, receiver: string, matter: string, deadline: string, referred_on: string, outcome: string | null, answered_on: string | null, };
+
+/**
+ * A mediation session (调解记录).
+ */
+export type SessionRecord = { id: string, on_date: string, place: string, mediators: Array<string>, attendees: string, summary: string, result: SessionResult, unit: string, };
+
+export type Term = { 
+/**
+ * What is to be done (e.g. 李四于12月1日前赔偿张三医药费800元).
+ */
+content: string, due: string | null, };
+
+export type Agreement = { id: string, form: AgreementForm, on: string, terms: Array<Term>, amount_fen: number, };
+
+/**
+ * A note on how the agreement is being performed (履行情况).
+ */
+export type PerformanceRecord = { on_date: string, note: string, fulfilled: boolean, };
+
+/**
+ * A follow-up visit (回访).
+ */
+export type FollowUpRecord = { id: string, on_date: string, visitor: string, performance: string, satisfaction: Satisfaction | null, lawsuit: boolean, new_risk: string, measures: string, unit: string, };
+
+export type HistoryEntry = { event_id: string, at: string, hlc: string, device: string, seq: number, unit: string, actor: string | null, kind: string, text: string, applied: boolean, 
+/**
+ * Why the event did not take effect, or a note on how it did.
+ */
+note: string | null, };
+
+export type CaseDetail = { origin_unit: string, mediation_type: MediationType, facts: string, requests: string, amount_fen: number, people_involved: number, petition_risk: boolean, criminal_risk: boolean, key_persons: string, mediator: string | null, graded_on: string | null, last_visit_on: string | null, sessions_held: number, failed_sessions: number, suggest_escalation: boolean, mediation_deadline: string, closing_outcome: ClosingOutcome | null, 
+/**
+ * Each party's details (the row's `parties` is their names).
+ */
+party_records: Array<PartyRecord>, gradings: Array<GradingRecord>, escalations: Array<EscalationRecord>, supports: Array<SupportRecord>, referrals: Array<ReferralRecord>, sessions: Array<SessionRecord>, agreement: Agreement | null, performances: Array<PerformanceRecord>, followups: Array<FollowUpRecord>, history: Array<HistoryEntry>, id: string, number: string, unit: string, unit_name: string, level: number, received_on: string, dispute_type: string, source: string, status: string, grade: string | null, grade_name: string | null, grade_color: string | null, parties: string, escalation_pending: boolean, closed_on: string | null, };
