@@ -143,6 +143,18 @@ impl LedgerError {
         }
     }
 
+    /// The same error naming `to` where it named `from`: for a caller that
+    /// knows which of its inputs a shared check was about.
+    pub fn field_renamed(self, from: &str, to: &str) -> Self {
+        match self {
+            LedgerError::Invalid { field, message } if field == from => LedgerError::Invalid {
+                field: to.to_string(),
+                message,
+            },
+            e => e,
+        }
+    }
+
     /// The field an `Invalid` error names, if any.
     pub fn field(&self) -> Option<&str> {
         match self {

@@ -297,9 +297,10 @@ pub fn unlock(ledger: &Path, passphrase: &str) -> Result<DataKey> {
 }
 
 /// Re-wraps the ledger's data key with a new passphrase.
+/// A problem with either is named by its role: `old` or `new`.
 pub fn change_passphrase(ledger: &Path, old: &str, new: &str) -> Result<()> {
-    check_passphrase(new)?;
-    let key = unlock(ledger, old)?;
+    check_passphrase(new).map_err(|e| e.field_renamed("passphrase", "new"))?;
+    let key = unlock(ledger, old).map_err(|e| e.field_renamed("passphrase", "old"))?;
     write_key_file(&key_path(ledger), &wrap(&key, new)?)
 }
 
@@ -328,12 +329,17 @@ mod tests {
         assert_eq!(unlock(&db, "白石村2027").unwrap().0, k.0);
         assert!(unlock(&db, "青山村2026").is_err());
         assert!(create(&db, "whatever123").is_err());
+        // Each problem names its box: the new one too short, the old one
+        // wrong.
         assert_eq!(
             change_passphrase(&db, "白石村2027", "12345")
                 .unwrap_err()
                 .field(),
-            Some("passphrase")
+            Some("new")
         );
+        let wrong = change_passphrase(&db, "青山村2026", "白石村2028").unwrap_err();
+        assert_eq!(wrong.field(), Some("old"));
+        assert!(wrong.to_string().contains("口令不正确"), "{wrong}");
         // The key file names no key.
         let text = std::fs::read_to_string(key_path(&db)).unwrap();
         assert!(!text.contains(&hex::encode(k.0)));

@@ -150,13 +150,8 @@ pub fn change_passphrase(
     new: String,
 ) -> CmdResult<AppStatus> {
     if state.is_encrypted() {
-        tiaojie_ledger::vault::change_passphrase(&state.path, &old, &new).map_err(|e| {
-            let wrong = e.to_string().contains("口令不正确");
-            CommandError {
-                field: Some(if wrong { "old" } else { "new" }.into()),
-                ..CommandError::from(e)
-            }
-        })?;
+        // The error names the box: `old` or `new`.
+        tiaojie_ledger::vault::change_passphrase(&state.path, &old, &new)?;
     } else {
         return Err(CommandError::new(
             "invalid_state",
