@@ -6,6 +6,7 @@
 //! can copy them into its own folder, change the wording, and point the app at
 //! that folder, without a new build.
 
+pub mod case_file;
 pub mod context;
 pub mod docx;
 pub mod error;

@@ -359,3 +359,91 @@ fn a_committee_name_the_unit_gave_is_the_one_on_the_seal() {
     assert!(text.contains("青山村民调解委员会（印章）"), "{text}");
     assert!(!text.contains("青山村人民调解委员会（印章）"), "{text}");
 }
+
+/// `case_file::make` is what both `tiaojie doc` and the app's 生成 call: the
+/// rights it checks and the access-log entries it writes are theirs.
+#[test]
+fn making_a_case_file_checks_the_rights_and_logs_the_same_for_both_shells() {
+    use tiaojie_docs::case_file::{self, Request, Which};
+    use tiaojie_ledger::domain::roles::Role;
+    let mut l = village();
+    let case = full_case(&mut l, "刘红兵", "欧阳建国", AgreementForm::Written);
+    l.add_user(None, "管理员", Role::Admin, "8520").unwrap();
+    let admin = l.sign_in("管理员", "8520").unwrap();
+    l.add_user(Some(&admin), "王调解", Role::Mediator, "7391")
+        .unwrap();
+    l.add_user(Some(&admin), "李主任", Role::Officer, "2468")
+        .unwrap();
+    let mediator = l.sign_in("王调解", "7391").unwrap();
+    let officer = l.sign_in("李主任", "2468").unwrap();
+    let (templates, fonts) = (Templates::builtin(), FontSource::default());
+    let request = |which, full_numbers| Request {
+        case_id: case,
+        which,
+        format: Format::Docx,
+        full_numbers,
+        templates: &templates,
+        fonts: &fonts,
+    };
+    let log = |l: &tiaojie_ledger::Ledger| -> Vec<(String, String, String)> {
+        l.access_log(Some(&admin), 100)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.user, e.action, e.target))
+            .collect()
+    };
+    let before = log(&l).len();
+
+    // A mediator may not take documents out: refused, nothing logged.
+    let refused = case_file::make(&l, Some(&mediator), &request(Which::All, false))
+        .err()
+        .expect("a mediator has no export right");
+    assert_eq!(refused.code(), "not_yours", "{refused}");
+    assert_eq!(log(&l).len(), before);
+
+    // The officer: every document the case has data for, the oral form
+    // skipped with its reason; full numbers and the making both logged.
+    let file = case_file::make(&l, Some(&officer), &request(Which::All, true)).unwrap();
+    let made: Vec<DocKind> = file.made.iter().map(|m| m.kind).collect();
+    assert!(made.contains(&DocKind::Agreement), "{made:?}");
+    assert!(
+        file.skipped
+            .iter()
+            .any(|(k, why)| *k == DocKind::OralAgreement && !why.is_empty()),
+        "{:?}",
+        file.skipped
+    );
+    let number = file.number.clone();
+    let entries = log(&l);
+    assert_eq!(
+        entries[..2],
+        [
+            ("李主任".into(), "document".into(), format!("{number} all")),
+            ("李主任".into(), "view_full_numbers".into(), number.clone()),
+        ]
+    );
+    // One kind, masked: one entry, by its key.
+    case_file::make(
+        &l,
+        Some(&officer),
+        &request(Which::parse("人民调解协议书").unwrap(), false),
+    )
+    .unwrap();
+    assert_eq!(
+        log(&l)[0],
+        (
+            "李主任".into(),
+            "document".into(),
+            format!("{number} agreement")
+        )
+    );
+    // Asked for the oral form alone, the missing data is an error, not a skip.
+    assert!(
+        case_file::make(
+            &l,
+            Some(&officer),
+            &request(Which::One(DocKind::OralAgreement), false)
+        )
+        .is_err()
+    );
+}

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tauri::{AppHandle, Manager, Runtime, State};
+use tiaojie_docs::case_file::{self, Which};
 use tiaojie_docs::font::FontSource;
 use tiaojie_docs::import::{Field, ImportPlan, ImportReport, apply_import, plan_import};
-use tiaojie_docs::{DocKind, DocsError, Format, Privacy, Templates, render_case_document};
+use tiaojie_docs::{DocKind, DocsError, Format, Privacy, Templates};
 use tiaojie_ledger::domain::roles::Permission;
 use tiaojie_ledger::store::queries::CaseFilter;
 use uuid::Uuid;
@@ -97,56 +98,38 @@ pub fn make_documents<R: Runtime>(
     format: String,
     full_numbers: bool,
 ) -> CmdResult<Made> {
+    let which = Which::parse(&kind)?;
     let format = Format::parse(&format)?;
     let templates = templates()?;
     let fonts = FontSource::from_env();
     let ledger = state.ledger_for(Permission::Export)?;
-    let number = ledger.case_row(case_id)?.number;
     let session = state.session();
-    if full_numbers {
-        ledger.require_logged(
-            session.as_ref(),
-            Permission::ViewFullNumbers,
-            "view_full_numbers",
-            &number,
-        )?;
-    }
-    if let Some(s) = &session {
-        ledger.log_access(s, "document", &format!("{number} {kind}"))?;
-    }
-    let folder = output_dir(&app)?.join("文书").join(file_safe(&number));
-    let kinds: Vec<DocKind> = if kind == "all" {
-        DocKind::ALL.to_vec()
-    } else {
-        vec![DocKind::parse(&kind)?]
-    };
+    let file = case_file::make(
+        &ledger,
+        session.as_ref(),
+        &case_file::Request {
+            case_id,
+            which,
+            format,
+            full_numbers,
+            templates: &templates,
+            fonts: &fonts,
+        },
+    )?;
+    let folder = output_dir(&app)?.join("文书").join(file_safe(&file.number));
     let mut made = Made {
         files: Vec::new(),
-        skipped: Vec::new(),
+        skipped: file
+            .skipped
+            .into_iter()
+            .map(|(k, why)| (k.label().to_string(), why))
+            .collect(),
         folder: folder.display().to_string(),
     };
-    for k in kinds {
-        match render_case_document(
-            &ledger,
-            &templates,
-            k,
-            case_id,
-            format,
-            Privacy::new(full_numbers),
-            &fonts,
-        ) {
-            Ok(bytes) => {
-                let path = folder.join(format!("{}.{}", k.label(), format.extension()));
-                tiaojie_docs::save_file(&path, &bytes)?;
-                made.files.push(path.display().to_string());
-            }
-            Err(DocsError::Invalid { message, field })
-                if kind == "all" && field != "font" && field != "template" =>
-            {
-                made.skipped.push((k.label().to_string(), message));
-            }
-            Err(e) => return Err(e.into()),
-        }
+    for m in file.made {
+        let path = folder.join(format!("{}.{}", m.kind.label(), format.extension()));
+        tiaojie_docs::save_file(&path, &m.bytes)?;
+        made.files.push(path.display().to_string());
     }
     Ok(made)
 }

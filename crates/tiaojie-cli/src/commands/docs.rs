@@ -6,9 +6,10 @@ use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use serde_json::json;
 use std::collections::BTreeMap;
+use tiaojie_docs::case_file::{self, Which};
 use tiaojie_docs::font::FontSource;
 use tiaojie_docs::import::{Field, apply_import, plan_import};
-use tiaojie_docs::{DocKind, DocsError, Format, Privacy, Templates, render_case_document};
+use tiaojie_docs::{DocsError, Format, Privacy, Templates};
 use tiaojie_ledger::Ledger;
 
 impl From<DocsError> for CliError {
@@ -44,15 +45,8 @@ fn full_numbers_allowed(
 }
 
 pub fn doc(ledger: &Ledger, session: Option<&Session>, a: DocArgs, out: Output) -> CliResult<()> {
-    let case = ledger.resolve_case(&a.case)?;
-    let target = ledger.case_row(case)?.number;
-    full_numbers_allowed(ledger, session, a.full_numbers, &target)?;
-    ledger.require_logged(
-        session,
-        Permission::Export,
-        "document",
-        &format!("{target} {}", a.kind),
-    )?;
+    let case_id = ledger.resolve_case(&a.case)?;
+    let which = Which::parse(&a.kind)?;
     let format = Format::parse(&a.format)?;
     let templates = match &a.templates {
         Some(dir) => Templates::with_overrides(dir)?,
@@ -61,41 +55,33 @@ pub fn doc(ledger: &Ledger, session: Option<&Session>, a: DocArgs, out: Output) 
     let fonts = FontSource {
         path: a.font.clone(),
     };
-    let number = ledger.case_row(case)?.number;
-    if a.kind.trim() == "all" {
+    let file = case_file::make(
+        ledger,
+        session,
+        &case_file::Request {
+            case_id,
+            which,
+            format,
+            full_numbers: a.full_numbers,
+            templates: &templates,
+            fonts: &fonts,
+        },
+    )?;
+    let number = file.number;
+    if which == Which::All {
+        // Numbered in the case file's order, in the folder given.
         let mut made = Vec::new();
-        let mut skipped = Vec::new();
-        for &kind in DocKind::ALL {
-            match render_case_document(
-                ledger,
-                &templates,
-                kind,
-                case,
-                format,
-                Privacy::new(a.full_numbers),
-                &fonts,
-            ) {
-                Ok(bytes) => {
-                    let name = format!(
-                        "{:02}-{}.{}",
-                        made.len() + 1,
-                        kind.label(),
-                        format.extension()
-                    );
-                    let path = a.out.join(name);
-                    tiaojie_docs::save_file(&path, &bytes)?;
-                    made.push(path.display().to_string());
-                }
-                Err(DocsError::Invalid { message, field })
-                    if field != "font" && field != "template" =>
-                {
-                    skipped.push(
-                        json!({"kind": kind.key(), "label": kind.label(), "reason": message}),
-                    );
-                }
-                Err(e) => return Err(e.into()),
-            }
+        for (i, m) in file.made.iter().enumerate() {
+            let name = format!("{:02}-{}.{}", i + 1, m.kind.label(), format.extension());
+            let path = a.out.join(name);
+            tiaojie_docs::save_file(&path, &m.bytes)?;
+            made.push(path.display().to_string());
         }
+        let skipped: Vec<_> = file
+            .skipped
+            .iter()
+            .map(|(k, why)| json!({"kind": k.key(), "label": k.label(), "reason": why}))
+            .collect();
         let result = json!({"ok": true, "case": number, "files": made, "skipped": skipped});
         return out.emit(&result, |r| {
             let mut s = format!("已生成 {} 的卷宗文书 {} 份：\n", number, made.len());
@@ -112,18 +98,12 @@ pub fn doc(ledger: &Ledger, session: Option<&Session>, a: DocArgs, out: Output) 
             s
         });
     }
-    let kind = DocKind::parse(&a.kind)?;
-    let bytes = render_case_document(
-        ledger,
-        &templates,
-        kind,
-        case,
-        format,
-        Privacy::new(a.full_numbers),
-        &fonts,
-    )?;
-    tiaojie_docs::save_file(&a.out, &bytes)?;
-    let result = json!({"ok": true, "case": number, "kind": kind.key(), "file": a.out.display().to_string(), "bytes": bytes.len()});
+    let Some(m) = file.made.first() else {
+        return Err(CliError::Io("没有生成文书".into()));
+    };
+    tiaojie_docs::save_file(&a.out, &m.bytes)?;
+    let kind = m.kind;
+    let result = json!({"ok": true, "case": number, "kind": kind.key(), "file": a.out.display().to_string(), "bytes": m.bytes.len()});
     out.emit(&result, |_| {
         format!("已生成{}（{}）：{}", kind.label(), number, a.out.display())
     })
