@@ -39,6 +39,25 @@ pub struct MonthlyReport {
     pub units: Vec<(String, String, Stats)>,
 }
 
+/// The monthly report taken out by `session`: the export right, and the
+/// report logged as `monthly_report` with its month. What the CLI's
+/// `tiaojie report` and the app's 统计 both call.
+pub fn monthly_report_for(
+    ledger: &Ledger,
+    session: Option<&tiaojie_ledger::store::users::Session>,
+    unit: &str,
+    subtree: bool,
+    month: &str,
+) -> Result<MonthlyReport> {
+    ledger.require_logged(
+        session,
+        tiaojie_ledger::domain::roles::Permission::Export,
+        "monthly_report",
+        month,
+    )?;
+    monthly_report(ledger, unit, subtree, month)
+}
+
 pub fn monthly_report(
     ledger: &Ledger,
     unit: &str,

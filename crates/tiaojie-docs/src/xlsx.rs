@@ -163,6 +163,33 @@ pub struct Exported {
     pub cases: usize,
 }
 
+/// The ledger as filtered, taken out by `session`: the export right; full
+/// numbers only when allowed (logged as `view_full_numbers`); the export
+/// logged as `export_ledger`, each with the filter's description. What the
+/// CLI's `tiaojie export` and the app's 导出 both call.
+pub fn export_ledger_for(
+    ledger: &Ledger,
+    session: Option<&tiaojie_ledger::store::users::Session>,
+    filter: &CaseFilter,
+    full_numbers: bool,
+) -> Result<Exported> {
+    use tiaojie_ledger::domain::roles::Permission;
+    ledger.require(session, Permission::Export)?;
+    let what = describe_filter(filter);
+    if full_numbers {
+        ledger.require_logged(
+            session,
+            Permission::ViewFullNumbers,
+            "view_full_numbers",
+            &what,
+        )?;
+    }
+    if let Some(s) = session {
+        ledger.log_access(s, "export_ledger", &what)?;
+    }
+    export_ledger(ledger, filter, Privacy::new(full_numbers))
+}
+
 /// The ledger sheet of the cases `filter` selects, as an .xlsx file.
 pub fn export_ledger(ledger: &Ledger, filter: &CaseFilter, privacy: Privacy) -> Result<Exported> {
     let rows = ledger.sheet(filter)?;

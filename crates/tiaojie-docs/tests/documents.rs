@@ -446,4 +446,25 @@ fn making_a_case_file_checks_the_rights_and_logs_the_same_for_both_shells() {
         )
         .is_err()
     );
+
+    // The Excel ledger and the monthly report, as both shells take them out.
+    let filter = tiaojie_ledger::store::queries::CaseFilter::default();
+    let n = log(&l).len();
+    assert!(tiaojie_docs::xlsx::export_ledger_for(&l, Some(&mediator), &filter, false).is_err());
+    assert!(
+        tiaojie_docs::report::monthly_report_for(&l, Some(&mediator), VILLAGE, true, "2026-03")
+            .is_err()
+    );
+    assert_eq!(log(&l).len(), n);
+    tiaojie_docs::xlsx::export_ledger_for(&l, Some(&officer), &filter, true).unwrap();
+    tiaojie_docs::report::monthly_report_for(&l, Some(&officer), VILLAGE, true, "2026-03").unwrap();
+    let what = tiaojie_docs::xlsx::describe_filter(&filter);
+    assert_eq!(
+        log(&l)[..3],
+        [
+            ("李主任".into(), "monthly_report".into(), "2026-03".into()),
+            ("李主任".into(), "export_ledger".into(), what.clone()),
+            ("李主任".into(), "view_full_numbers".into(), what),
+        ]
+    );
 }

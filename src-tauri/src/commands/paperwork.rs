@@ -12,7 +12,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use tiaojie_docs::case_file::{self, Which};
 use tiaojie_docs::font::FontSource;
 use tiaojie_docs::import::{Field, ImportPlan, ImportReport, apply_import, plan_import};
-use tiaojie_docs::{DocKind, DocsError, Format, Privacy, Templates};
+use tiaojie_docs::{DocKind, DocsError, Format, Templates};
 use tiaojie_ledger::domain::roles::Permission;
 use tiaojie_ledger::store::queries::CaseFilter;
 use uuid::Uuid;
@@ -149,20 +149,12 @@ pub fn export_ledger<R: Runtime>(
     full_numbers: bool,
 ) -> CmdResult<Saved> {
     let ledger = state.ledger_for(Permission::Export)?;
-    let what = tiaojie_docs::xlsx::describe_filter(&filter);
-    let session = state.session();
-    if full_numbers {
-        ledger.require_logged(
-            session.as_ref(),
-            Permission::ViewFullNumbers,
-            "view_full_numbers",
-            &what,
-        )?;
-    }
-    if let Some(s) = &session {
-        ledger.log_access(s, "export_ledger", &what)?;
-    }
-    let exported = tiaojie_docs::xlsx::export_ledger(&ledger, &filter, Privacy::new(full_numbers))?;
+    let exported = tiaojie_docs::xlsx::export_ledger_for(
+        &ledger,
+        state.session().as_ref(),
+        &filter,
+        full_numbers,
+    )?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
     let path = output_dir(&app)?.join(format!("台账-{stamp}.xlsx"));
     tiaojie_docs::save_file(&path, &exported.bytes)?;
@@ -181,14 +173,17 @@ pub fn monthly_report<R: Runtime>(
     subtree: bool,
 ) -> CmdResult<Saved> {
     let ledger = state.ledger_for(Permission::Export)?;
-    if let Some(s) = &state.session() {
-        ledger.log_access(s, "monthly_report", &month)?;
-    }
     let unit = match unit {
         Some(u) => u,
         None => ledger.device()?.unit_code,
     };
-    let r = tiaojie_docs::report::monthly_report(&ledger, &unit, subtree, &month)?;
+    let r = tiaojie_docs::report::monthly_report_for(
+        &ledger,
+        state.session().as_ref(),
+        &unit,
+        subtree,
+        &month,
+    )?;
     let bytes = tiaojie_docs::report::report_xlsx(&r)?;
     let path = output_dir(&app)?.join(format!("{}.xlsx", file_safe(&r.title)));
     tiaojie_docs::save_file(&path, &bytes)?;
