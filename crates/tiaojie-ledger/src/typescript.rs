@@ -9,10 +9,14 @@ use crate::domain::labels::{
     AgreementForm, ClosingOutcome, Department, EscalationStatus, Gender, MediationType,
     Satisfaction, SessionResult, Side,
 };
+use crate::domain::scheme::DueState;
+use crate::domain::unit::UnitSpec;
 use crate::event::Term;
-use crate::store::queries::CaseRow;
+use crate::store::people::KnownParty;
+use crate::store::queries::{CaseRow, DueCount, DueVisit, Page, UnitRow};
+use crate::store::todo::{EscalationItem, ReferralItem, Today};
 use crate::store::{
-    Agreement, CaseDetail, EscalationRecord, FollowUpRecord, GradingRecord, HistoryEntry,
+    Agreement, CaseDetail, CaseRef, EscalationRecord, FollowUpRecord, GradingRecord, HistoryEntry,
     PartyRecord, PerformanceRecord, ReferralRecord, SessionRecord, SupportRecord,
 };
 use ts_rs::{Config, TS};
@@ -66,5 +70,18 @@ pub fn declarations() -> String {
     declare::<FollowUpRecord>(&cfg, &mut out);
     declare::<HistoryEntry>(&cfg, &mut out);
     declare::<CaseDetail>(&cfg, &mut out);
+    declare::<CaseRef>(&cfg, &mut out);
+    declare::<KnownParty>(&cfg, &mut out);
+    // Lists.
+    declare::<Page<ts_rs::Dummy>>(&cfg, &mut out);
+    declare::<UnitSpec>(&cfg, &mut out);
+    declare::<UnitRow>(&cfg, &mut out);
+    // 今日工作.
+    declare::<DueState>(&cfg, &mut out);
+    declare::<DueVisit>(&cfg, &mut out);
+    declare::<DueCount>(&cfg, &mut out);
+    declare::<EscalationItem>(&cfg, &mut out);
+    declare::<ReferralItem>(&cfg, &mut out);
+    declare::<Today>(&cfg, &mut out);
     out
 }

@@ -2,7 +2,7 @@
 // actions on it (domain/intake.rs, store/actions.rs). Re-exported by types.ts.
 
 import type {
-  AgreementFormKey, Fen, GenderKey, Id, IsoDate, MediationTypeKey, SatisfactionKey, SessionResultKey,
+  AgreementFormKey, Fen, GenderKey, IsoDate, MediationTypeKey, SatisfactionKey, SessionResultKey,
   SideKey, DisputeTypeKey, SourceKey,
 } from './types'
 
@@ -19,12 +19,7 @@ export type {
 // ---- people of earlier cases (store/people.rs) ---------------------------
 
 /** A party of an earlier case, as last registered; numbers masked in a list. */
-export interface KnownParty extends Omit<PartyInput, 'side'> {
-  case_id: Id
-  idx: number
-  number: string
-  received_on: IsoDate
-}
+export type { KnownParty } from './generated/ledger'
 
 // ---- inputs (domain/intake.rs, store/actions.rs) ------------------------
 
@@ -59,10 +54,7 @@ export interface CaseIntake {
   parties: PartyInput[]
 }
 
-export interface CaseRef {
-  id: Id
-  number: string
-}
+export type { CaseRef } from './generated/ledger'
 
 export interface SessionInput {
   on: IsoDate | null

@@ -4,6 +4,10 @@
 // an integer number of fen; labelled enums travel as their English keys.
 
 /** "YYYY-MM-DD". */
+import type {
+  AgreementForm, ClosingOutcome, Department, Gender, MediationType, Satisfaction, SessionResult, Side,
+} from './generated/ledger'
+
 export type IsoDate = string
 /** A UUID as text. */
 export type Id = string
@@ -19,21 +23,19 @@ export type DisputeTypeKey =
   | 'intellectual_property' | 'internet' | 'public_order' | 'other'
 export type SourceKey =
   | 'application' | 'screening' | 'call_110' | 'police' | 'court' | 'government' | 'petition'
-export type MediationTypeKey = 'people' | 'administrative' | 'judicial' | 'police'
-export type GenderKey = 'male' | 'female'
-export type SideKey = 'applicant' | 'respondent'
+export type MediationTypeKey = MediationType
+export type GenderKey = Gender
+export type SideKey = Side
 export type MediatorRoleKey =
   | 'resident_cadre' | 'auxiliary_police' | 'police_officer' | 'legal_adviser' | 'lawyer'
   | 'judge' | 'prosecutor' | 'village_cadre' | 'local_worthy' | 'other'
-export type DepartmentKey =
-  | 'police' | 'traffic' | 'health' | 'social_security' | 'land' | 'environment'
-  | 'petitions' | 'justice_office' | 'court' | 'other'
-export type SessionResultKey = 'agreed' | 'failed' | 'continued'
-export type AgreementFormKey = 'written' | 'oral'
-export type SatisfactionKey = 'satisfied' | 'mostly' | 'unsatisfied'
-export type ClosingOutcomeKey = 'resolved' | 'failed' | 'withdrawn' | 'transferred'
+export type DepartmentKey = Department
+export type SessionResultKey = SessionResult
+export type AgreementFormKey = AgreementForm
+export type SatisfactionKey = Satisfaction
+export type ClosingOutcomeKey = ClosingOutcome
 export type CaseStatusKey = 'registered' | 'mediating' | 'agreed' | 'failed' | 'closed'
-export type EscalationStatus = 'pending' | 'accepted' | 'returned'
+export type { EscalationStatus } from './generated/ledger'
 
 export interface Label<K extends string = string> {
   key: K
@@ -55,10 +57,7 @@ export interface Scheme {
   grades: Grade[]
 }
 
-export type DueState =
-  | { state: 'not_yet' }
-  | { state: 'due' }
-  | { state: 'overdue'; days: number }
+export type { DueState } from './generated/ledger'
 
 export interface Reference {
   dispute_types: Label<DisputeTypeKey>[]
@@ -80,21 +79,8 @@ export interface Reference {
 
 export type UnitLevel = 1 | 2 | 3
 
-export interface UnitSpec {
-  code: string
-  name: string
-  short_name: string
-  level: number
-  parent: string | null
-  /** The formal name on its seal, when one was given. */
-  committee?: string | null
-}
-
-export interface UnitRow extends UnitSpec {
-  level_name: string
-  /** The name its seal carries on signed documents: the given one, or made from the name. */
-  seal_name: string
-}
+import type { UnitRow } from './generated/ledger'
+export type { UnitRow, UnitSpec } from './generated/ledger'
 
 /** A unit as entered; the short name defaults to the name without its suffix. */
 export interface UnitInput {
@@ -192,68 +178,7 @@ export interface CaseFilter {
 /** One row of the ledger table; generated from the Rust type (store/queries.rs). */
 export type { CaseRow } from './generated/ledger'
 
-export interface Page<T> {
-  total: number
-  rows: T[]
-}
-
-// ---- to-do lists (store/queries.rs, store/todo.rs) ----------------------
-
-export interface DueVisit {
-  case_id: Id
-  number: string
-  unit: string
-  parties: string
-  grade: string
-  grade_name: string
-  grade_color: string
-  cadence_days: number
-  next_visit: IsoDate
-  state: DueState
-}
-
-export interface EscalationItem {
-  escalation_id: Id
-  case_id: Id
-  number: string
-  from_unit: string
-  to_unit: string
-  reason: string
-  requested_on: IsoDate
-  status: EscalationStatus
-  answered_on: IsoDate | null
-  answer: string | null
-}
-
-export interface ReferralItem {
-  referral_id: Id
-  case_id: Id
-  number: string
-  /** Chinese label. */
-  department: string
-  receiver: string
-  matter: string
-  deadline: IsoDate
-  days_late: number
-}
-
-export interface DueCount {
-  grade: string
-  count: number
-}
-
-export interface Today {
-  on: IsoDate
-  unit: string
-  /** The most urgent follow-ups due (at most 200). */
-  due: DueVisit[]
-  /** How many are due in all, and per grade (most serious first). */
-  due_total: number
-  due_by_grade: DueCount[]
-  escalations_pending: EscalationItem[]
-  escalations_returned: EscalationItem[]
-  overdue_referrals: ReferralItem[]
-}
+export type { DueCount, DueVisit, EscalationItem, Page, ReferralItem, Today } from './generated/ledger'
 
 export type * from './caseTypes'
 

@@ -117,7 +117,7 @@ impl Scheme {
 }
 
 /// Where a case stands on its follow-up cadence on a given day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case", tag = "state", content = "days")]
 pub enum DueState {
     /// The next visit is later than this day.

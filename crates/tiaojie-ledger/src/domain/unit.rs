@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 /// A unit of the three-level tree. `code` is its administrative code (a
 /// village's 12-digit 统计用区划代码, or the code the county assigns).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct UnitSpec {
     pub code: String,
     pub name: String,

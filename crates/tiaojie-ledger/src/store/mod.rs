@@ -17,7 +17,7 @@ pub mod queries;
 mod rebase;
 pub mod sheet;
 mod stats;
-mod todo;
+pub mod todo;
 pub mod users;
 pub mod verify;
 pub mod wording;

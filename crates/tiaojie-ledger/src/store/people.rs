@@ -13,7 +13,7 @@ use uuid::Uuid;
 pub const KNOWN_SHOWN: usize = 5;
 
 /// A party of an earlier case, with what was registered of them then.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct KnownParty {
     /// The case and the party's place in it, to ask for the numbers by.
     pub case_id: Uuid,
@@ -21,7 +21,7 @@ pub struct KnownParty {
     pub number: String,
     pub received_on: NaiveDate,
     pub name: String,
-    pub gender: Option<String>,
+    pub gender: Option<crate::domain::labels::Stored<crate::domain::labels::Gender>>,
     pub ethnicity: Option<String>,
     pub birth_date: Option<String>,
     pub age: Option<u32>,

@@ -93,14 +93,14 @@ pub struct CaseRow {
     pub closed_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Page<T> {
     pub total: u64,
     pub rows: Vec<T>,
 }
 
 /// A follow-up visit that is due or overdue on the day asked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DueVisit {
     pub case_id: Uuid,
     pub number: String,
@@ -114,7 +114,7 @@ pub struct DueVisit {
     pub state: DueState,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct UnitRow {
     #[serde(flatten)]
     pub spec: UnitSpec,
@@ -532,7 +532,7 @@ impl Ledger {
 }
 
 /// How many follow-ups of one grade are due.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DueCount {
     pub grade: String,
     pub count: u64,

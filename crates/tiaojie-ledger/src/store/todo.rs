@@ -3,6 +3,7 @@
 
 use super::queries::Scope;
 use super::{Ledger, parse_uuid};
+use crate::domain::labels::{EscalationStatus, Stored};
 use crate::error::Result;
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -10,7 +11,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 /// An escalation waiting at, or answered by, a unit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct EscalationItem {
     pub escalation_id: Uuid,
     pub case_id: Uuid,
@@ -19,12 +20,12 @@ pub struct EscalationItem {
     pub to_unit: String,
     pub reason: String,
     pub requested_on: NaiveDate,
-    pub status: String,
+    pub status: Stored<EscalationStatus>,
     pub answered_on: Option<NaiveDate>,
     pub answer: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ReferralItem {
     pub referral_id: Uuid,
     pub case_id: Uuid,
@@ -153,7 +154,7 @@ pub const RETURNS_SHOWN_DAYS: u64 = 14;
 pub const TODAY_DUE_SHOWN: u32 = 200;
 
 /// 今日工作: what waits for this device's unit on `on`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Today {
     pub on: NaiveDate,
     pub unit: String,

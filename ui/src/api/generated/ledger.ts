@@ -98,3 +98,86 @@ export type CaseDetail = { origin_unit: string, mediation_type: MediationType, f
  * Each party's details (the row's `parties` is their names).
  */
 party_records: Array<PartyRecord>, gradings: Array<GradingRecord>, escalations: Array<EscalationRecord>, supports: Array<SupportRecord>, referrals: Array<ReferralRecord>, sessions: Array<SessionRecord>, agreement: Agreement | null, performances: Array<PerformanceRecord>, followups: Array<FollowUpRecord>, history: Array<HistoryEntry>, id: string, number: string, unit: string, unit_name: string, level: number, received_on: string, dispute_type: string, source: string, status: string, grade: string | null, grade_name: string | null, grade_color: string | null, parties: string, escalation_pending: boolean, closed_on: string | null, };
+
+/**
+ * A newly registered case.
+ */
+export type CaseRef = { id: string, number: string, };
+
+/**
+ * A party of an earlier case, with what was registered of them then.
+ */
+export type KnownParty = { 
+/**
+ * The case and the party's place in it, to ask for the numbers by.
+ */
+case_id: string, idx: number, number: string, received_on: string, name: string, gender: Gender | null, ethnicity: string | null, birth_date: string | null, age: number | null, occupation: string | null, phone: string | null, address: string | null, id_number: string | null, };
+
+export type Page<T> = { total: number, rows: Array<T>, };
+
+/**
+ * A unit of the three-level tree. `code` is its administrative code (a
+ * village's 12-digit 统计用区划代码, or the code the county assigns).
+ */
+export type UnitSpec = { code: string, name: string, 
+/**
+ * The short name used in case numbers: （2026）<short>人调字第N号.
+ */
+short_name: string, level: number, parent: string | null, 
+/**
+ * The formal name its seal carries on signed documents, e.g.
+ * 青山村人民调解委员会; without it, one is made from `name` (see
+ * `committee_name`).
+ */
+committee?: string | null, };
+
+export type UnitRow = { level_name: string, 
+/**
+ * The name on its seal (`UnitSpec::committee_name`).
+ */
+seal_name: string, code: string, name: string, 
+/**
+ * The short name used in case numbers: （2026）<short>人调字第N号.
+ */
+short_name: string, level: number, parent: string | null, 
+/**
+ * The formal name its seal carries on signed documents, e.g.
+ * 青山村人民调解委员会; without it, one is made from `name` (see
+ * `committee_name`).
+ */
+committee?: string | null, };
+
+/**
+ * Where a case stands on its follow-up cadence on a given day.
+ */
+export type DueState = { "state": "not_yet" } | { "state": "due" } | { "state": "overdue", "days": number };
+
+/**
+ * A follow-up visit that is due or overdue on the day asked.
+ */
+export type DueVisit = { case_id: string, number: string, unit: string, parties: string, grade: string, grade_name: string, grade_color: string, cadence_days: number, next_visit: string, state: DueState, };
+
+/**
+ * How many follow-ups of one grade are due.
+ */
+export type DueCount = { grade: string, count: number, };
+
+/**
+ * An escalation waiting at, or answered by, a unit.
+ */
+export type EscalationItem = { escalation_id: string, case_id: string, number: string, from_unit: string, to_unit: string, reason: string, requested_on: string, status: EscalationStatus, answered_on: string | null, answer: string | null, };
+
+export type ReferralItem = { referral_id: string, case_id: string, number: string, department: string, receiver: string, matter: string, deadline: string, days_late: number, };
+
+/**
+ * 今日工作: what waits for this device's unit on `on`.
+ */
+export type Today = { on: string, unit: string, 
+/**
+ * The most urgent follow-ups due, at most `TODAY_DUE_SHOWN`.
+ */
+due: Array<DueVisit>, 
+/**
+ * How many are due in all, and per grade.
+ */
+due_total: number, due_by_grade: Array<DueCount>, escalations_pending: Array<EscalationItem>, escalations_returned: Array<EscalationItem>, overdue_referrals: Array<ReferralItem>, };
