@@ -5,6 +5,7 @@
 //! makes; `TIAOJIE_WRITE_TS=1 cargo test -p tiaojie-ledger --test
 //! typescript` rewrites it.
 
+use crate::domain::intake::Fen;
 use crate::domain::labels::{
     AgreementForm, ClosingOutcome, Department, EscalationStatus, Gender, MediationType,
     Satisfaction, SessionResult, Side,
@@ -16,8 +17,9 @@ use crate::store::people::KnownParty;
 use crate::store::queries::{CaseRow, DueCount, DueVisit, Page, UnitRow};
 use crate::store::todo::{EscalationItem, ReferralItem, Today};
 use crate::store::{
-    Agreement, CaseDetail, CaseRef, EscalationRecord, FollowUpRecord, GradingRecord, HistoryEntry,
-    PartyRecord, PerformanceRecord, ReferralRecord, SessionRecord, SupportRecord,
+    Agreement, AgreementInput, CaseDetail, CaseRef, EscalationRecord, FollowUpInput,
+    FollowUpRecord, GradingRecord, HistoryEntry, PartyRecord, PerformanceRecord, ReferralRecord,
+    SessionInput, SessionRecord, SupportRecord,
 };
 use ts_rs::{Config, TS};
 
@@ -72,6 +74,11 @@ pub fn declarations() -> String {
     declare::<CaseDetail>(&cfg, &mut out);
     declare::<CaseRef>(&cfg, &mut out);
     declare::<KnownParty>(&cfg, &mut out);
+    // What the actions on a case take.
+    declare::<Fen>(&cfg, &mut out);
+    declare::<SessionInput>(&cfg, &mut out);
+    declare::<AgreementInput>(&cfg, &mut out);
+    declare::<FollowUpInput>(&cfg, &mut out);
     // Lists.
     declare::<Page<ts_rs::Dummy>>(&cfg, &mut out);
     declare::<UnitSpec>(&cfg, &mut out);

@@ -1,16 +1,12 @@
 // One case as the case page shows it (store/detail.rs) and the inputs of the
 // actions on it (domain/intake.rs, store/actions.rs). Re-exported by types.ts.
 
-import type {
-  AgreementFormKey, Fen, GenderKey, IsoDate, MediationTypeKey, SatisfactionKey, SessionResultKey,
-  SideKey, DisputeTypeKey, SourceKey,
-} from './types'
+import type { GenderKey, IsoDate, MediationTypeKey, SideKey, DisputeTypeKey, SourceKey } from './types'
 
 // ---- one case (store/detail.rs) -----------------------------------------
 // Generated from the ledger's Rust types (src/typescript.rs): the case page
 // reads exactly what `case_detail` sends.
 
-import type { Term } from './generated/ledger'
 export type {
   Agreement, CaseDetail, EscalationRecord, FollowUpRecord, GradingRecord, HistoryEntry, PartyRecord,
   PerformanceRecord, ReferralRecord, SessionRecord, SupportRecord, Term,
@@ -56,29 +52,4 @@ export interface CaseIntake {
 
 export type { CaseRef } from './generated/ledger'
 
-export interface SessionInput {
-  on: IsoDate | null
-  place: string
-  mediators: string[]
-  attendees: string
-  summary: string
-  result: SessionResultKey
-}
-
-export interface AgreementInput {
-  on: IsoDate | null
-  form: AgreementFormKey
-  terms: Term[]
-  /** In fen. */
-  amount: Fen
-}
-
-export interface FollowUpInput {
-  on: IsoDate | null
-  visitor: string
-  performance: string
-  satisfaction: SatisfactionKey | null
-  lawsuit: boolean
-  new_risk: string
-  measures: string
-}
+export type { AgreementInput, FollowUpInput, SessionInput } from './generated/ledger'

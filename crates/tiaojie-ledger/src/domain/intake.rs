@@ -10,7 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 /// An amount of money in fen (0.01 yuan). On input it is written in yuan,
 /// as a number or a string ("3000", "3000.5", "3,000.50").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default, ts_rs::TS,
+)]
 #[serde(transparent)]
 pub struct Fen(pub i64);
 

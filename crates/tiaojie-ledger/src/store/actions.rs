@@ -23,7 +23,7 @@ pub struct CaseRef {
     pub number: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, ts_rs::TS)]
 pub struct SessionInput {
     pub on: Option<NaiveDate>,
     pub place: String,
@@ -33,7 +33,7 @@ pub struct SessionInput {
     pub result: SessionResult,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, ts_rs::TS)]
 pub struct AgreementInput {
     pub on: Option<NaiveDate>,
     pub form: AgreementForm,
@@ -41,7 +41,7 @@ pub struct AgreementInput {
     pub amount: Fen,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ts_rs::TS)]
 pub struct FollowUpInput {
     pub on: Option<NaiveDate>,
     pub visitor: String,

@@ -113,6 +113,18 @@ export type KnownParty = {
  */
 case_id: string, idx: number, number: string, received_on: string, name: string, gender: Gender | null, ethnicity: string | null, birth_date: string | null, age: number | null, occupation: string | null, phone: string | null, address: string | null, id_number: string | null, };
 
+/**
+ * An amount of money in fen (0.01 yuan). On input it is written in yuan,
+ * as a number or a string ("3000", "3000.5", "3,000.50").
+ */
+export type Fen = number;
+
+export type SessionInput = { on: string | null, place: string, mediators: Array<string>, attendees: string, summary: string, result: SessionResult, };
+
+export type AgreementInput = { on: string | null, form: AgreementForm, terms: Array<Term>, amount: Fen, };
+
+export type FollowUpInput = { on: string | null, visitor: string, performance: string, satisfaction: Satisfaction | null, lawsuit: boolean, new_risk: string, measures: string, };
+
 export type Page<T> = { total: number, rows: Array<T>, };
 
 /**
