@@ -286,6 +286,9 @@ async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
         .await;
     d.click_element(&close).await;
     wait_dialogs_closed(&d, "the exchange file's message").await;
+    // Still said calmly, retries and all (useSync.test.ts `syncNotice`).
+    d.wait_text("[data-testid=sync-offline]", "联网后自动上传")
+        .await;
     let bundle = std::fs::read_dir(support::output_dir(&db))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest'
 import type { SyncStatus } from '../api/types'
-import { useSync } from './useSync'
+import { syncNotice, useSync } from './useSync'
 
 const base: SyncStatus = {
   enrolled: true, hub_url: 'http://hub:8600', online: true, syncing: false, pending: 0, last_sync: null,
@@ -18,4 +18,17 @@ it('asks lists to reload after a sync that brought events down, and only then', 
   accept({ ...base, syncing: true, progress: progress(12) })
   accept({ ...base, syncing: false, progress: null })
   expect(dataVersion.value).toBe(start + 1)
+})
+
+it('says a lost link calmly, also while a retry is under way, and a hub refusal in red', () => {
+  const down = { ...base, online: false, last_error: '无法连接同步中心：连接不上', pending: 3 }
+  expect(syncNotice(down, '')).toEqual({ offline: true, error: '' })
+  expect(syncNotice({ ...down, syncing: true }, '')).toEqual({ offline: true, error: '' })
+  // The hub answered and refused: online, with the error, in red.
+  const refused = { ...base, online: true, last_error: '设备已被停用' }
+  expect(syncNotice(refused, '')).toEqual({ offline: false, error: '设备已被停用' })
+  // A request of this screen that failed is said in red.
+  expect(syncNotice(down, '同步请求失败')).toEqual({ offline: false, error: '同步请求失败' })
+  expect(syncNotice({ ...base, enrolled: false, online: false }, '')).toEqual({ offline: false, error: '' })
+  expect(syncNotice(null, '')).toEqual({ offline: false, error: '' })
 })

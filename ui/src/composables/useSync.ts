@@ -38,6 +38,16 @@ export async function startSync(): Promise<void> {
   }
 }
 
+/** What the sync bar says of a failure. No network is a village's normal
+ *  day, not a fault: the records wait on this laptop (`offline`, said
+ *  calmly), also while a retry is under way. Only an error while the hub
+ *  answers, or a request that failed, is shown in red (`error`). The worker
+ *  marks a failure offline only when it is the network's. */
+export function syncNotice(s: SyncStatus | null, requestError: string): { offline: boolean, error: string } {
+  const offline = !!s?.enrolled && !s.online && !requestError && !!s.last_error
+  return { offline, error: offline ? '' : requestError || s?.last_error || '' }
+}
+
 export function useSync() {
   return {
     status,
