@@ -332,15 +332,8 @@ async fn intake_grade_follow_up_session_and_escalation_in_the_window() {
 
 /// Waits (up to 10 s) for the focus to be inside the element `testid`.
 async fn wait_focus(d: &Driver, testid: &str) {
-    let mut now = String::new();
-    for _ in 0..100 {
-        now = d.focus_testid().await;
-        if now == testid {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the focus is in {now:?}, not in {testid:?}");
+    d.wait_focus(testid, std::time::Duration::from_secs(10))
+        .await;
 }
 
 /// The app enrolled as the village, after another laptop of the village
@@ -508,11 +501,7 @@ async fn js_click(d: &Driver, css: &str) {
 /// Asserts that the button `button` (a test id) lies inside the window as
 /// it is (no scrolling), and saves a screenshot `fit-{size}-{name}`.
 async fn check_fits(d: &Driver, button: &str, name: &str, size: &str) {
-    let (bottom, height) = save_button_bottom(d, button).await;
-    assert!(
-        bottom > 0.0 && bottom <= height,
-        "{name} in {size}: its button at {bottom}, the window {height} tall"
-    );
+    gate_fits(d, button, name, size).await;
     d.screenshot_now(&screenshot_path(&format!("fit-{size}-{name}")))
         .await;
 }

@@ -383,16 +383,7 @@ fn enrolling_brings_the_unit_tree_for_escalating_offline() {
     hub.add_unit(DISTRICT, "青山区矛盾纠纷调解中心", 3, None);
     hub.add_unit(STATION, "青山派出所调解中心", 2, Some(DISTRICT));
     hub.add_unit(VILLAGE, "青山村调解室", 1, Some(STATION));
-    let village = Db::new();
-    village.ok(&[
-        "init",
-        "--unit-code",
-        VILLAGE,
-        "--unit-name",
-        "青山村调解室",
-        "--level",
-        "1",
-    ]);
+    let village = initialised(VILLAGE, "青山村调解室", 1);
     let case = add_case(&village, "张三", "李四");
     let escalate = [
         "case",

@@ -11,6 +11,7 @@ use support::*;
 use tiaojie_docs::font::FontSource;
 use tiaojie_docs::{DocKind, Format, Privacy, Templates, render_case_document};
 use tiaojie_ledger::domain::labels::AgreementForm;
+use tiaojie_ledger::domain::unit::UnitSpec;
 
 fn docx_text(bytes: &[u8]) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -265,15 +266,11 @@ fn a_long_statement_of_facts_runs_over_pages_without_losing_a_character() {
     }
 }
 
-#[test]
-fn the_agreement_pdf_is_sealed_by_the_committee_with_full_numbers_and_whole_names() {
-    // A village whose unit is its 调解室, as most are registered.
+/// The agreement of a case in a village registered as its 调解室 (as most
+/// are), with full numbers, written to `test-output/<dir>/`: its path.
+fn agreement_of_a_village_room(unit: UnitSpec, dir: &str) -> std::path::PathBuf {
     let mut l = tiaojie_ledger::Ledger::open_in_memory().unwrap();
-    l.init(
-        tiaojie_ledger::domain::unit::UnitSpec::new(VILLAGE, "青山村调解室", None, 1, None),
-        0,
-    )
-    .unwrap();
+    l.init(unit, 0).unwrap();
     l.add_mediator(tiaojie_ledger::store::MediatorInput {
         name: "王调解".into(),
         phone: None,
@@ -293,9 +290,19 @@ fn the_agreement_pdf_is_sealed_by_the_committee_with_full_numbers_and_whole_name
         &FontSource::default(),
     )
     .unwrap();
-    let dir = output_dir("agreement-signed");
-    let path = dir.join("人民调解协议书.pdf");
+    let path = output_dir(dir).join("人民调解协议书.pdf");
     std::fs::write(&path, &pdf).unwrap();
+    path
+}
+
+fn village_room() -> UnitSpec {
+    UnitSpec::new(VILLAGE, "青山村调解室", None, 1, None)
+}
+
+#[test]
+fn the_agreement_pdf_is_sealed_by_the_committee_with_full_numbers_and_whole_names() {
+    let path = agreement_of_a_village_room(village_room(), "agreement-signed");
+    let dir = path.parent().unwrap().to_path_buf();
     let text = pdf_text(&path);
     // The seal is the committee's, not the room's.
     assert!(
@@ -326,35 +333,10 @@ fn the_agreement_pdf_is_sealed_by_the_committee_with_full_numbers_and_whole_name
 
 #[test]
 fn a_committee_name_the_unit_gave_is_the_one_on_the_seal() {
-    let mut l = tiaojie_ledger::Ledger::open_in_memory().unwrap();
-    l.init(
-        tiaojie_ledger::domain::unit::UnitSpec::new(VILLAGE, "青山村调解室", None, 1, None)
-            .with_committee(Some("青山村民调解委员会")),
-        0,
-    )
-    .unwrap();
-    l.add_mediator(tiaojie_ledger::store::MediatorInput {
-        name: "王调解".into(),
-        phone: None,
-        unit: None,
-        role: tiaojie_ledger::domain::labels::MediatorRole::VillageCadre,
-        specialties: vec![],
-    })
-    .unwrap();
-    let case = full_case(&mut l, "刘红兵", "欧阳建国", AgreementForm::Written);
-    let pdf = render_case_document(
-        &l,
-        &Templates::builtin(),
-        DocKind::Agreement,
-        case,
-        Format::Pdf,
-        Privacy::FULL,
-        &FontSource::default(),
-    )
-    .unwrap();
-    let dir = output_dir("agreement-committee");
-    let path = dir.join("人民调解协议书.pdf");
-    std::fs::write(&path, &pdf).unwrap();
+    let path = agreement_of_a_village_room(
+        village_room().with_committee(Some("青山村民调解委员会")),
+        "agreement-committee",
+    );
     let text = squeeze(&pdf_text(&path));
     assert!(text.contains("青山村民调解委员会（印章）"), "{text}");
     assert!(!text.contains("青山村人民调解委员会（印章）"), "{text}");

@@ -306,12 +306,20 @@ pub async fn pull(
     client: &mut HubClient,
     on_progress: &mut (dyn FnMut(&Progress) + Send),
 ) -> Result<SyncReport> {
-    let mut report = SyncReport::default();
-    client.authenticate().await?;
-    report.clock_offset_ms = client.clock_offset_ms;
-    report.clock_warning = clock_warning(client.clock_offset_ms);
+    let mut report = signed_in(client).await?;
     download(ledger, client, &mut report, on_progress).await?;
     Ok(report)
+}
+
+/// Signs in to the hub; the report starts with how far this laptop's clock
+/// is from the hub's.
+async fn signed_in(client: &mut HubClient) -> Result<SyncReport> {
+    client.authenticate().await?;
+    Ok(SyncReport {
+        clock_offset_ms: client.clock_offset_ms,
+        clock_warning: clock_warning(client.clock_offset_ms),
+        ..SyncReport::default()
+    })
 }
 
 /// Uploads, then downloads, reporting progress as it goes.
@@ -320,10 +328,7 @@ pub async fn sync_once(
     client: &mut HubClient,
     on_progress: &mut (dyn FnMut(&Progress) + Send),
 ) -> Result<SyncReport> {
-    let mut report = SyncReport::default();
-    client.authenticate().await?;
-    report.clock_offset_ms = client.clock_offset_ms;
-    report.clock_warning = clock_warning(client.clock_offset_ms);
+    let mut report = signed_in(client).await?;
     match upload(ledger, client, &mut report, on_progress).await {
         Err(SyncError::ChainMismatch { detail, .. }) => {
             let r = recover(ledger, client).await?;
@@ -578,6 +583,22 @@ pub fn export_bundle(ledger: &Ledger) -> Result<(Vec<u8>, crate::bundle::BundleS
             )
         })?;
     crate::bundle::write(ledger, &e.key, acked, &hub)
+}
+
+/// A bundle taken off the laptop by `session`: the export right, and the
+/// access log names the records it carries. What the CLI's `sync
+/// export-bundle` and the app's 导出U盘交换文件 both call.
+pub fn export_bundle_for(
+    ledger: &Ledger,
+    session: Option<&tiaojie_ledger::store::users::Session>,
+) -> Result<(Vec<u8>, crate::bundle::BundleSummary)> {
+    ledger.require(session, tiaojie_ledger::domain::roles::Permission::Export)?;
+    let (bytes, summary) = export_bundle(ledger)?;
+    if let Some(s) = session {
+        let what = format!("第{}至{}条记录", summary.first_seq, summary.last_seq);
+        ledger.log_access(s, "export_bundle", &what)?;
+    }
+    Ok((bytes, summary))
 }
 
 /// Uploads every batch of a bundle to the hub at `url`, in order.

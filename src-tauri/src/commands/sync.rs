@@ -34,17 +34,14 @@ pub fn export_bundle<R: Runtime>(
     state: State<'_, AppState>,
 ) -> CmdResult<BundleSaved> {
     let ledger = state.ledger_for(Permission::Export)?;
-    let (bytes, summary) = tiaojie_sync::engine::export_bundle(&ledger)?;
-    if summary.events == 0 {
+    if tiaojie_sync::engine::pending(&ledger)? == 0 {
         return Err(CommandError::new(
             "nothing_to_export",
             "本机的记录都已上传到同步中心，不需要交换文件",
         ));
     }
-    if let Some(s) = state.session() {
-        let what = format!("第{}至{}条记录", summary.first_seq, summary.last_seq);
-        ledger.log_access(&s, "export_bundle", &what)?;
-    }
+    let (bytes, summary) =
+        tiaojie_sync::engine::export_bundle_for(&ledger, state.session().as_ref())?;
     let unit = ledger.device()?.unit_code;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
     let path =

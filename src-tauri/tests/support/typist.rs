@@ -8,7 +8,7 @@
 //! would fail.
 
 use super::webdriver::Driver;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The operators of one task, and what the app itself took.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -101,20 +101,8 @@ impl<'a> Typist<'a> {
     /// Waits for the app to move the keyboard focus into `testid`; the wait
     /// is the app's.
     pub async fn wait_focus(&mut self, testid: &str) {
-        let started = Instant::now();
-        loop {
-            let at = self.d.focus_testid().await;
-            if at == testid {
-                break;
-            }
-            if started.elapsed() > std::time::Duration::from_secs(10) {
-                self.d
-                    .fail(&format!("the keyboard is at {at:?}, not {testid:?}"))
-                    .await;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        self.tally.app_ms += started.elapsed().as_secs_f64() * 1000.0;
+        let took = self.d.wait_focus(testid, Duration::from_secs(10)).await;
+        self.tally.app_ms += took.as_secs_f64() * 1000.0;
     }
 
     /// From wherever the app is: 登记, then the typical dispute's type,
@@ -176,19 +164,7 @@ impl<'a> Typist<'a> {
     /// after WebDriver answers (the page scrolls the field into view
     /// first): up to a second is allowed for it.
     pub async fn expect_focus(&self, testid: &str) {
-        let started = Instant::now();
-        loop {
-            let at = self.d.focus_testid().await;
-            if at == testid {
-                return;
-            }
-            if started.elapsed() > std::time::Duration::from_secs(1) {
-                self.d
-                    .fail(&format!("the keyboard is at {at:?}, not {testid:?}"))
-                    .await;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
+        self.d.wait_focus(testid, Duration::from_secs(1)).await;
     }
 }
 

@@ -324,6 +324,28 @@ impl Driver {
         .to_string()
     }
 
+    /// Waits up to `limit` for the keyboard focus to be in the element
+    /// marked `testid` (or inside it): how long it took. The test fails,
+    /// with a picture, when it does not come.
+    pub async fn wait_focus(
+        &self,
+        testid: &str,
+        limit: std::time::Duration,
+    ) -> std::time::Duration {
+        let started = std::time::Instant::now();
+        loop {
+            let at = self.focus_testid().await;
+            if at == testid {
+                return started.elapsed();
+            }
+            if started.elapsed() > limit {
+                self.fail(&format!("the keyboard is at {at:?}, not {testid:?}"))
+                    .await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn press_enter(&self, css: &str) {
         let e = self.find(css).await;
         self.call(

@@ -48,6 +48,12 @@ export function syncNotice(s: SyncStatus | null, requestError: string): { offlin
   return { offline, error: offline ? '' : requestError || s?.last_error || '' }
 }
 
+/** Records wait here with no link to carry them: they can go on a USB
+ *  stick (导出U盘交换文件 on the sync bar). */
+export function canCarryByUsb(s: SyncStatus | null): boolean {
+  return !!s?.enrolled && !s.online && s.pending > 0
+}
+
 export function useSync() {
   return {
     status,

@@ -39,13 +39,9 @@ pub fn run(
 ) -> CliResult<()> {
     match args.command.unwrap_or(SyncCommand::Once) {
         SyncCommand::ExportBundle { file } => {
-            let (bytes, summary) = engine::export_bundle(ledger)?;
+            let (bytes, summary) = engine::export_bundle_for(ledger, session)?;
             std::fs::write(&file, &bytes)
                 .map_err(|e| CliError::Io(format!("无法写入“{}”：{e}", file.display())))?;
-            if let Some(s) = session {
-                let what = format!("第{}至{}条记录", summary.first_seq, summary.last_seq);
-                ledger.log_access(s, "export_bundle", &what)?;
-            }
             out.emit(&summary, |s| {
                 format!(
                     "已写入同步包 {}：{} 条记录（第{}至{}条），{} 字节\n请拷到U盘，在任一联网电脑上运行 tiaojie sync import-bundle 导入",

@@ -280,16 +280,7 @@ impl Hub {
 
     /// A device ledger of `unit`, initialised and enrolled here.
     pub fn device(&self, unit: &str, name: &str, level: u8) -> Db {
-        let db = Db::new();
-        db.ok(&[
-            "init",
-            "--unit-code",
-            unit,
-            "--unit-name",
-            name,
-            "--level",
-            &level.to_string(),
-        ]);
+        let db = super::initialised(unit, name, level);
         let code = self.enroll_code(unit);
         db.ok(&["sync", "enroll", "--hub", &self.url, "--code", &code]);
         db

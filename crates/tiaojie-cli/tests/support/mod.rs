@@ -154,18 +154,24 @@ pub fn run_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
-/// A village ledger with the district above the station above it.
-pub fn village() -> Db {
+/// A new ledger of `unit` that knows only its own unit.
+pub fn initialised(unit: &str, name: &str, level: u8) -> Db {
     let db = Db::new();
     db.ok(&[
         "init",
         "--unit-code",
-        VILLAGE,
+        unit,
         "--unit-name",
-        "青山村调解室",
+        name,
         "--level",
-        "1",
+        &level.to_string(),
     ]);
+    db
+}
+
+/// A village ledger with the district above the station above it.
+pub fn village() -> Db {
+    let db = initialised(VILLAGE, "青山村调解室", 1);
     db.ok(&[
         "unit",
         "add",

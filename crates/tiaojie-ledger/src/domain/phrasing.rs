@@ -168,10 +168,12 @@ impl Phrasebook {
                 .then(a.cmp(b))
         });
         let mut out: Vec<ClauseOffer> = Vec::new();
+        // A clause the text already holds is not offered again.
+        let held: Vec<&str> = clauses(head).collect();
+        let frag_chars = frag.chars().count();
         let push = |clause: String, out: &mut Vec<ClauseOffer>| {
-            let adds = clause.chars().count() > frag.chars().count();
-            // A clause the text already holds is not offered again.
-            let written = clauses(head).any(|c| c == clause);
+            let adds = clause.chars().count() > frag_chars;
+            let written = held.contains(&clause.as_str());
             if adds
                 && !written
                 && out.len() < OFFERS_SHOWN
