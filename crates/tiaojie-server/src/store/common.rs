@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use tiaojie_ledger::store::purge;
 use tiaojie_ledger::{Event, EventBody};
 use tiaojie_sync::chain;
-use tiaojie_sync::wire::DeviceHead;
+use tiaojie_sync::wire::{BatchAck, DeviceHead};
 use uuid::Uuid;
 
 /// The head of a device the hub has nothing of.
@@ -96,6 +96,20 @@ pub(crate) fn split_at_head<'a>(
     })
 }
 
+/// The answer to an upload before its fresh events are stored: the head
+/// as it was, and the replayed events counted as duplicates.
+pub(crate) fn ack_at_head(head: DeviceHead, split: &Split) -> BatchAck {
+    BatchAck {
+        device_id: head.device_id,
+        acked_seq: head.acked_seq,
+        last_hash: head.last_hash,
+        stored: 0,
+        duplicates: split.duplicates,
+        quarantined: Vec::new(),
+        checkpoint: None,
+    }
+}
+
 /// Why the hub will not carry out a purge, if it will not: the asking unit
 /// must be the case's origin or above it, and the case closed at least the
 /// retention period before the purge's day, which may not be in the future.
@@ -143,7 +157,7 @@ pub(crate) fn case_already_opened(case_id: Uuid) -> String {
 
 /// Why an event of a case is refused at the hub, if it is: `unit` is not
 /// on the line of the case's origin (`line` gives the origin and the units
-/// above it, asked only when `unit` is not the origin). A case the hub never
+/// above it, read only when `unit` is not the origin). A case the hub never
 /// saw opened (a hub restored from an older backup) refuses nothing here:
 /// its event reaches only its own unit's line, whose folds judge it.
 pub(crate) fn case_refusal(
@@ -151,17 +165,15 @@ pub(crate) fn case_refusal(
     unit: &str,
     from_hub: bool,
     origin: Option<&str>,
-    line: impl FnOnce(&str) -> Result<Vec<String>>,
-) -> Result<Option<String>> {
-    let Some(origin) = origin else {
-        return Ok(None);
-    };
-    if from_hub || origin == unit || line(origin)?.iter().any(|u| u == unit) {
-        return Ok(None);
+    line: &[String],
+) -> Option<String> {
+    let origin = origin?;
+    if from_hub || origin == unit || line.iter().any(|u| u == unit) {
+        return None;
     }
-    Ok(Some(format!(
+    Some(format!(
         "案件 {case_id} 由单位 {origin} 受理，单位 {unit} 既不是它也不是它的上级，无权办理"
-    )))
+    ))
 }
 
 /// Why an event whose id the hub holds already (or holds twice in one
@@ -272,14 +284,14 @@ impl CaseBook {
     pub fn reach(
         &mut self,
         reach: &Reach,
-        line: Vec<String>,
-    ) -> Result<std::result::Result<Reached, String>> {
-        Ok(Ok(match reach {
+        line: &[String],
+    ) -> std::result::Result<Reached, String> {
+        Ok(match reach {
             Reach::Everyone => (None, None),
             Reach::Unit(unit) => (Some(unit.clone()), None),
             Reach::OpensCase { case_id, origin } => {
                 if !self.opened.remove(case_id) {
-                    return Ok(Err(case_already_opened(*case_id)));
+                    return Err(case_already_opened(*case_id));
                 }
                 (Some(origin.clone()), Some(*case_id))
             }
@@ -290,13 +302,13 @@ impl CaseBook {
             } => {
                 let origin = self.origin(*case_id).map(str::to_string);
                 if let Some(reason) =
-                    case_refusal(*case_id, unit, *from_hub, origin.as_deref(), |_| Ok(line))?
+                    case_refusal(*case_id, unit, *from_hub, origin.as_deref(), line)
                 {
-                    return Ok(Err(reason));
+                    return Err(reason);
                 }
                 (Some(origin.unwrap_or_else(|| unit.clone())), Some(*case_id))
             }
-        }))
+        })
     }
 
     /// The purge that removed the case, if one did.

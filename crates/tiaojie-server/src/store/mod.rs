@@ -8,6 +8,7 @@
 //! over an event that commits later with a smaller number.
 
 pub(crate) mod common;
+pub(crate) mod plan;
 pub mod postgres;
 pub mod sqlite;
 

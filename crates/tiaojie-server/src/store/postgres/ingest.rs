@@ -16,8 +16,9 @@
 
 use super::records::upsert_unit;
 use crate::error::{Result, ServerError};
-use crate::store::common::{self, CaseBook, Reached, split_at_head};
-use crate::store::{IncomingBatch, IncomingEvent, PurgeClaim, PurgeFacts, Reach, Verdict};
+use crate::store::common::{self, CaseBook, split_at_head};
+use crate::store::plan::{self, Facts, Needs, Step};
+use crate::store::{IncomingBatch, IncomingEvent, PurgeFacts};
 use chrono::{DateTime, SubsecRound, Utc};
 use deadpool_postgres::Transaction;
 use std::collections::{HashMap, HashSet};
@@ -123,32 +124,21 @@ async fn case_book(
     Ok(book)
 }
 
-/// Where an accepted event reaches, or why the case's state or a purge's
-/// facts refuse it.
-async fn admit(
-    tx: &Transaction<'_>,
-    book: &mut CaseBook,
-    reach: &Reach,
-    purge: Option<&PurgeClaim>,
-    today: chrono::NaiveDate,
-) -> Result<std::result::Result<Reached, String>> {
-    // The line is asked only for an event from another unit than the
-    // origin, which is rare: fetch it before deciding.
-    let line = match book.needs_line(reach) {
-        Some(origin) => origin_line(tx, origin).await?,
-        None => Vec::new(),
-    };
-    let reached = match book.reach(reach, line)? {
-        Ok(reached) => reached,
-        Err(reason) => return Ok(Err(reason)),
-    };
-    if let Some(claim) = purge {
-        let facts = purge_facts(tx, claim.case_id).await?;
-        if let Some(reason) = common::purge_refusal(claim, &facts, today) {
-            return Ok(Err(reason));
-        }
+/// What the plan asked for: the lines of origins and the facts of cases
+/// purged.
+async fn facts(tx: &Transaction<'_>, needs: &Needs) -> Result<Facts> {
+    let mut facts = Facts::default();
+    for origin in &needs.lines {
+        facts
+            .lines
+            .insert(origin.clone(), origin_line(tx, origin).await?);
     }
-    Ok(Ok(reached))
+    for case_id in &needs.purges {
+        facts
+            .purges
+            .insert(*case_id, purge_facts(tx, *case_id).await?);
+    }
+    Ok(facts)
 }
 
 /// A unit and the units above it, nearest first.
@@ -396,27 +386,12 @@ async fn check_one(
         None => HashMap::new(),
     };
     let split = split_at_head(&head, batch, &stored)?;
-    let mut ack = BatchAck {
-        device_id,
-        acked_seq: head.acked_seq,
-        last_hash: head.last_hash,
-        stored: 0,
-        duplicates: split.duplicates,
-        quarantined: Vec::new(),
-        checkpoint: None,
-    };
+    let mut ack = common::ack_at_head(head, &split);
     let Some(last) = split.fresh.last() else {
         return Ok((ack, Vec::new()));
     };
 
-    let accepted: Vec<Uuid> = split
-        .fresh
-        .iter()
-        .filter_map(|e| match e.verdict {
-            Verdict::Accept { id, .. } => Some(id),
-            Verdict::Quarantine { .. } => None,
-        })
-        .collect();
+    let accepted = plan::candidate_ids(split.fresh);
     let taken: HashSet<Uuid> = tx
         .query("SELECT id FROM events WHERE id = ANY($1)", &[&accepted])
         .await?
@@ -429,77 +404,37 @@ async fn check_one(
     let repeated = common::repeated_ids(split.fresh, &taken);
     let (opens, touched) = CaseBook::wanted(split.fresh, &repeated);
     let mut book = case_book(tx, &opens, &touched).await?;
-    let mut purges = Vec::new();
-    for (event, repeated) in split.fresh.iter().zip(repeated) {
-        match &event.verdict {
-            Verdict::Quarantine { id, reason } => {
+    let facts = facts(tx, &Needs::of(split.fresh, &repeated, &book)).await?;
+    let plan = plan::plan(split.fresh, &repeated, &mut book, &facts, now.date_naive());
+    for step in &plan.steps {
+        let keep = match step {
+            Step::Quarantine { event, id, reason } => {
                 ack.quarantined
                     .push(quarantine_event(tx, device_id, event, *id, reason, now).await?);
+                continue;
             }
-            Verdict::Accept { id, .. } if repeated => {
-                ack.quarantined.push(
-                    quarantine_event(tx, device_id, event, Some(*id), common::DUPLICATE_ID, now)
-                        .await?,
-                );
-            }
-            Verdict::Accept {
-                id,
-                hlc,
-                kind,
-                reach,
-                unit,
-                purge,
-            } => {
-                let admitted =
-                    admit(tx, &mut book, reach, purge.as_deref(), now.date_naive()).await?;
-                let (origin, case_id) = match admitted {
-                    Ok(reached) => reached,
-                    Err(reason) => {
-                        ack.quarantined.push(
-                            quarantine_event(tx, device_id, event, Some(*id), &reason, now).await?,
-                        );
-                        continue;
-                    }
-                };
-                if let Some(claim) = purge {
-                    tx.execute(
-                        "UPDATE hub_cases SET purged_by = $2 WHERE case_id = $1",
-                        &[&claim.case_id, id],
-                    )
-                    .await?;
-                    book.mark_purged(claim.case_id, *id);
-                    purges.push((claim.case_id, *id));
-                }
-                if let Some(unit) = unit {
-                    upsert_unit(&**tx, unit).await?;
-                }
-                // A late event of a purged case is kept as its stub.
-                let stub = match (purge, case_id) {
-                    (None, Some(case_id)) => book
-                        .purged_by(case_id)
-                        .and_then(|p| tiaojie_ledger::event::redact_raw(&event.bytes, p)),
-                    _ => None,
-                };
-                new.devices.push(device_id);
-                new.ids.push(*id);
-                new.seqs.push(event.seq);
-                new.hlcs.push(*hlc);
-                new.origins.push(origin);
-                new.cases.push(case_id);
-                new.raw.push(event.bytes.clone());
-                match stub {
-                    Some(stub) => {
-                        new.kinds.push("redacted".into());
-                        new.bytes.push(stub);
-                    }
-                    None => {
-                        new.kinds.push(kind.clone());
-                        new.bytes.push(event.bytes.clone());
-                    }
-                }
-                new.links.push(event.link.clone());
-            }
+            Step::Store(keep) => keep,
+        };
+        if let Some(case_id) = keep.purges {
+            tx.execute(
+                "UPDATE hub_cases SET purged_by = $2 WHERE case_id = $1",
+                &[&case_id, &keep.id],
+            )
+            .await?;
         }
+        if let Some(unit) = keep.unit {
+            upsert_unit(&**tx, unit).await?;
+        }
+        new.devices.push(device_id);
+        new.ids.push(keep.id);
+        new.seqs.push(keep.event.seq);
+        new.hlcs.push(keep.hlc);
+        new.kinds.push(keep.kind.to_string());
+        new.origins.push(keep.origin.clone());
+        new.cases.push(keep.case_id);
+        new.bytes.push(keep.bytes.to_vec());
+        new.raw.push(keep.event.bytes.clone());
+        new.links.push(keep.event.link.clone());
     }
     tx.execute(
         "UPDATE device_heads SET acked_seq = $2, last_hash = $3 WHERE device_id = $1",
@@ -520,7 +455,7 @@ async fn check_one(
     }
     ack.acked_seq = last.seq;
     ack.last_hash = last.link.clone();
-    Ok((ack, purges))
+    Ok((ack, plan.purges))
 }
 
 /// Numbers the events from the counter and inserts them: the last writes

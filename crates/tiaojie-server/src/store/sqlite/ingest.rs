@@ -6,8 +6,9 @@
 
 use super::records::{ts, upsert_unit};
 use crate::error::{Result, ServerError};
-use crate::store::common::{self, CaseBook, Reached, split_at_head};
-use crate::store::{IncomingBatch, IncomingEvent, PurgeClaim, PurgeFacts, Reach, Verdict};
+use crate::store::common::{self, CaseBook, split_at_head};
+use crate::store::plan::{self, Facts, Needs, Step};
+use crate::store::{IncomingBatch, IncomingEvent, PurgeFacts};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
@@ -106,29 +107,17 @@ fn case_book(tx: &Connection, opens: &[(Uuid, String)], touched: &[Uuid]) -> Res
     Ok(book)
 }
 
-/// Where an accepted event reaches, or why the case's state or a purge's
-/// facts refuse it.
-fn admit(
-    tx: &Connection,
-    book: &mut CaseBook,
-    reach: &Reach,
-    purge: Option<&PurgeClaim>,
-    today: chrono::NaiveDate,
-) -> Result<std::result::Result<Reached, String>> {
-    let line = match book.needs_line(reach) {
-        Some(origin) => origin_line(tx, origin)?,
-        None => Vec::new(),
-    };
-    let reached = match book.reach(reach, line)? {
-        Ok(reached) => reached,
-        Err(reason) => return Ok(Err(reason)),
-    };
-    if let Some(claim) = purge
-        && let Some(reason) = common::purge_refusal(claim, &purge_facts(tx, claim.case_id)?, today)
-    {
-        return Ok(Err(reason));
+/// What the plan asked for: the lines of origins and the facts of cases
+/// purged.
+fn facts(tx: &Connection, needs: &Needs) -> Result<Facts> {
+    let mut facts = Facts::default();
+    for origin in &needs.lines {
+        facts.lines.insert(origin.clone(), origin_line(tx, origin)?);
     }
-    Ok(Ok(reached))
+    for case_id in &needs.purges {
+        facts.purges.insert(*case_id, purge_facts(tx, *case_id)?);
+    }
+    Ok(facts)
 }
 
 /// A unit and the units above it, nearest first.
@@ -275,117 +264,56 @@ fn ingest_one(
         None => HashMap::new(),
     };
     let split = split_at_head(&head, batch, &stored)?;
-    let mut ack = BatchAck {
-        device_id: batch.device_id,
-        acked_seq: head.acked_seq,
-        last_hash: head.last_hash,
-        stored: 0,
-        duplicates: split.duplicates,
-        quarantined: Vec::new(),
-        checkpoint: None,
-    };
+    let mut ack = common::ack_at_head(head, &split);
     let Some(last) = split.fresh.last() else {
         return Ok((ack, false));
     };
-    let candidates: Vec<Uuid> = split
-        .fresh
-        .iter()
-        .filter_map(|e| match &e.verdict {
-            Verdict::Accept { id, .. } => Some(*id),
-            Verdict::Quarantine { .. } => None,
-        })
-        .collect();
-    let taken = taken_ids(tx, &candidates)?;
+    let taken = taken_ids(tx, &plan::candidate_ids(split.fresh))?;
     let repeated = common::repeated_ids(split.fresh, &taken);
     let (opens, touched) = CaseBook::wanted(split.fresh, &repeated);
     let mut book = case_book(tx, &opens, &touched)?;
+    let facts = facts(tx, &Needs::of(split.fresh, &repeated, &book))?;
+    let plan = plan::plan(split.fresh, &repeated, &mut book, &facts, now_day);
     let mut hub_seq: i64 = tx.query_row("SELECT last FROM hub_counter WHERE id = 1", [], |r| {
         r.get(0)
     })?;
-    let today = now_day;
-    let mut purges = Vec::new();
-    for (event, repeated) in split.fresh.iter().zip(repeated) {
-        match &event.verdict {
-            Verdict::Quarantine { id, reason } => {
+    for step in &plan.steps {
+        let keep = match step {
+            Step::Quarantine { event, id, reason } => {
                 ack.quarantined
                     .push(quarantine_event(tx, &device, event, *id, reason, &now)?);
+                continue;
             }
-            Verdict::Accept { id, .. } if repeated => {
-                ack.quarantined.push(quarantine_event(
-                    tx,
-                    &device,
-                    event,
-                    Some(*id),
-                    common::DUPLICATE_ID,
-                    &now,
-                )?);
-            }
-            Verdict::Accept {
-                id,
-                hlc,
-                kind,
-                reach,
-                unit,
-                purge,
-            } => {
-                let (origin, case_id) = match admit(tx, &mut book, reach, purge.as_deref(), today)?
-                {
-                    Ok(reached) => reached,
-                    Err(reason) => {
-                        ack.quarantined.push(quarantine_event(
-                            tx,
-                            &device,
-                            event,
-                            Some(*id),
-                            &reason,
-                            &now,
-                        )?);
-                        continue;
-                    }
-                };
-                if let Some(claim) = purge {
-                    mark_purged(tx, claim.case_id, *id)?;
-                    book.mark_purged(claim.case_id, *id);
-                    purges.push((claim.case_id, *id));
-                }
-                if let Some(unit) = unit {
-                    upsert_unit(tx, unit)?;
-                }
-                // A late event of a purged case is kept as its stub.
-                let stub = match (purge, case_id) {
-                    (None, Some(case_id)) => book
-                        .purged_by(case_id)
-                        .and_then(|p| tiaojie_ledger::event::redact_raw(&event.bytes, p)),
-                    _ => None,
-                };
-                let (kind, bytes) = match &stub {
-                    Some(stub) => ("redacted", stub),
-                    None => (kind.as_str(), &event.bytes),
-                };
-                hub_seq += 1;
-                // Statements prepared once per connection: an upload runs
-                // these for every event.
-                tx.prepare_cached(
-                    "INSERT INTO events (hub_seq, id, device_id, seq, hlc, kind, origin_unit, case_id, bytes, link,
-                                         received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )?
-                .execute(params![
-                        hub_seq,
-                        id.to_string(),
-                        device,
-                        event.seq,
-                        hlc,
-                        kind,
-                        origin,
-                        case_id.map(|c| c.to_string()),
-                        bytes,
-                        event.link,
-                        now
-                    ])?;
-                ack.stored += 1;
-            }
+            Step::Store(keep) => keep,
+        };
+        if let Some(case_id) = keep.purges {
+            mark_purged(tx, case_id, keep.id)?;
         }
+        if let Some(unit) = keep.unit {
+            upsert_unit(tx, unit)?;
+        }
+        hub_seq += 1;
+        // Statements prepared once per connection: an upload runs these
+        // for every event.
+        tx.prepare_cached(
+            "INSERT INTO events (hub_seq, id, device_id, seq, hlc, kind, origin_unit, case_id, bytes, link,
+                                 received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            hub_seq,
+            keep.id.to_string(),
+            device,
+            keep.event.seq,
+            keep.hlc,
+            keep.kind,
+            keep.origin,
+            keep.case_id.map(|c| c.to_string()),
+            keep.bytes.as_ref(),
+            keep.event.link,
+            now
+        ])?;
+        ack.stored += 1;
     }
     if !ack.quarantined.is_empty() {
         let (events, bytes): (i64, i64) = tx.query_row(
@@ -397,9 +325,9 @@ fn ingest_one(
             return Err(ServerError::QuarantineFull(refusal));
         }
     }
-    let purged = !purges.is_empty();
-    for (case_id, purge_id) in purges {
-        stub_case(tx, case_id, purge_id)?;
+    let purged = !plan.purges.is_empty();
+    for (case_id, purge_id) in &plan.purges {
+        stub_case(tx, *case_id, *purge_id)?;
     }
     tx.execute("UPDATE hub_counter SET last = ?1 WHERE id = 1", [hub_seq])?;
     tx.execute(
