@@ -5,7 +5,9 @@ use serde::Serialize;
 use tiaojie_ledger::LedgerError;
 use tiaojie_sync::SyncError;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What every failed command rejects with: a stable code, the Chinese
+/// message, and the form field it names, if one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CommandError {
     pub code: String,
     pub message: String,

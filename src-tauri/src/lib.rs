@@ -7,6 +7,7 @@ pub mod error;
 pub mod reminders;
 pub mod state;
 pub mod sync_worker;
+pub mod typescript;
 
 use state::AppState;
 use tauri::{Manager, Runtime};

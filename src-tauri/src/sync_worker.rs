@@ -15,7 +15,7 @@ use tiaojie_sync::engine::{self, Progress};
 pub const EVENT: &str = "sync-status";
 const INTERVAL: Duration = Duration::from_secs(60);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SyncStatus {
     pub enrolled: bool,
     pub hub_url: Option<String>,

@@ -20,7 +20,7 @@ use tiaojie_ledger::store::import::{ImportAgreement, ImportCase, ImportClosing, 
 macro_rules! fields {
     ($($variant:ident = $key:literal / $label:literal [$($alias:literal),*]),+ $(,)?) => {
         /// What a column of an imported ledger can hold.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
         #[serde(rename_all = "snake_case")]
         pub enum Field { $($variant),+ }
 
@@ -102,7 +102,7 @@ fn normalize(header: &str) -> String {
 }
 
 /// How one column of the sheet is read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ColumnMap {
     /// 0-based column index, and its letter as Excel shows it.
     pub column: usize,
@@ -111,7 +111,7 @@ pub struct ColumnMap {
     pub field: Option<Field>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RowError {
     /// The row number as Excel shows it.
     pub line: u32,
@@ -120,17 +120,18 @@ pub struct RowError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PlannedRow {
     pub line: u32,
     /// The values read, by field, as the preview shows them.
     pub values: BTreeMap<Field, String>,
     pub errors: Vec<RowError>,
     #[serde(skip)]
+    #[ts(skip)]
     case: Option<ImportCase>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ImportPlan {
     pub sheet: String,
     /// The header's row number as Excel shows it.
@@ -148,7 +149,7 @@ impl ImportPlan {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ImportReport {
     pub added: usize,
     pub existing: usize,

@@ -5,21 +5,27 @@
 //! makes; `TIAOJIE_WRITE_TS=1 cargo test -p tiaojie-ledger --test
 //! typescript` rewrites it.
 
-use crate::domain::intake::Fen;
+use crate::domain::intake::{CaseIntake, Fen, PartyInput};
 use crate::domain::labels::{
-    AgreementForm, ClosingOutcome, Department, EscalationStatus, Gender, MediationType,
-    Satisfaction, SessionResult, Side,
+    AgreementForm, CaseStatus, ClosingOutcome, Department, DisputeType, EscalationStatus, Gender,
+    MediationType, MediatorRole, Satisfaction, SessionResult, Side, Source,
 };
-use crate::domain::scheme::DueState;
-use crate::domain::unit::UnitSpec;
+use crate::domain::phrasing::ClauseOffer;
+use crate::domain::roles::Role;
+use crate::domain::scheme::{DueState, Grade, Scheme};
+use crate::domain::unit::{MediatorSpec, UnitSpec};
 use crate::event::Term;
+use crate::store::import::ImportOutcome;
 use crate::store::people::KnownParty;
-use crate::store::queries::{CaseRow, DueCount, DueVisit, Page, UnitRow};
+use crate::store::queries::{
+    CaseFilter, CaseRow, DueCount, DueVisit, Page, Scope, SortKey, UnitRow,
+};
 use crate::store::todo::{EscalationItem, ReferralItem, Today};
+use crate::store::users::Session;
 use crate::store::{
-    Agreement, AgreementInput, CaseDetail, CaseRef, EscalationRecord, FollowUpInput,
-    FollowUpRecord, GradingRecord, HistoryEntry, PartyRecord, PerformanceRecord, ReferralRecord,
-    SessionInput, SessionRecord, SupportRecord,
+    Agreement, AgreementInput, CaseDetail, CaseRef, Count, DeviceInfo, EscalationRecord,
+    FollowUpInput, FollowUpRecord, GradingRecord, HistoryEntry, MediatorInput, PartyRecord,
+    PerformanceRecord, ReferralRecord, SessionInput, SessionRecord, Stats, SupportRecord, UnitCell,
 };
 use ts_rs::{Config, TS};
 
@@ -58,6 +64,14 @@ pub fn declarations() -> String {
     declare::<SessionResult>(&cfg, &mut out);
     declare::<AgreementForm>(&cfg, &mut out);
     declare::<Satisfaction>(&cfg, &mut out);
+    declare::<DisputeType>(&cfg, &mut out);
+    declare::<Source>(&cfg, &mut out);
+    declare::<MediatorRole>(&cfg, &mut out);
+    declare::<CaseStatus>(&cfg, &mut out);
+    declare::<Role>(&cfg, &mut out);
+    // The unit's grading scheme.
+    declare::<Grade>(&cfg, &mut out);
+    declare::<Scheme>(&cfg, &mut out);
     // One case.
     declare::<CaseRow>(&cfg, &mut out);
     declare::<PartyRecord>(&cfg, &mut out);
@@ -79,10 +93,27 @@ pub fn declarations() -> String {
     declare::<SessionInput>(&cfg, &mut out);
     declare::<AgreementInput>(&cfg, &mut out);
     declare::<FollowUpInput>(&cfg, &mut out);
+    // Intake.
+    declare::<PartyInput>(&cfg, &mut out);
+    declare::<CaseIntake>(&cfg, &mut out);
+    declare::<ClauseOffer>(&cfg, &mut out);
+    declare::<ImportOutcome>(&cfg, &mut out);
     // Lists.
     declare::<Page<ts_rs::Dummy>>(&cfg, &mut out);
+    declare::<Scope>(&cfg, &mut out);
+    declare::<SortKey>(&cfg, &mut out);
+    declare::<CaseFilter>(&cfg, &mut out);
     declare::<UnitSpec>(&cfg, &mut out);
     declare::<UnitRow>(&cfg, &mut out);
+    declare::<MediatorSpec>(&cfg, &mut out);
+    declare::<MediatorInput>(&cfg, &mut out);
+    // This laptop and who uses it.
+    declare::<DeviceInfo>(&cfg, &mut out);
+    declare::<Session>(&cfg, &mut out);
+    // 统计.
+    declare::<Count>(&cfg, &mut out);
+    declare::<Stats>(&cfg, &mut out);
+    declare::<UnitCell>(&cfg, &mut out);
     // 今日工作.
     declare::<DueState>(&cfg, &mut out);
     declare::<DueVisit>(&cfg, &mut out);

@@ -33,7 +33,7 @@ pub const BATCH_EVENTS: u32 = 5_000;
 /// but dates people type default to the laptop's day.
 pub const CLOCK_WARNING_MS: i64 = 5 * 60 * 1000;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Progress {
     pub events_up: u64,
     pub bytes_up: u64,

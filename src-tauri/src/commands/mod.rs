@@ -11,3 +11,12 @@ pub mod setup;
 pub mod stats;
 pub mod sync;
 pub mod today;
+
+/// An entry of a closed list as the UI offers it: its stable key (a
+/// vocabulary's stored key, a document kind, an import field) and the
+/// Chinese word shown.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct Choice<K> {
+    pub key: K,
+    pub label: &'static str,
+}

@@ -2,6 +2,7 @@
 //! in, the monthly report. Files go to a folder the person can find
 //! (Documents/调解台账), and the system opens them for viewing or printing.
 
+use super::Choice;
 use crate::error::{CmdResult, CommandError};
 use crate::state::AppState;
 use base64::Engine;
@@ -61,26 +62,20 @@ fn templates() -> CmdResult<Templates> {
     })
 }
 
-/// A closed vocabulary entry as the UI lists it: stable key, Chinese label.
-#[derive(Debug, Clone, Serialize)]
-pub struct Named {
-    pub key: &'static str,
-    pub label: &'static str,
-}
-
 #[tauri::command]
-pub fn document_kinds() -> Vec<Named> {
+pub fn document_kinds() -> Vec<Choice<&'static str>> {
     DocKind::ALL
         .iter()
-        .map(|k| Named {
+        .map(|k| Choice {
             key: k.key(),
             label: k.label(),
         })
         .collect()
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Made {
+/// The documents made, and those left out with why.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct MadeDocuments {
     pub files: Vec<String>,
     /// Documents not made, with why (the case has no agreement yet, ...).
     pub skipped: Vec<(String, String)>,
@@ -97,7 +92,7 @@ pub fn make_documents<R: Runtime>(
     kind: String,
     format: String,
     full_numbers: bool,
-) -> CmdResult<Made> {
+) -> CmdResult<MadeDocuments> {
     let which = Which::parse(&kind)?;
     let format = Format::parse(&format)?;
     let templates = templates()?;
@@ -117,7 +112,7 @@ pub fn make_documents<R: Runtime>(
         },
     )?;
     let folder = output_dir(&app)?.join("文书").join(file_safe(&file.number));
-    let mut made = Made {
+    let mut made = MadeDocuments {
         files: Vec::new(),
         skipped: file
             .skipped
@@ -134,8 +129,9 @@ pub fn make_documents<R: Runtime>(
     Ok(made)
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Saved {
+/// A file written, and how many cases it holds.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct SavedFile {
     pub path: String,
     pub count: u64,
 }
@@ -147,7 +143,7 @@ pub fn export_ledger<R: Runtime>(
     state: State<'_, AppState>,
     filter: CaseFilter,
     full_numbers: bool,
-) -> CmdResult<Saved> {
+) -> CmdResult<SavedFile> {
     let ledger = state.ledger_for(Permission::Export)?;
     let exported = tiaojie_docs::xlsx::export_ledger_for(
         &ledger,
@@ -158,7 +154,7 @@ pub fn export_ledger<R: Runtime>(
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
     let path = output_dir(&app)?.join(format!("台账-{stamp}.xlsx"));
     tiaojie_docs::save_file(&path, &exported.bytes)?;
-    Ok(Saved {
+    Ok(SavedFile {
         path: path.display().to_string(),
         count: exported.cases as u64,
     })
@@ -171,7 +167,7 @@ pub fn monthly_report<R: Runtime>(
     month: String,
     unit: Option<String>,
     subtree: bool,
-) -> CmdResult<Saved> {
+) -> CmdResult<SavedFile> {
     let ledger = state.ledger_for(Permission::Export)?;
     let unit = match unit {
         Some(u) => u,
@@ -187,13 +183,13 @@ pub fn monthly_report<R: Runtime>(
     let bytes = tiaojie_docs::report::report_xlsx(&r)?;
     let path = output_dir(&app)?.join(format!("{}.xlsx", file_safe(&r.title)));
     tiaojie_docs::save_file(&path, &bytes)?;
-    Ok(Saved {
+    Ok(SavedFile {
         path: path.display().to_string(),
         count: r.total.total,
     })
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct ImportInput {
     /// The file's bytes, base64.
@@ -222,10 +218,10 @@ fn decode(input: &ImportInput) -> CmdResult<(Vec<u8>, Mapping)> {
 }
 
 #[tauri::command]
-pub fn import_fields() -> Vec<Named> {
+pub fn import_fields() -> Vec<Choice<&'static str>> {
     Field::ALL
         .iter()
-        .map(|f| Named {
+        .map(|f| Choice {
             key: f.key(),
             label: f.label(),
         })

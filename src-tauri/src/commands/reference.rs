@@ -1,6 +1,7 @@
 //! The vocabularies of the forms, with their Chinese words, and the grading
 //! scheme: what the UI's selects offer.
 
+use super::Choice;
 use crate::error::CmdResult;
 use crate::state::AppState;
 use serde::Serialize;
@@ -8,26 +9,21 @@ use tauri::State;
 use tiaojie_ledger::domain::labels::*;
 use tiaojie_ledger::domain::scheme::Scheme;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Choice {
-    pub key: &'static str,
-    pub label: &'static str,
-}
-
-#[derive(Debug, Clone, Serialize)]
+/// Every vocabulary of the forms with its words, and the unit's scheme.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Reference {
-    pub dispute_types: Vec<Choice>,
-    pub sources: Vec<Choice>,
-    pub mediation_types: Vec<Choice>,
-    pub genders: Vec<Choice>,
-    pub sides: Vec<Choice>,
-    pub roles: Vec<Choice>,
-    pub departments: Vec<Choice>,
-    pub session_results: Vec<Choice>,
-    pub agreement_forms: Vec<Choice>,
-    pub satisfactions: Vec<Choice>,
-    pub outcomes: Vec<Choice>,
-    pub statuses: Vec<Choice>,
+    pub dispute_types: Vec<Choice<DisputeType>>,
+    pub sources: Vec<Choice<Source>>,
+    pub mediation_types: Vec<Choice<MediationType>>,
+    pub genders: Vec<Choice<Gender>>,
+    pub sides: Vec<Choice<Side>>,
+    pub roles: Vec<Choice<MediatorRole>>,
+    pub departments: Vec<Choice<Department>>,
+    pub session_results: Vec<Choice<SessionResult>>,
+    pub agreement_forms: Vec<Choice<AgreementForm>>,
+    pub satisfactions: Vec<Choice<Satisfaction>>,
+    pub outcomes: Vec<Choice<ClosingOutcome>>,
+    pub statuses: Vec<Choice<CaseStatus>>,
     pub scheme: Scheme,
 }
 
@@ -36,7 +32,7 @@ macro_rules! choices {
         <$t>::ALL
             .iter()
             .map(|v| Choice {
-                key: v.key(),
+                key: *v,
                 label: v.label(),
             })
             .collect()

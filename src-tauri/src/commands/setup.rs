@@ -14,7 +14,7 @@ use tiaojie_sync::engine;
 
 const KEY_ACTOR: &str = "app.actor";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct AppStatus {
     pub initialized: bool,
     pub device: Option<DeviceInfo>,
@@ -33,7 +33,10 @@ pub struct AppStatus {
     pub users: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A unit as entered; the short name defaults to the name without its
+/// suffix.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct UnitInput {
     pub code: String,
     pub name: String,
@@ -215,7 +218,7 @@ pub async fn setup_enroll(
     unit: UnitInput,
     mediator_name: String,
     passphrase: Option<String>,
-    transport: Option<TransportInput>,
+    transport: Option<HubTransportInput>,
 ) -> CmdResult<AppStatus> {
     check_setup(&unit, &mediator_name)?;
     if state.ledger()?.device().is_err() {
@@ -249,9 +252,9 @@ pub async fn setup_enroll(
 
 /// How to reach the hub: a county CA's certificate (PEM text) to trust, and
 /// whether plain HTTP on the local network is allowed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 #[serde(default)]
-pub struct TransportInput {
+pub struct HubTransportInput {
     pub ca_pem: Option<String>,
     pub allow_http: bool,
 }
@@ -273,7 +276,7 @@ pub async fn enroll_later(
     state: State<'_, AppState>,
     hub_url: String,
     code: String,
-    transport: Option<TransportInput>,
+    transport: Option<HubTransportInput>,
 ) -> CmdResult<AppStatus> {
     enroll(&state.path, &state.key, &hub_url, &code, transport).await?;
     state.sync.request();
@@ -286,7 +289,7 @@ async fn enroll(
     key: &crate::state::KeyCell,
     hub_url: &str,
     code: &str,
-    transport: Option<TransportInput>,
+    transport: Option<HubTransportInput>,
 ) -> CmdResult<()> {
     let t = transport.unwrap_or_default();
     let transport = tiaojie_sync::client::Transport {

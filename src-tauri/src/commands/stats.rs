@@ -8,8 +8,11 @@ use tauri::State;
 use tiaojie_ledger::store::queries::Scope;
 use tiaojie_ledger::store::{Stats, StatsFilter, UnitCell};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The statistics screen's choice: a unit (and below it), a range of
+/// intake dates.
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 #[serde(default)]
+#[ts(optional_fields = nullable)]
 pub struct StatsInput {
     pub unit: Option<String>,
     pub subtree: bool,

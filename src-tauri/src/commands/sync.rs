@@ -18,8 +18,9 @@ pub fn sync_now(state: State<'_, AppState>) -> SyncStatus {
     state.sync.status()
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct BundleSaved {
+/// The USB exchange file written: where, how many records, how large.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct SavedBundle {
     pub path: String,
     pub events: usize,
     pub bytes: usize,
@@ -32,7 +33,7 @@ pub struct BundleSaved {
 pub fn export_bundle<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-) -> CmdResult<BundleSaved> {
+) -> CmdResult<SavedBundle> {
     let ledger = state.ledger_for(Permission::Export)?;
     if tiaojie_sync::engine::pending(&ledger)? == 0 {
         return Err(CommandError::new(
@@ -47,7 +48,7 @@ pub fn export_bundle<R: Runtime>(
     let path =
         super::paperwork::output_dir(&app)?.join(format!("交换文件-{unit}-{stamp}.tjbundle"));
     tiaojie_docs::save_file(&path, &bytes)?;
-    Ok(BundleSaved {
+    Ok(SavedBundle {
         path: path.display().to_string(),
         events: summary.events,
         bytes: summary.bytes,

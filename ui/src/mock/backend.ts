@@ -6,6 +6,8 @@
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
 import type { AppStatus, CaseDetail, CaseFilter, DueVisit, Stats, SyncStatus, Count } from '../api/types'
+import type { Commands } from '../api/commands'
+import type { KnownParty, MediatorSpec, UnitRow } from '../api/types'
 import { ME, daysAgo, makeCases, mediators, reference, units } from './data'
 
 const cases = makeCases(230)
@@ -65,6 +67,7 @@ function stats(): Stats {
     by_type: count(d, (c) => c.type, lbl(reference.dispute_types)),
     by_source: [], by_status: count(d, (c) => c.status, lbl(reference.statuses)),
     by_level: count(d, (c) => String(c.detail.level), (k) => ['', '一级调解室', '二级调解中心', '三级调解中心'][Number(k)]),
+    by_outcome: count(d.filter((c) => c.detail.closed_on), (c) => c.detail.closing_outcome, lbl(reference.outcomes)),
     by_month: count(d, (c) => c.detail.received_on.slice(0, 7), (k) => k),
     agreements: 40, agreement_amount_fen: 12_345_600, resolved: 61, satisfaction: [{ key: 'satisfied', label: '满意', count: 30 }],
     petition_risk: 9, criminal_risk: 4, criminal_prevented: 3, petitions_prevented: 5, screenings: 12, nil_reports: 4,
@@ -113,13 +116,17 @@ async function runSync() {
   await emit('sync-status', sync)
 }
 
-const knownZhang = {
+const knownZhang: KnownParty = {
   case_id: 'mock-known', idx: 0, number: '（2026）青山村人调字第3号', received_on: daysAgo(40), name: '张三',
   gender: 'male', ethnicity: '汉族', birth_date: '1958-07-12', age: null, occupation: '农民',
   phone: '13800138000', address: '青山村三组', id_number: '430302195807120030',
 }
 
-const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
+// Typed by the generated command table: a handler takes the command's own
+// arguments and must give what the command gives.
+type Handlers = { [C in keyof Commands]?: (a: Commands[C]['args']) => Commands[C]['result'] }
+
+const handlers: Handlers = {
   app_status: () => status,
   setup_standalone: () => (status = { ...status, initialized: true }),
   setup_enroll: (a) => {
@@ -166,9 +173,12 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
     Object.assign(d, { closed_on: daysAgo(0), status: '已结案', closing_outcome: a.outcome })
   }),
   units: () => units,
-  add_unit: (a) => [...units, { ...(a.unit as { name: string }), level_name: '', seal_name: (a.unit as { committee?: string }).committee || (a.unit as { name: string }).name }],
+  add_unit: ({ unit: u }): UnitRow[] => [...units, {
+    code: u.code, name: u.name, short_name: u.short_name || u.name, level: u.level, parent: u.parent ?? null,
+    committee: u.committee ?? null, level_name: '', seal_name: u.committee || u.name,
+  }],
   mediators: () => mediators,
-  add_mediator: (a) => [...mediators, { id: `m-${Date.now()}`, active: true, ...(a.input as object) }],
+  add_mediator: ({ input }): MediatorSpec[] => [...mediators, { ...input, id: `m-${Date.now()}`, unit: input.unit ?? ME, active: true }],
   set_mediator_active: (a) => mediators.map((m) => (m.id === a.id ? Object.assign(m, { active: a.active }) : m)),
   stats: () => stats(),
   unit_grid: () => units.map((u, i) => ({ code: u.code, name: u.name, level: u.level, parent: u.parent, open_cases: i * 3, worst_grade: i % 3 ? 'yellow' : 'red', worst_grade_name: i % 3 ? '黄色' : '红色', worst_color: i === 5 ? null : i % 3 ? '#f2b600' : '#d93025' })),
@@ -184,13 +194,16 @@ const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
     return { path: `/home/演示/文档/调解台账/交换文件-${ME}.tjbundle`, events: sync.pending, bytes: sync.pending * 420 }
   },
 }
-for (const cmd of ['record_session', 'make_agreement', 'record_performance', 'follow_up', 'escalate', 'accept_escalation', 'return_escalation', 'request_support', 'answer_support', 'refer', 'answer_referral']) {
-  handlers[cmd] = (a) => act(a, () => {})
+const actions = ['record_session', 'make_agreement', 'record_performance', 'follow_up', 'escalate', 'accept_escalation',
+  'return_escalation', 'request_support', 'answer_support', 'refer', 'answer_referral'] as const
+for (const cmd of actions) {
+  const record: (a: Commands[typeof cmd]['args']) => CaseDetail = (a) => act(a, () => {})
+  handlers[cmd] = record
 }
 
 export function installMockBackend() {
   mockIPC((cmd, args) => {
-    const h = handlers[cmd]
+    const h = (handlers as Record<string, ((a: Record<string, unknown>) => unknown) | undefined>)[cmd]
     if (!h) throw { code: 'unknown_command', message: `演示后台没有命令 ${cmd}` }
     return new Promise((resolve, reject) => setTimeout(() => {
       try {

@@ -64,8 +64,9 @@ impl<'de> Deserialize<'de> for YuanText {
 }
 
 /// One party as entered.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct PartyInput {
     pub side: Option<String>,
     pub name: String,
@@ -88,8 +89,9 @@ pub struct PartyInput {
 }
 
 /// The intake form as entered.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct CaseIntake {
     #[serde(default)]
     pub received_on: Option<String>,
@@ -101,6 +103,7 @@ pub struct CaseIntake {
     #[serde(default)]
     pub requests: Option<String>,
     #[serde(default)]
+    #[ts(optional, type = "string | number | null")]
     pub amount: Option<YuanText>,
     #[serde(default)]
     pub people_involved: Option<u32>,

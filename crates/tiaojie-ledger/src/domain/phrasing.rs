@@ -30,7 +30,7 @@ const MIN_NAME_CHARS: usize = 2;
 const PLACE_BASE: u32 = 0xE000;
 
 /// One offer: the clause completed, and the whole text with it taken.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ClauseOffer {
     pub clause: String,
     pub value: String,

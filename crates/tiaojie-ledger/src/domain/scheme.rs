@@ -6,7 +6,7 @@ use crate::error::{LedgerError, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Grade {
     /// Stable key, e.g. "red".
     pub key: String,
@@ -20,7 +20,7 @@ pub struct Grade {
     pub color: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Scheme {
     pub grades: Vec<Grade>,
 }

@@ -154,7 +154,7 @@ impl UnitSpec {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MediatorSpec {
     pub id: Uuid,
     pub name: String,

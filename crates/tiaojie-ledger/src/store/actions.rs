@@ -52,7 +52,7 @@ pub struct FollowUpInput {
     pub measures: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, ts_rs::TS)]
 pub struct MediatorInput {
     pub name: String,
     pub phone: Option<String>,

@@ -97,7 +97,7 @@ impl ImportCase {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum ImportOutcome {
     Added {

@@ -43,7 +43,7 @@ use std::path::Path;
 use uuid::Uuid;
 
 /// Who this ledger is: written once by `init`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DeviceInfo {
     pub device_id: Uuid,
     pub unit_code: String,

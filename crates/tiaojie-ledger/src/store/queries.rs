@@ -15,7 +15,7 @@ use uuid::Uuid;
 pub use super::todo::{EscalationItem, ReferralItem};
 
 /// Which units a query covers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Scope {
     pub unit: String,
     /// Include every unit below `unit`.
@@ -37,7 +37,7 @@ impl Scope {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
     #[default]
@@ -47,8 +47,9 @@ pub enum SortKey {
     Status,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
+#[ts(optional_fields = nullable)]
 pub struct CaseFilter {
     pub grades: Vec<String>,
     pub statuses: Vec<CaseStatus>,

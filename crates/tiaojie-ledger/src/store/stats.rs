@@ -11,14 +11,14 @@ use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Count {
     pub key: String,
     pub label: String,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Stats {
     pub total: u64,
     pub open: u64,
@@ -293,7 +293,7 @@ impl Tally {
 
 /// One unit on the wall map (挂图作战): its open cases and the most serious
 /// grade among them, counting every unit below it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct UnitCell {
     pub code: String,
     pub name: String,

@@ -29,6 +29,52 @@ export type AgreementForm = "written" | "oral";
 
 export type Satisfaction = "satisfied" | "mostly" | "unsatisfied";
 
+/**
+ * 纠纷类型.
+ */
+export type DisputeType = "marriage_family" | "neighbour" | "house_site" | "contract" | "business" | "damages" | "forest_land" | "demolition" | "pollution" | "labour" | "consumer" | "medical" | "traffic_accident" | "property" | "tourism" | "intellectual_property" | "internet" | "public_order" | "other";
+
+/**
+ * 纠纷来源.
+ */
+export type Source = "application" | "screening" | "call_110" | "police" | "court" | "government" | "petition";
+
+/**
+ * 调解员身份.
+ */
+export type MediatorRole = "resident_cadre" | "auxiliary_police" | "police_officer" | "legal_adviser" | "lawyer" | "judge" | "prosecutor" | "village_cadre" | "local_worthy" | "other";
+
+/**
+ * Where a case stands. Escalation and support are tracked beside it.
+ */
+export type CaseStatus = "registered" | "mediating" | "agreed" | "failed" | "closed";
+
+export type Role = "mediator" | "officer" | "supervisor" | "admin";
+
+export type Grade = { 
+/**
+ * Stable key, e.g. "red".
+ */
+key: string, 
+/**
+ * Chinese name shown to people, e.g. "红色".
+ */
+name: string, 
+/**
+ * Days between follow-up visits.
+ */
+cadence_days: number, 
+/**
+ * Higher is more serious; lists show the most serious first.
+ */
+rank: number, 
+/**
+ * Display colour as #rrggbb, for the UI and Excel fills.
+ */
+color: string, };
+
+export type Scheme = { grades: Array<Grade>, };
+
 export type CaseRow = { id: string, number: string, unit: string, unit_name: string, level: number, received_on: string, dispute_type: string, source: string, status: string, grade: string | null, grade_name: string | null, grade_color: string | null, parties: string, escalation_pending: boolean, closed_on: string | null, };
 
 /**
@@ -125,7 +171,49 @@ export type AgreementInput = { on: string | null, form: AgreementForm, terms: Ar
 
 export type FollowUpInput = { on: string | null, visitor: string, performance: string, satisfaction: Satisfaction | null, lawsuit: boolean, new_risk: string, measures: string, };
 
+/**
+ * One party as entered.
+ */
+export type PartyInput = { side?: string | null, name: string, gender?: string | null, ethnicity?: string | null, birth_date?: string | null, age?: number | null, occupation?: string | null, phone?: string | null, address?: string | null, id_number?: string | null, };
+
+/**
+ * The intake form as entered.
+ */
+export type CaseIntake = { received_on?: string | null, dispute_type: string, source: string, mediation_type?: string | null, facts: string, requests?: string | null, amount?: string | number | null, people_involved?: number | null, petition_risk: boolean, criminal_risk: boolean, key_persons?: string | null, mediator?: string | null, parties: Array<PartyInput>, };
+
+/**
+ * One offer: the clause completed, and the whole text with it taken.
+ */
+export type ClauseOffer = { clause: string, value: string, };
+
+export type ImportOutcome = { "result": "added", id: string, number: string, } | { "result": "existing", id: string, number: string, };
+
 export type Page<T> = { total: number, rows: Array<T>, };
+
+/**
+ * Which units a query covers.
+ */
+export type Scope = { unit: string, 
+/**
+ * Include every unit below `unit`.
+ */
+subtree: boolean, };
+
+export type SortKey = "received" | "number" | "grade" | "status";
+
+export type CaseFilter = { grades: Array<string>, statuses: Array<CaseStatus>, dispute_types: Array<DisputeType>, 
+/**
+ * Level of the owning unit.
+ */
+level?: number | null, scope?: Scope | null, received_from?: string | null, received_to?: string | null, 
+/**
+ * Matches names, ID numbers, phones, facts, the case number.
+ */
+text?: string | null, sort: SortKey, ascending: boolean, offset: number, 
+/**
+ * 0 means the default of 50.
+ */
+limit: number, };
 
 /**
  * A unit of the three-level tree. `code` is its administrative code (a
@@ -158,6 +246,54 @@ short_name: string, level: number, parent: string | null,
  * `committee_name`).
  */
 committee?: string | null, };
+
+export type MediatorSpec = { id: string, name: string, phone: string | null, unit: string, role: MediatorRole, specialties: Array<string>, active: boolean, };
+
+export type MediatorInput = { name: string, phone: string | null, 
+/**
+ * Defaults to this device's unit.
+ */
+unit: string | null, role: MediatorRole, specialties: Array<string>, };
+
+/**
+ * Who this ledger is: written once by `init`.
+ */
+export type DeviceInfo = { device_id: string, unit_code: string, lane: number, 
+/**
+ * The sequence number the next local event will get.
+ */
+next_seq: number, };
+
+/**
+ * A signed-in user.
+ */
+export type Session = { name: string, role: Role, };
+
+export type Count = { key: string, label: string, count: number, };
+
+export type Stats = { total: number, open: number, closed: number, by_grade: Array<Count>, by_type: Array<Count>, by_source: Array<Count>, by_status: Array<Count>, by_level: Array<Count>, 
+/**
+ * Closed cases by how they ended (结案方式).
+ */
+by_outcome: Array<Count>, 
+/**
+ * Received per month, "YYYY-MM".
+ */
+by_month: Array<Count>, agreements: number, agreement_amount_fen: number, resolved: number, satisfaction: Array<Count>, petition_risk: number, criminal_risk: number, 
+/**
+ * Cases with a 民转刑 / petition risk closed as resolved.
+ */
+criminal_prevented: number, petitions_prevented: number, screenings: number, nil_reports: number, };
+
+/**
+ * One unit on the wall map (挂图作战): its open cases and the most serious
+ * grade among them, counting every unit below it.
+ */
+export type UnitCell = { code: string, name: string, level: number, parent: string | null, 
+/**
+ * Open cases owned here and below.
+ */
+open_cases: number, worst_grade: string | null, worst_grade_name: string | null, worst_color: string | null, };
 
 /**
  * Where a case stands on its follow-up cadence on a given day.
