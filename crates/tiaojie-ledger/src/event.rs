@@ -450,4 +450,271 @@ mod tests {
         let back: EventBody = serde_json::from_value(v).unwrap();
         assert_eq!(back, body);
     }
+
+    /// One event of every kind, as the struct variants of schema 2 wrote
+    /// them: the stored JSON is hashed and signed, so it must never change.
+    #[test]
+    fn every_kind_keeps_its_wire_format() {
+        use crate::domain::intake::Party;
+        use crate::domain::labels::{
+            DisputeType, Gender, MediationType, MediatorRole, Side, Source,
+        };
+        use crate::domain::scheme::Grade;
+        let id = |n: u128| Uuid::from_u128(n);
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let case_id = id(1);
+        let cases: Vec<(EventBody, &str)> = vec![
+            (
+                EventBody::UnitRegistered(UnitSpec::new(
+                    "v1",
+                    "青山村调解室",
+                    Some("青山村"),
+                    1,
+                    Some("s2"),
+                )),
+                r#"{"kind":"unit_registered","code":"v1","name":"青山村调解室","short_name":"青山村","level":1,"parent":"s2"}"#,
+            ),
+            (
+                EventBody::MediatorRegistered(MediatorSpec {
+                    id: id(9),
+                    name: "王五".into(),
+                    phone: None,
+                    unit: "v1".into(),
+                    role: MediatorRole::VillageCadre,
+                    specialties: vec!["邻里".into()],
+                    active: true,
+                }),
+                r#"{"kind":"mediator_registered","id":"00000000-0000-0000-0000-000000000009","name":"王五","phone":null,"unit":"v1","role":"village_cadre","specialties":["邻里"],"active":true}"#,
+            ),
+            (
+                EventBody::SchemeConfigured(Scheme {
+                    grades: vec![Grade {
+                        key: "red".into(),
+                        name: "红色".into(),
+                        cadence_days: 7,
+                        rank: 3,
+                        color: "#c0392b".into(),
+                    }],
+                }),
+                r##"{"kind":"scheme_configured","grades":[{"key":"red","name":"红色","cadence_days":7,"rank":3,"color":"#c0392b"}]}"##,
+            ),
+            (
+                EventBody::CaseOpened {
+                    case_id,
+                    number: CaseNumber {
+                        short_name: "青山村".into(),
+                        year: 2026,
+                        lane: 1,
+                        seq: 12,
+                    },
+                    mediator: Some(id(9)),
+                    intake: Intake {
+                        received_on: day(1),
+                        dispute_type: DisputeType::Neighbour,
+                        source: Source::Application,
+                        mediation_type: MediationType::People,
+                        facts: "排水沟".into(),
+                        requests: "修好".into(),
+                        amount: Fen(80_000),
+                        people_involved: 2,
+                        petition_risk: false,
+                        criminal_risk: true,
+                        key_persons: "李四".into(),
+                        parties: vec![Party {
+                            side: Side::Applicant,
+                            name: "张三".into(),
+                            gender: Some(Gender::Male),
+                            ethnicity: None,
+                            birth_date: Some(NaiveDate::from_ymd_opt(1970, 5, 6).unwrap()),
+                            age: None,
+                            occupation: None,
+                            phone: Some("13800000000".into()),
+                            address: None,
+                            id_number: None,
+                        }],
+                    },
+                },
+                r#"{"kind":"case_opened","case_id":"00000000-0000-0000-0000-000000000001","number":{"short_name":"青山村","year":2026,"lane":1,"seq":12},"mediator":"00000000-0000-0000-0000-000000000009","intake":{"received_on":"2026-03-01","dispute_type":"neighbour","source":"application","mediation_type":"people","facts":"排水沟","requests":"修好","amount":80000,"people_involved":2,"petition_risk":false,"criminal_risk":true,"key_persons":"李四","parties":[{"side":"applicant","name":"张三","gender":"male","ethnicity":null,"birth_date":"1970-05-06","age":null,"occupation":null,"phone":"13800000000","address":null,"id_number":null}]}}"#,
+            ),
+            (
+                EventBody::CaseGraded {
+                    case_id,
+                    grade: "red".into(),
+                    reason: "扬言报复".into(),
+                    on: day(2),
+                },
+                r#"{"kind":"case_graded","case_id":"00000000-0000-0000-0000-000000000001","grade":"red","reason":"扬言报复","on":"2026-03-02"}"#,
+            ),
+            (
+                EventBody::EscalationRequested {
+                    case_id,
+                    escalation_id: id(2),
+                    to_unit: "s2".into(),
+                    reason: "涉及多村".into(),
+                    on: day(3),
+                },
+                r#"{"kind":"escalation_requested","case_id":"00000000-0000-0000-0000-000000000001","escalation_id":"00000000-0000-0000-0000-000000000002","to_unit":"s2","reason":"涉及多村","on":"2026-03-03"}"#,
+            ),
+            (
+                EventBody::EscalationAccepted {
+                    case_id,
+                    escalation_id: id(2),
+                    note: "受理".into(),
+                    on: day(4),
+                },
+                r#"{"kind":"escalation_accepted","case_id":"00000000-0000-0000-0000-000000000001","escalation_id":"00000000-0000-0000-0000-000000000002","note":"受理","on":"2026-03-04"}"#,
+            ),
+            (
+                EventBody::EscalationReturned {
+                    case_id,
+                    escalation_id: id(2),
+                    reason: "本村可办".into(),
+                    on: day(4),
+                },
+                r#"{"kind":"escalation_returned","case_id":"00000000-0000-0000-0000-000000000001","escalation_id":"00000000-0000-0000-0000-000000000002","reason":"本村可办","on":"2026-03-04"}"#,
+            ),
+            (
+                EventBody::SupportRequested {
+                    case_id,
+                    support_id: id(3),
+                    to_unit: "s2".into(),
+                    matter: "请派律师".into(),
+                    on: day(5),
+                },
+                r#"{"kind":"support_requested","case_id":"00000000-0000-0000-0000-000000000001","support_id":"00000000-0000-0000-0000-000000000003","to_unit":"s2","matter":"请派律师","on":"2026-03-05"}"#,
+            ),
+            (
+                EventBody::SupportAnswered {
+                    case_id,
+                    support_id: id(3),
+                    reply: "周三到".into(),
+                    on: day(6),
+                },
+                r#"{"kind":"support_answered","case_id":"00000000-0000-0000-0000-000000000001","support_id":"00000000-0000-0000-0000-000000000003","reply":"周三到","on":"2026-03-06"}"#,
+            ),
+            (
+                EventBody::CaseReferred {
+                    case_id,
+                    referral_id: id(4),
+                    department: Department::Land,
+                    receiver: "区自然资源局".into(),
+                    matter: "宅基地界址".into(),
+                    deadline: day(20),
+                    on: day(7),
+                },
+                r#"{"kind":"case_referred","case_id":"00000000-0000-0000-0000-000000000001","referral_id":"00000000-0000-0000-0000-000000000004","department":"land","receiver":"区自然资源局","matter":"宅基地界址","deadline":"2026-03-20","on":"2026-03-07"}"#,
+            ),
+            (
+                EventBody::ReferralAnswered {
+                    case_id,
+                    referral_id: id(4),
+                    outcome: "已测量".into(),
+                    on: day(8),
+                },
+                r#"{"kind":"referral_answered","case_id":"00000000-0000-0000-0000-000000000001","referral_id":"00000000-0000-0000-0000-000000000004","outcome":"已测量","on":"2026-03-08"}"#,
+            ),
+            (
+                EventBody::SessionRecorded {
+                    case_id,
+                    session_id: id(5),
+                    on: day(9),
+                    place: "村委会".into(),
+                    mediators: vec!["王五".into(), "赵六".into()],
+                    attendees: "双方".into(),
+                    summary: "各让一步".into(),
+                    result: SessionResult::Agreed,
+                },
+                r#"{"kind":"session_recorded","case_id":"00000000-0000-0000-0000-000000000001","session_id":"00000000-0000-0000-0000-000000000005","on":"2026-03-09","place":"村委会","mediators":["王五","赵六"],"attendees":"双方","summary":"各让一步","result":"agreed"}"#,
+            ),
+            (
+                EventBody::AgreementMade {
+                    case_id,
+                    agreement_id: id(6),
+                    form: AgreementForm::Written,
+                    on: day(9),
+                    terms: vec![
+                        Term {
+                            content: "李四修沟".into(),
+                            due: Some(day(30)),
+                        },
+                        Term {
+                            content: "互不追究".into(),
+                            due: None,
+                        },
+                    ],
+                    amount: Fen(12_345),
+                },
+                r#"{"kind":"agreement_made","case_id":"00000000-0000-0000-0000-000000000001","agreement_id":"00000000-0000-0000-0000-000000000006","form":"written","on":"2026-03-09","terms":[{"content":"李四修沟","due":"2026-03-30"},{"content":"互不追究","due":null}],"amount":12345}"#,
+            ),
+            (
+                EventBody::PerformanceRecorded {
+                    case_id,
+                    on: day(10),
+                    note: "已修好".into(),
+                    fulfilled: true,
+                },
+                r#"{"kind":"performance_recorded","case_id":"00000000-0000-0000-0000-000000000001","on":"2026-03-10","note":"已修好","fulfilled":true}"#,
+            ),
+            (
+                EventBody::FollowUpRecorded {
+                    case_id,
+                    followup_id: id(7),
+                    on: day(11),
+                    visitor: "王五".into(),
+                    performance: "已履行".into(),
+                    satisfaction: Some(Satisfaction::Mostly),
+                    lawsuit: false,
+                    new_risk: String::new(),
+                    measures: "无".into(),
+                },
+                r#"{"kind":"follow_up_recorded","case_id":"00000000-0000-0000-0000-000000000001","followup_id":"00000000-0000-0000-0000-000000000007","on":"2026-03-11","visitor":"王五","performance":"已履行","satisfaction":"mostly","lawsuit":false,"new_risk":"","measures":"无"}"#,
+            ),
+            (
+                EventBody::CaseClosed {
+                    case_id,
+                    on: day(12),
+                    outcome: ClosingOutcome::Resolved,
+                    note: "结".into(),
+                },
+                r#"{"kind":"case_closed","case_id":"00000000-0000-0000-0000-000000000001","on":"2026-03-12","outcome":"resolved","note":"结"}"#,
+            ),
+            (
+                EventBody::ScreeningReported {
+                    round_id: id(8),
+                    period_start: day(1),
+                    period_end: day(15),
+                    on: day(16),
+                    found: 0,
+                    note: "零上报".into(),
+                },
+                r#"{"kind":"screening_reported","round_id":"00000000-0000-0000-0000-000000000008","period_start":"2026-03-01","period_end":"2026-03-15","on":"2026-03-16","found":0,"note":"零上报"}"#,
+            ),
+            (
+                EventBody::CasePurged {
+                    case_id,
+                    on: day(31),
+                    retention_years: 10,
+                },
+                r#"{"kind":"case_purged","case_id":"00000000-0000-0000-0000-000000000001","on":"2026-03-31","retention_years":10}"#,
+            ),
+            (
+                EventBody::Redacted {
+                    case_id,
+                    purged_by: id(10),
+                    was: "case_graded".into(),
+                },
+                r#"{"kind":"redacted","case_id":"00000000-0000-0000-0000-000000000001","purged_by":"00000000-0000-0000-0000-00000000000a","was":"case_graded"}"#,
+            ),
+        ];
+        let mut kinds: Vec<&str> = cases.iter().map(|(b, _)| b.kind()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        assert_eq!(kinds.len(), 20, "one event of every kind");
+        for (body, wire) in cases {
+            let json = serde_json::to_string(&body).unwrap();
+            assert_eq!(json, wire, "{} changed on the wire", body.kind());
+            let back: EventBody = serde_json::from_str(wire).unwrap();
+            assert_eq!(back, body, "{} does not read back", body.kind());
+        }
+    }
 }
