@@ -15,7 +15,7 @@ use support::hub::{Backend, Hub};
 use support::*;
 use tiaojie_ledger::domain::scheme::Scheme;
 use tiaojie_ledger::domain::unit::{MediatorSpec, UnitSpec};
-use tiaojie_ledger::event::{Event, EventBody, SCHEMA_VERSION};
+use tiaojie_ledger::event::{Event, EventBody, SCHEMA_VERSION, body};
 use tiaojie_ledger::hlc::Hlc;
 use tiaojie_ledger::{chain, domain::labels::MediatorRole};
 use uuid::Uuid;
@@ -217,12 +217,12 @@ fn attacks(backend: Backend, carrier: Carrier) {
         forge(
             &rogue,
             now(),
-            EventBody::CaseGraded {
+            EventBody::CaseGraded(body::CaseGraded {
                 case_id: stolen,
                 grade: "green".into(),
                 reason: "已化解".into(),
                 on: D.parse().unwrap(),
-            },
+            }),
         ),
         // A clock near the end of time, to win the fold order forever.
         forge(
@@ -234,9 +234,9 @@ fn attacks(backend: Backend, carrier: Carrier) {
     // An event past the size bound (an older ledger's): quarantined, not
     // holding up the rest.
     let mut huge = opened.body.clone();
-    if let EventBody::CaseOpened {
+    if let EventBody::CaseOpened(body::CaseOpened {
         case_id, intake, ..
-    } = &mut huge
+    }) = &mut huge
     {
         *case_id = Uuid::now_v7();
         intake.parties[0].address = Some("很".repeat(200_000));

@@ -170,7 +170,7 @@ fn a_case_belongs_to_the_device_that_opened_it_whatever_the_clock() {
     let rogue = device(VILLAGE_B);
     let opened = honest
         .iter()
-        .find(|e| matches!(e.body, EventBody::CaseOpened { .. }))
+        .find(|e| matches!(e.body, EventBody::CaseOpened(_)))
         .unwrap();
     let rogue_id = rogue.device().unwrap().device_id;
     let hijack = Event {

@@ -12,6 +12,7 @@ use support::*;
 use tiaojie_ledger::domain::labels::{ClosingOutcome, MediatorRole};
 use tiaojie_ledger::domain::scheme::Scheme;
 use tiaojie_ledger::domain::unit::{MediatorSpec, UnitSpec};
+use tiaojie_ledger::event::body;
 use tiaojie_ledger::hlc::Hlc;
 use tiaojie_ledger::{Event, EventBody, Ledger};
 use uuid::Uuid;
@@ -85,7 +86,7 @@ fn world() -> World {
         .events()
         .unwrap()
         .into_iter()
-        .filter(|e| matches!(e.body, EventBody::CaseOpened { .. }))
+        .filter(|e| matches!(e.body, EventBody::CaseOpened(_)))
         .collect();
     World {
         hub,
@@ -124,24 +125,24 @@ fn forge(w: &World, rogue: Uuid, seq: i64, clock: i64, f: &Forgery) -> Event {
             active: false,
         }),
         Forgery::CopyCase(c) => w.cases[c].body.clone(),
-        Forgery::Grade(c, g) => EventBody::CaseGraded {
+        Forgery::Grade(c, g) => EventBody::CaseGraded(body::CaseGraded {
             case_id: case_id(c),
             grade: ["red", "yellow", "green"][g].into(),
             reason: "冒改".into(),
             on: day(3, 3),
-        },
-        Forgery::Close(c) => EventBody::CaseClosed {
+        }),
+        Forgery::Close(c) => EventBody::CaseClosed(body::CaseClosed {
             case_id: case_id(c),
             on: day(3, 3),
             outcome: ClosingOutcome::Withdrawn,
             note: String::new(),
-        },
-        Forgery::Accept(c) => EventBody::EscalationAccepted {
+        }),
+        Forgery::Accept(c) => EventBody::EscalationAccepted(body::EscalationAccepted {
             case_id: case_id(c),
             escalation_id: Uuid::now_v7(),
             note: String::new(),
             on: day(3, 3),
-        },
+        }),
     };
     Event {
         id: Uuid::now_v7(),
@@ -208,7 +209,7 @@ proptest! {
         let known = |e: &Event| {
             let seen = &honest[..cut];
             let case_known = e.body.case_id().is_none_or(|c| {
-                seen.iter().any(|h| matches!(h.body, EventBody::CaseOpened { .. }) && h.body.case_id() == Some(c))
+                seen.iter().any(|h| matches!(h.body, EventBody::CaseOpened(_)) && h.body.case_id() == Some(c))
             });
             let mediator_known = match &e.body {
                 EventBody::MediatorRegistered(m) => seen.iter().any(|h| {

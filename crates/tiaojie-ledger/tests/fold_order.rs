@@ -24,16 +24,22 @@ const DEVICES: [&str; 4] = [VILLAGE_A, VILLAGE_B, VILLAGE_A, STATION];
 #[derive(Debug, Clone)]
 enum Op {
     Open(usize),
-    Grade(usize, usize, usize, u32),
-    Session(usize, usize, usize, u32),
-    Escalate(usize, usize, bool),
-    Accept(usize, usize),
-    Return(usize, usize),
-    Agree(usize, usize, u32),
-    FollowUp(usize, usize, u32),
-    Close(usize, usize, usize),
+    /// On a device, the `n`th case it knows (see `pick`).
+    Case(usize, usize, CaseOp),
     Screening(usize, u32),
     Sync(usize, usize),
+}
+
+#[derive(Debug, Clone)]
+enum CaseOp {
+    Grade(usize, u32),
+    Session(usize, u32),
+    Escalate(bool),
+    Accept,
+    Return,
+    Agree(u32),
+    FollowUp(u32),
+    Close(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -42,14 +48,14 @@ fn op() -> impl Strategy<Value = Op> {
     let day = 1..28u32;
     prop_oneof![
         3 => d.clone().prop_map(Op::Open),
-        2 => (d.clone(), c.clone(), 0..3usize, day.clone()).prop_map(|(a, b, g, t)| Op::Grade(a, b, g, t)),
-        2 => (d.clone(), c.clone(), 0..3usize, day.clone()).prop_map(|(a, b, r, t)| Op::Session(a, b, r, t)),
-        2 => (d.clone(), c.clone(), any::<bool>()).prop_map(|(a, b, far)| Op::Escalate(a, b, far)),
-        2 => (d.clone(), c.clone()).prop_map(|(a, b)| Op::Accept(a, b)),
-        1 => (d.clone(), c.clone()).prop_map(|(a, b)| Op::Return(a, b)),
-        1 => (d.clone(), c.clone(), day.clone()).prop_map(|(a, b, t)| Op::Agree(a, b, t)),
-        2 => (d.clone(), c.clone(), day.clone()).prop_map(|(a, b, t)| Op::FollowUp(a, b, t)),
-        1 => (d.clone(), c.clone(), 0..4usize).prop_map(|(a, b, o)| Op::Close(a, b, o)),
+        2 => (d.clone(), c.clone(), 0..3usize, day.clone()).prop_map(|(a, b, g, t)| Op::Case(a, b, CaseOp::Grade(g, t))),
+        2 => (d.clone(), c.clone(), 0..3usize, day.clone()).prop_map(|(a, b, r, t)| Op::Case(a, b, CaseOp::Session(r, t))),
+        2 => (d.clone(), c.clone(), any::<bool>()).prop_map(|(a, b, far)| Op::Case(a, b, CaseOp::Escalate(far))),
+        2 => (d.clone(), c.clone()).prop_map(|(a, b)| Op::Case(a, b, CaseOp::Accept)),
+        1 => (d.clone(), c.clone()).prop_map(|(a, b)| Op::Case(a, b, CaseOp::Return)),
+        1 => (d.clone(), c.clone(), day.clone()).prop_map(|(a, b, t)| Op::Case(a, b, CaseOp::Agree(t))),
+        2 => (d.clone(), c.clone(), day.clone()).prop_map(|(a, b, t)| Op::Case(a, b, CaseOp::FollowUp(t))),
+        1 => (d.clone(), c.clone(), 0..4usize).prop_map(|(a, b, o)| Op::Case(a, b, CaseOp::Close(o))),
         1 => (d.clone(), 0..3u32).prop_map(|(a, p)| Op::Screening(a, p)),
         4 => (d.clone(), d).prop_map(|(a, b)| Op::Sync(a, b)),
     ]
@@ -97,27 +103,16 @@ fn play(ops: &[Op]) -> Vec<Ledger> {
                     Some(day(3, 5 + p * 5)),
                 )
                 .map(|_| ()),
-            other => {
-                let (d, c) = match other {
-                    Op::Grade(d, c, ..)
-                    | Op::Session(d, c, ..)
-                    | Op::Escalate(d, c, _)
-                    | Op::Accept(d, c)
-                    | Op::Return(d, c)
-                    | Op::Agree(d, c, _)
-                    | Op::FollowUp(d, c, _)
-                    | Op::Close(d, c, _) => (d, c),
-                    _ => unreachable!(),
-                };
+            Op::Case(d, c, action) => {
                 let Some(case) = pick(&devices[d], c) else {
                     continue;
                 };
                 let l = &mut devices[d];
-                match other {
-                    Op::Grade(_, _, g, t) => {
+                match action {
+                    CaseOp::Grade(g, t) => {
                         l.grade_case(case, ["red", "yellow", "green"][g], "评估", Some(day(3, t)))
                     }
-                    Op::Session(_, _, r, t) => l
+                    CaseOp::Session(r, t) => l
                         .record_session(
                             case,
                             SessionInput {
@@ -134,12 +129,12 @@ fn play(ops: &[Op]) -> Vec<Ledger> {
                             },
                         )
                         .map(|_| ()),
-                    Op::Escalate(_, _, far) => l
+                    CaseOp::Escalate(far) => l
                         .escalate(case, if far { DISTRICT } else { STATION }, "上交", None)
                         .map(|_| ()),
-                    Op::Accept(..) => l.accept_escalation(case, "", None),
-                    Op::Return(..) => l.return_escalation(case, "退回村里", None),
-                    Op::Agree(_, _, t) => l
+                    CaseOp::Accept => l.accept_escalation(case, "", None),
+                    CaseOp::Return => l.return_escalation(case, "退回村里", None),
+                    CaseOp::Agree(t) => l
                         .make_agreement(
                             case,
                             AgreementInput {
@@ -153,7 +148,7 @@ fn play(ops: &[Op]) -> Vec<Ledger> {
                             },
                         )
                         .map(|_| ()),
-                    Op::FollowUp(_, _, t) => l
+                    CaseOp::FollowUp(t) => l
                         .follow_up(
                             case,
                             FollowUpInput {
@@ -164,7 +159,7 @@ fn play(ops: &[Op]) -> Vec<Ledger> {
                             },
                         )
                         .map(|_| ()),
-                    Op::Close(_, _, o) => l.close_case(
+                    CaseOp::Close(o) => l.close_case(
                         case,
                         [
                             ClosingOutcome::Resolved,
@@ -175,7 +170,6 @@ fn play(ops: &[Op]) -> Vec<Ledger> {
                         "",
                         None,
                     ),
-                    _ => unreachable!(),
                 }
             }
         };
@@ -288,14 +282,16 @@ fn concurrent_grades_resolve_by_clock_and_both_stay_in_history() {
         l.ingest(&all).unwrap();
         l
     };
-    let last_grade = all
-        .iter()
-        .rev()
-        .find_map(|e| match &e.body {
-            tiaojie_ledger::EventBody::CaseGraded { grade, .. } => Some(grade.clone()),
-            _ => None,
-        })
-        .unwrap();
+    let last_grade =
+        all.iter()
+            .rev()
+            .find_map(|e| match &e.body {
+                tiaojie_ledger::EventBody::CaseGraded(
+                    tiaojie_ledger::event::body::CaseGraded { grade, .. },
+                ) => Some(grade.clone()),
+                _ => None,
+            })
+            .unwrap();
     let detail = state.case_detail(case.id).unwrap();
     assert_eq!(detail.row.grade.as_deref(), Some(last_grade.as_str()));
     assert_eq!(detail.gradings.len(), 2);

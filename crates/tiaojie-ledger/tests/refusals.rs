@@ -229,8 +229,10 @@ fn an_altered_copy_of_a_stored_event_is_refused_whole() {
     let mut events = village.events().unwrap();
     sync(&village, &mut station);
     let before = snapshot(&station);
-    if let tiaojie_ledger::EventBody::CaseOpened { intake, .. } =
-        &mut events.last_mut().unwrap().body
+    if let tiaojie_ledger::EventBody::CaseOpened(tiaojie_ledger::event::body::CaseOpened {
+        intake,
+        ..
+    }) = &mut events.last_mut().unwrap().body
     {
         intake.facts = "被改过的事实".into();
     }

@@ -7,7 +7,7 @@ use crate::store::{
     DeviceRecord, IncomingBatch, IncomingEvent, PurgeClaim, QuarantineBound, Reach, Verdict,
 };
 use tiaojie_ledger::domain::authority::{self, Issuer};
-use tiaojie_ledger::event::SCHEMA_VERSION;
+use tiaojie_ledger::event::{SCHEMA_VERSION, body};
 use tiaojie_ledger::{Event, EventBody};
 use tiaojie_sync::chain;
 use tiaojie_sync::frame::{Batch, MAX_EVENT};
@@ -160,8 +160,8 @@ fn verdict(
         EventBody::UnitRegistered(_)
         | EventBody::SchemeConfigured(_)
         | EventBody::MediatorRegistered(_)
-        | EventBody::ScreeningReported { .. } => (own(), None),
-        EventBody::CaseOpened { case_id, .. } => (
+        | EventBody::ScreeningReported(_) => (own(), None),
+        EventBody::CaseOpened(body::CaseOpened { case_id, .. }) => (
             Reach::OpensCase {
                 case_id: *case_id,
                 origin: origin.unit.clone(),
@@ -181,11 +181,11 @@ fn verdict(
         },
     };
     let purge = match &event.body {
-        EventBody::CasePurged {
+        EventBody::CasePurged(body::CasePurged {
             case_id,
             on,
             retention_years,
-        } => Some(Box::new(PurgeClaim {
+        }) => Some(Box::new(PurgeClaim {
             case_id: *case_id,
             unit: event.unit.clone(),
             on: *on,

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::store::HubStore;
 use serde::Serialize;
 use std::collections::HashMap;
+use tiaojie_ledger::event::body;
 use tiaojie_ledger::{Event, EventBody};
 use tiaojie_sync::chain;
 use uuid::Uuid;
@@ -105,9 +106,9 @@ fn next_link(
     purged: &HashMap<Uuid, Uuid>,
 ) -> std::result::Result<(chain::Link, bool), String> {
     if let Ok(Event {
-        body: EventBody::Redacted {
+        body: EventBody::Redacted(body::Redacted {
             case_id, purged_by, ..
-        },
+        }),
         ..
     }) = serde_json::from_slice::<Event>(bytes)
     {

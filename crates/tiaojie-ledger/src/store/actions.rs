@@ -10,7 +10,7 @@ use crate::domain::labels::{
 use crate::domain::scheme::Scheme;
 use crate::domain::unit::{MediatorSpec, UnitSpec};
 use crate::error::{Entity, LedgerError, Result};
-use crate::event::{CaseNumber, EventBody, Term};
+use crate::event::{CaseNumber, EventBody, Term, body};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
@@ -194,12 +194,12 @@ impl Ledger {
         };
         let case_id = Uuid::now_v7();
         let text = number.to_string();
-        self.commit(EventBody::CaseOpened {
+        self.commit(EventBody::CaseOpened(body::CaseOpened {
             case_id,
             number,
             mediator,
             intake: intake_checked,
-        })?;
+        }))?;
         Ok(CaseRef {
             id: case_id,
             number: text,
@@ -215,19 +215,19 @@ impl Ledger {
     ) -> Result<()> {
         let on = action_date(on)?;
         let grade = self.scheme()?.resolve(grade, "grade")?.key.clone();
-        self.commit(EventBody::CaseGraded {
+        self.commit(EventBody::CaseGraded(body::CaseGraded {
             case_id,
             grade,
             reason: reason.into(),
             on,
-        })?;
+        }))?;
         Ok(())
     }
 
     pub fn record_session(&mut self, case_id: Uuid, s: SessionInput) -> Result<Uuid> {
         let on = action_date(s.on)?;
         let session_id = Uuid::now_v7();
-        self.commit(EventBody::SessionRecorded {
+        self.commit(EventBody::SessionRecorded(body::SessionRecorded {
             case_id,
             session_id,
             on,
@@ -241,21 +241,21 @@ impl Ledger {
             attendees: s.attendees,
             summary: s.summary,
             result: s.result,
-        })?;
+        }))?;
         Ok(session_id)
     }
 
     pub fn make_agreement(&mut self, case_id: Uuid, a: AgreementInput) -> Result<Uuid> {
         let on = action_date(a.on)?;
         let agreement_id = Uuid::now_v7();
-        self.commit(EventBody::AgreementMade {
+        self.commit(EventBody::AgreementMade(body::AgreementMade {
             case_id,
             agreement_id,
             form: a.form,
             on,
             terms: a.terms,
             amount: a.amount,
-        })?;
+        }))?;
         Ok(agreement_id)
     }
 
@@ -267,12 +267,12 @@ impl Ledger {
         on: Option<NaiveDate>,
     ) -> Result<()> {
         let on = action_date(on)?;
-        self.commit(EventBody::PerformanceRecorded {
+        self.commit(EventBody::PerformanceRecorded(body::PerformanceRecorded {
             case_id,
             on,
             note: note.into(),
             fulfilled,
-        })?;
+        }))?;
         Ok(())
     }
 
@@ -288,7 +288,7 @@ impl Ledger {
         }
         let on = action_date(f.on)?;
         let followup_id = Uuid::now_v7();
-        self.commit(EventBody::FollowUpRecorded {
+        self.commit(EventBody::FollowUpRecorded(body::FollowUpRecorded {
             case_id,
             followup_id,
             on,
@@ -298,7 +298,7 @@ impl Ledger {
             lawsuit: f.lawsuit,
             new_risk: f.new_risk,
             measures: f.measures,
-        })?;
+        }))?;
         Ok(followup_id)
     }
 
@@ -310,12 +310,12 @@ impl Ledger {
         on: Option<NaiveDate>,
     ) -> Result<()> {
         let on = action_date(on)?;
-        self.commit(EventBody::CaseClosed {
+        self.commit(EventBody::CaseClosed(body::CaseClosed {
             case_id,
             on,
             outcome,
             note: note.into(),
-        })?;
+        }))?;
         Ok(())
     }
 
@@ -330,14 +330,14 @@ impl Ledger {
     ) -> Result<Uuid> {
         let on = action_date(on)?;
         let round_id = Uuid::now_v7();
-        self.commit(EventBody::ScreeningReported {
+        self.commit(EventBody::ScreeningReported(body::ScreeningReported {
             round_id,
             period_start,
             period_end,
             on,
             found,
             note: note.trim().into(),
-        })?;
+        }))?;
         Ok(round_id)
     }
 

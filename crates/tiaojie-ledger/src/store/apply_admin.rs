@@ -5,59 +5,57 @@ use super::Cached;
 use crate::domain::scheme::Scheme;
 use crate::domain::unit::{MediatorSpec, UnitSpec};
 use crate::error::{Entity, LedgerError, Result};
-use crate::event::{Event, EventBody};
+use crate::event::{Event, body};
 use rusqlite::{Connection, OptionalExtension, params};
 
-pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
-    match &ev.body {
-        EventBody::UnitRegistered(unit) => register_unit(conn, unit),
-        EventBody::MediatorRegistered(m) => register_mediator(conn, m),
-        EventBody::SchemeConfigured(scheme) => configure_scheme(conn, scheme),
-        EventBody::ScreeningReported {
-            round_id,
+/// A unit's screening report (排查) for a period.
+pub(super) fn screening_reported(
+    conn: &Connection,
+    ev: &Event,
+    payload: &body::ScreeningReported,
+) -> Result<()> {
+    let body::ScreeningReported {
+        round_id,
+        period_start,
+        period_end,
+        on,
+        found,
+        note,
+    } = payload;
+    unit_level(conn, &ev.unit)?;
+    if period_end < period_start {
+        return Err(LedgerError::invalid(
+            "period_end",
+            "排查期间的结束日期早于开始日期",
+        ));
+    }
+    if on < period_start {
+        return Err(LedgerError::invalid("on", "上报日期早于排查期间开始"));
+    }
+    let dup: bool = conn.row_cached(
+        "SELECT EXISTS (SELECT 1 FROM screenings WHERE unit = ?1 AND period_start = ?2 AND period_end = ?3)",
+        params![ev.unit, period_start, period_end],
+        |r| r.get(0),
+    )?;
+    if dup {
+        return Err(LedgerError::State(format!(
+            "本单位 {period_start} 至 {period_end} 的排查已经上报过"
+        )));
+    }
+    conn.exec_cached(
+        "INSERT INTO screenings (id, unit, period_start, period_end, on_date, found, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            round_id.to_string(),
+            ev.unit,
             period_start,
             period_end,
             on,
             found,
-            note,
-        } => {
-            unit_level(conn, &ev.unit)?;
-            if period_end < period_start {
-                return Err(LedgerError::invalid(
-                    "period_end",
-                    "排查期间的结束日期早于开始日期",
-                ));
-            }
-            if on < period_start {
-                return Err(LedgerError::invalid("on", "上报日期早于排查期间开始"));
-            }
-            let dup: bool = conn.row_cached(
-                "SELECT EXISTS (SELECT 1 FROM screenings WHERE unit = ?1 AND period_start = ?2 AND period_end = ?3)",
-                params![ev.unit, period_start, period_end],
-                |r| r.get(0),
-            )?;
-            if dup {
-                return Err(LedgerError::State(format!(
-                    "本单位 {period_start} 至 {period_end} 的排查已经上报过"
-                )));
-            }
-            conn.exec_cached(
-                "INSERT INTO screenings (id, unit, period_start, period_end, on_date, found, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    round_id.to_string(),
-                    ev.unit,
-                    period_start,
-                    period_end,
-                    on,
-                    found,
-                    note
-                ],
-            )?;
-            Ok(())
-        }
-        _ => unreachable!("apply_admin got a case event"),
-    }
+            note
+        ],
+    )?;
+    Ok(())
 }
 
 /// The level of a registered unit, or NotFound naming the code.
@@ -87,7 +85,7 @@ pub(crate) fn ancestors(conn: &Connection, code: &str) -> Result<Vec<String>> {
 /// Registers or updates a unit. A registration without a parent keeps the
 /// parent already known: a device's `init` names only its own unit and must
 /// not cut it out of the tree that other devices registered.
-fn register_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
+pub(super) fn register_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
     unit.validate()?;
     let kept: Option<String> = conn
         .query_row(
@@ -147,7 +145,7 @@ fn register_unit(conn: &Connection, unit: &UnitSpec) -> Result<()> {
     Ok(())
 }
 
-fn register_mediator(conn: &Connection, m: &MediatorSpec) -> Result<()> {
+pub(super) fn register_mediator(conn: &Connection, m: &MediatorSpec) -> Result<()> {
     let m = m.clone().validate()?;
     unit_level(conn, &m.unit)
         .map_err(|_| LedgerError::invalid("unit", format!("单位“{}”尚未登记", m.unit)))?;
@@ -168,7 +166,7 @@ fn register_mediator(conn: &Connection, m: &MediatorSpec) -> Result<()> {
     Ok(())
 }
 
-fn configure_scheme(conn: &Connection, scheme: &Scheme) -> Result<()> {
+pub(super) fn configure_scheme(conn: &Connection, scheme: &Scheme) -> Result<()> {
     scheme.validate()?;
     let mut stmt = conn.prepare(
         "SELECT grade, count(*) FROM cases WHERE closed_on IS NULL AND grade IS NOT NULL GROUP BY grade ORDER BY grade",

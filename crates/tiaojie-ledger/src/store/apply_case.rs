@@ -3,10 +3,10 @@
 
 use super::Cached;
 use super::apply_admin::unit_level;
-use crate::domain::intake::{Intake, text};
+use crate::domain::intake::text;
 use crate::domain::labels::{CaseStatus, ClosingOutcome, SessionResult};
 use crate::error::{Entity, LedgerError, Result};
-use crate::event::{CaseNumber, Event, EventBody};
+use crate::event::{CaseNumber, Event, body};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
@@ -92,236 +92,259 @@ impl CaseHead {
     }
 }
 
-pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
-    match &ev.body {
-        EventBody::CaseOpened {
-            case_id,
-            number,
-            mediator,
-            intake,
-        } => open_case(conn, ev, *case_id, number, *mediator, intake),
-        EventBody::CaseGraded {
-            case_id,
+/// A grading (预警等级) of an open case this unit owns.
+pub(super) fn graded(conn: &Connection, ev: &Event, payload: &body::CaseGraded) -> Result<()> {
+    let body::CaseGraded {
+        case_id,
+        grade,
+        reason,
+        on,
+    } = payload;
+    let head = CaseHead::load(conn, *case_id)?;
+    head.check_action(conn, ev, *on, "评定预警等级")?;
+    let reason = text(reason, "reason", "评定理由", true)?;
+    let known: bool = conn.row_cached(
+        "SELECT EXISTS (SELECT 1 FROM grades WHERE key = ?1)",
+        [grade],
+        |r| r.get(0),
+    )?;
+    if !known {
+        return Err(LedgerError::invalid(
+            "grade",
+            format!("预警等级“{grade}”不在当前方案中"),
+        ));
+    }
+    conn.exec_cached(
+        "UPDATE cases SET grade = ?2, graded_on = ?3 WHERE id = ?1",
+        params![case_id.to_string(), grade, on],
+    )?;
+    conn.exec_cached(
+        "INSERT INTO gradings (event_id, case_id, grade, reason, on_date, unit, actor, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            ev.id.to_string(),
+            case_id.to_string(),
             grade,
             reason,
             on,
-        } => {
-            let head = CaseHead::load(conn, *case_id)?;
-            head.check_action(conn, ev, *on, "评定预警等级")?;
-            let reason = text(reason, "reason", "评定理由", true)?;
-            let known: bool = conn.row_cached(
-                "SELECT EXISTS (SELECT 1 FROM grades WHERE key = ?1)",
-                [grade],
-                |r| r.get(0),
-            )?;
-            if !known {
-                return Err(LedgerError::invalid(
-                    "grade",
-                    format!("预警等级“{grade}”不在当前方案中"),
-                ));
-            }
-            conn.exec_cached(
-                "UPDATE cases SET grade = ?2, graded_on = ?3 WHERE id = ?1",
-                params![case_id.to_string(), grade, on],
-            )?;
-            conn.exec_cached(
-                "INSERT INTO gradings (event_id, case_id, grade, reason, on_date, unit, actor, hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    ev.id.to_string(),
-                    case_id.to_string(),
-                    grade,
-                    reason,
-                    on,
-                    ev.unit,
-                    ev.actor,
-                    ev.hlc.raw()
-                ],
-            )?;
-            Ok(())
-        }
-        EventBody::SessionRecorded {
-            case_id,
-            session_id,
-            on,
-            place,
-            mediators,
-            attendees,
-            summary,
-            result,
-        } => {
-            let head = CaseHead::load(conn, *case_id)?;
-            head.check_action(conn, ev, *on, "登记调解")?;
-            let place = text(place, "place", "调解地点", true)?;
-            let summary = text(summary, "summary", "调解情况", true)?;
-            conn.exec_cached(
-                "INSERT INTO sessions (id, case_id, on_date, place, mediators, attendees, summary, result, unit)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    session_id.to_string(),
-                    case_id.to_string(),
-                    on,
-                    place,
-                    serde_json::to_string(mediators)?,
-                    text(attendees, "attendees", "参加人员", false)?,
-                    summary,
-                    result.key(),
-                    ev.unit
-                ],
-            )?;
-            conn.exec_cached(
-                "UPDATE cases SET sessions = sessions + 1, failed_sessions = failed_sessions + ?2,
-                     status = CASE status WHEN ?3 THEN ?4 ELSE status END WHERE id = ?1",
-                params![
-                    case_id.to_string(),
-                    i64::from(*result == SessionResult::Failed),
-                    CaseStatus::Registered.key(),
-                    CaseStatus::Mediating.key()
-                ],
-            )?;
-            Ok(())
-        }
-        EventBody::AgreementMade {
-            case_id,
-            agreement_id,
-            form,
-            on,
-            terms,
-            amount,
-        } => {
-            let head = CaseHead::load(conn, *case_id)?;
-            head.check_action(conn, ev, *on, "登记协议")?;
-            if head.has_agreement {
-                return Err(LedgerError::State(
-                    "该案件已登记调解协议，不能重复登记".into(),
-                ));
-            }
-            if terms.is_empty() {
-                return Err(LedgerError::invalid("terms", "协议至少要有一项内容"));
-            }
-            for (i, t) in terms.iter().enumerate() {
-                text(
-                    &t.content,
-                    &format!("terms[{i}].content"),
-                    &format!("第{}项协议内容", i + 1),
-                    true,
-                )?;
-                if t.due.is_some_and(|d| d < *on) {
-                    return Err(LedgerError::invalid(
-                        format!("terms[{i}].due"),
-                        format!("第{}项的履行期限早于协议日期", i + 1),
-                    ));
-                }
-            }
-            if amount.0 < 0 {
-                return Err(LedgerError::invalid("amount", "协议金额不能为负"));
-            }
-            conn.exec_cached(
-                "INSERT INTO agreements (id, case_id, form, on_date, terms, amount_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![agreement_id.to_string(), case_id.to_string(), form.key(), on, serde_json::to_string(terms)?, amount.0],
-            )?;
-            conn.exec_cached(
-                "UPDATE cases SET status = ?2, agreed_on = ?3 WHERE id = ?1",
-                params![case_id.to_string(), CaseStatus::Agreed.key(), on],
-            )?;
-            Ok(())
-        }
-        EventBody::PerformanceRecorded {
-            case_id,
-            on,
-            note,
-            fulfilled,
-        } => {
-            let head = CaseHead::load(conn, *case_id)?;
-            head.check_action(conn, ev, *on, "登记履行情况")?;
-            if !head.has_agreement {
-                return Err(LedgerError::State(
-                    "该案件尚无调解协议，无从登记履行情况".into(),
-                ));
-            }
-            conn.exec_cached(
-                "INSERT INTO performances (event_id, case_id, on_date, note, fulfilled) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![ev.id.to_string(), case_id.to_string(), on, text(note, "note", "履行情况", true)?, fulfilled],
-            )?;
-            Ok(())
-        }
-        EventBody::FollowUpRecorded {
-            case_id,
-            followup_id,
-            on,
-            visitor,
-            performance,
-            satisfaction,
-            lawsuit,
-            new_risk,
-            measures,
-        } => {
-            let head = CaseHead::load(conn, *case_id)?;
-            head.check_action(conn, ev, *on, "登记回访")?;
-            conn.exec_cached(
-                "INSERT INTO followups (id, case_id, on_date, visitor, performance, satisfaction, lawsuit, new_risk, measures, unit)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    followup_id.to_string(),
-                    case_id.to_string(),
-                    on,
-                    text(visitor, "visitor", "回访人", true)?,
-                    text(performance, "performance", "回访情况", false)?,
-                    satisfaction.map(|s| s.key()),
-                    lawsuit,
-                    text(new_risk, "new_risk", "新的风险", false)?,
-                    text(measures, "measures", "采取的措施", false)?,
-                    ev.unit
-                ],
-            )?;
-            conn.exec_cached(
-                "UPDATE cases SET last_visit_on = max(coalesce(last_visit_on, ?2), ?2) WHERE id = ?1",
-                params![case_id.to_string(), on],
-            )?;
-            Ok(())
-        }
-        EventBody::CaseClosed {
-            case_id,
-            on,
-            outcome,
-            note,
-        } => {
-            let head = CaseHead::load(conn, *case_id)?;
-            head.check_action(conn, ev, *on, "结案")?;
-            if head.pending_escalation.is_some() {
-                return Err(LedgerError::State(
-                    "该案件已提请上交，须等上级受理或退回后才能结案".into(),
-                ));
-            }
-            if *outcome == ClosingOutcome::Resolved && !head.has_agreement {
-                return Err(LedgerError::State(
-                    "以“调解成功”结案须先登记调解协议".into(),
-                ));
-            }
-            conn.exec_cached(
-                "UPDATE cases SET status = ?2, closed_on = ?3, closing_outcome = ?4 WHERE id = ?1",
-                params![
-                    case_id.to_string(),
-                    CaseStatus::Closed.key(),
-                    on,
-                    outcome.key()
-                ],
-            )?;
-            let _ = text(note, "note", "结案说明", false)?;
-            Ok(())
-        }
-        _ => unreachable!("apply_case got another event"),
-    }
+            ev.unit,
+            ev.actor,
+            ev.hlc.raw()
+        ],
+    )?;
+    Ok(())
 }
 
-fn open_case(
+/// A mediation session.
+pub(super) fn session_recorded(
     conn: &Connection,
     ev: &Event,
-    case_id: Uuid,
-    number: &CaseNumber,
-    mediator: Option<Uuid>,
-    intake: &Intake,
+    payload: &body::SessionRecorded,
 ) -> Result<()> {
+    let body::SessionRecorded {
+        case_id,
+        session_id,
+        on,
+        place,
+        mediators,
+        attendees,
+        summary,
+        result,
+    } = payload;
+    let head = CaseHead::load(conn, *case_id)?;
+    head.check_action(conn, ev, *on, "登记调解")?;
+    let place = text(place, "place", "调解地点", true)?;
+    let summary = text(summary, "summary", "调解情况", true)?;
+    conn.exec_cached(
+        "INSERT INTO sessions (id, case_id, on_date, place, mediators, attendees, summary, result, unit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            session_id.to_string(),
+            case_id.to_string(),
+            on,
+            place,
+            serde_json::to_string(mediators)?,
+            text(attendees, "attendees", "参加人员", false)?,
+            summary,
+            result.key(),
+            ev.unit
+        ],
+    )?;
+    conn.exec_cached(
+        "UPDATE cases SET sessions = sessions + 1, failed_sessions = failed_sessions + ?2,
+             status = CASE status WHEN ?3 THEN ?4 ELSE status END WHERE id = ?1",
+        params![
+            case_id.to_string(),
+            i64::from(*result == SessionResult::Failed),
+            CaseStatus::Registered.key(),
+            CaseStatus::Mediating.key()
+        ],
+    )?;
+    Ok(())
+}
+
+/// The agreement of a case: one per case.
+pub(super) fn agreement_made(
+    conn: &Connection,
+    ev: &Event,
+    payload: &body::AgreementMade,
+) -> Result<()> {
+    let body::AgreementMade {
+        case_id,
+        agreement_id,
+        form,
+        on,
+        terms,
+        amount,
+    } = payload;
+    let head = CaseHead::load(conn, *case_id)?;
+    head.check_action(conn, ev, *on, "登记协议")?;
+    if head.has_agreement {
+        return Err(LedgerError::State(
+            "该案件已登记调解协议，不能重复登记".into(),
+        ));
+    }
+    if terms.is_empty() {
+        return Err(LedgerError::invalid("terms", "协议至少要有一项内容"));
+    }
+    for (i, t) in terms.iter().enumerate() {
+        text(
+            &t.content,
+            &format!("terms[{i}].content"),
+            &format!("第{}项协议内容", i + 1),
+            true,
+        )?;
+        if t.due.is_some_and(|d| d < *on) {
+            return Err(LedgerError::invalid(
+                format!("terms[{i}].due"),
+                format!("第{}项的履行期限早于协议日期", i + 1),
+            ));
+        }
+    }
+    if amount.0 < 0 {
+        return Err(LedgerError::invalid("amount", "协议金额不能为负"));
+    }
+    conn.exec_cached(
+        "INSERT INTO agreements (id, case_id, form, on_date, terms, amount_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![agreement_id.to_string(), case_id.to_string(), form.key(), on, serde_json::to_string(terms)?, amount.0],
+    )?;
+    conn.exec_cached(
+        "UPDATE cases SET status = ?2, agreed_on = ?3 WHERE id = ?1",
+        params![case_id.to_string(), CaseStatus::Agreed.key(), on],
+    )?;
+    Ok(())
+}
+
+/// How the agreement is being carried out.
+pub(super) fn performance_recorded(
+    conn: &Connection,
+    ev: &Event,
+    payload: &body::PerformanceRecorded,
+) -> Result<()> {
+    let body::PerformanceRecorded {
+        case_id,
+        on,
+        note,
+        fulfilled,
+    } = payload;
+    let head = CaseHead::load(conn, *case_id)?;
+    head.check_action(conn, ev, *on, "登记履行情况")?;
+    if !head.has_agreement {
+        return Err(LedgerError::State(
+            "该案件尚无调解协议，无从登记履行情况".into(),
+        ));
+    }
+    conn.exec_cached(
+        "INSERT INTO performances (event_id, case_id, on_date, note, fulfilled) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![ev.id.to_string(), case_id.to_string(), on, text(note, "note", "履行情况", true)?, fulfilled],
+    )?;
+    Ok(())
+}
+
+/// A follow-up visit (回访).
+pub(super) fn follow_up_recorded(
+    conn: &Connection,
+    ev: &Event,
+    payload: &body::FollowUpRecorded,
+) -> Result<()> {
+    let body::FollowUpRecorded {
+        case_id,
+        followup_id,
+        on,
+        visitor,
+        performance,
+        satisfaction,
+        lawsuit,
+        new_risk,
+        measures,
+    } = payload;
+    let head = CaseHead::load(conn, *case_id)?;
+    head.check_action(conn, ev, *on, "登记回访")?;
+    conn.exec_cached(
+        "INSERT INTO followups (id, case_id, on_date, visitor, performance, satisfaction, lawsuit, new_risk, measures, unit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            followup_id.to_string(),
+            case_id.to_string(),
+            on,
+            text(visitor, "visitor", "回访人", true)?,
+            text(performance, "performance", "回访情况", false)?,
+            satisfaction.map(|s| s.key()),
+            lawsuit,
+            text(new_risk, "new_risk", "新的风险", false)?,
+            text(measures, "measures", "采取的措施", false)?,
+            ev.unit
+        ],
+    )?;
+    conn.exec_cached(
+        "UPDATE cases SET last_visit_on = max(coalesce(last_visit_on, ?2), ?2) WHERE id = ?1",
+        params![case_id.to_string(), on],
+    )?;
+    Ok(())
+}
+
+/// Closing a case.
+pub(super) fn closed(conn: &Connection, ev: &Event, payload: &body::CaseClosed) -> Result<()> {
+    let body::CaseClosed {
+        case_id,
+        on,
+        outcome,
+        note,
+    } = payload;
+    let head = CaseHead::load(conn, *case_id)?;
+    head.check_action(conn, ev, *on, "结案")?;
+    if head.pending_escalation.is_some() {
+        return Err(LedgerError::State(
+            "该案件已提请上交，须等上级受理或退回后才能结案".into(),
+        ));
+    }
+    if *outcome == ClosingOutcome::Resolved && !head.has_agreement {
+        return Err(LedgerError::State(
+            "以“调解成功”结案须先登记调解协议".into(),
+        ));
+    }
+    conn.exec_cached(
+        "UPDATE cases SET status = ?2, closed_on = ?3, closing_outcome = ?4 WHERE id = ?1",
+        params![
+            case_id.to_string(),
+            CaseStatus::Closed.key(),
+            on,
+            outcome.key()
+        ],
+    )?;
+    let _ = text(note, "note", "结案说明", false)?;
+    Ok(())
+}
+
+/// A new case: its number, its intake form and its parties.
+pub(super) fn opened(conn: &Connection, ev: &Event, payload: &body::CaseOpened) -> Result<()> {
+    let body::CaseOpened {
+        case_id,
+        number,
+        mediator,
+        intake,
+    } = payload;
+    let (case_id, mediator) = (*case_id, *mediator);
     let exists: bool = conn.row_cached(
         "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)",
         [case_id.to_string()],

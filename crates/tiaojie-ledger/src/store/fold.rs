@@ -41,25 +41,26 @@ pub(crate) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
     use EventBody::*;
     authorise(conn, ev)?;
     match &ev.body {
-        UnitRegistered(_)
-        | MediatorRegistered(_)
-        | SchemeConfigured(_)
-        | ScreeningReported { .. } => apply_admin::apply(conn, ev),
-        CaseOpened { .. }
-        | CaseGraded { .. }
-        | SessionRecorded { .. }
-        | AgreementMade { .. }
-        | PerformanceRecorded { .. }
-        | FollowUpRecorded { .. }
-        | CaseClosed { .. } => apply_case::apply(conn, ev),
-        EscalationRequested { .. }
-        | EscalationAccepted { .. }
-        | EscalationReturned { .. }
-        | SupportRequested { .. }
-        | SupportAnswered { .. }
-        | CaseReferred { .. }
-        | ReferralAnswered { .. } => apply_flow::apply(conn, ev),
-        CasePurged { .. } | Redacted { .. } => purge::apply(conn, ev),
+        UnitRegistered(unit) => apply_admin::register_unit(conn, unit),
+        MediatorRegistered(m) => apply_admin::register_mediator(conn, m),
+        SchemeConfigured(scheme) => apply_admin::configure_scheme(conn, scheme),
+        ScreeningReported(p) => apply_admin::screening_reported(conn, ev, p),
+        CaseOpened(p) => apply_case::opened(conn, ev, p),
+        CaseGraded(p) => apply_case::graded(conn, ev, p),
+        SessionRecorded(p) => apply_case::session_recorded(conn, ev, p),
+        AgreementMade(p) => apply_case::agreement_made(conn, ev, p),
+        PerformanceRecorded(p) => apply_case::performance_recorded(conn, ev, p),
+        FollowUpRecorded(p) => apply_case::follow_up_recorded(conn, ev, p),
+        CaseClosed(p) => apply_case::closed(conn, ev, p),
+        EscalationRequested(p) => apply_flow::escalation_requested(conn, ev, p),
+        EscalationAccepted(p) => apply_flow::escalation_accepted(conn, ev, p),
+        EscalationReturned(p) => apply_flow::escalation_returned(conn, ev, p),
+        SupportRequested(p) => apply_flow::support_requested(conn, ev, p),
+        SupportAnswered(p) => apply_flow::support_answered(conn, ev, p),
+        CaseReferred(p) => apply_flow::referred(conn, ev, p),
+        ReferralAnswered(p) => apply_flow::referral_answered(conn, ev, p),
+        CasePurged(p) => purge::case_purged(conn, ev, p),
+        Redacted(p) => purge::redacted(conn, ev, p),
     }
 }
 
@@ -83,9 +84,9 @@ fn authorise(conn: &Connection, ev: &Event) -> Result<()> {
             }
             Ok(())
         }
-        CaseOpened { case_id, .. } => match first_opener(conn, *case_id)? {
+        CaseOpened(opened) => match first_opener(conn, opened.case_id)? {
             Some(device) if device != ev.device.to_string() => {
-                refuse(authority::case_taken(*case_id))
+                refuse(authority::case_taken(opened.case_id))
             }
             _ => Ok(()),
         },

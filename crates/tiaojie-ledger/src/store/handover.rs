@@ -6,7 +6,7 @@ use super::actions::action_date;
 use super::{Ledger, parse_uuid};
 use crate::domain::labels::Department;
 use crate::error::{Entity, LedgerError, Result};
-use crate::event::EventBody;
+use crate::event::{EventBody, body};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
@@ -21,13 +21,13 @@ impl Ledger {
     ) -> Result<Uuid> {
         let on = action_date(on)?;
         let escalation_id = Uuid::now_v7();
-        self.commit(EventBody::EscalationRequested {
+        self.commit(EventBody::EscalationRequested(body::EscalationRequested {
             case_id,
             escalation_id,
             to_unit: to_unit.trim().into(),
             reason: reason.into(),
             on,
-        })?;
+        }))?;
         Ok(escalation_id)
     }
 
@@ -55,12 +55,12 @@ impl Ledger {
     ) -> Result<()> {
         let on = action_date(on)?;
         let escalation_id = self.pending_escalation_of(case_id)?;
-        self.commit(EventBody::EscalationAccepted {
+        self.commit(EventBody::EscalationAccepted(body::EscalationAccepted {
             case_id,
             escalation_id,
             note: note.into(),
             on,
-        })?;
+        }))?;
         Ok(())
     }
 
@@ -72,12 +72,12 @@ impl Ledger {
     ) -> Result<()> {
         let on = action_date(on)?;
         let escalation_id = self.pending_escalation_of(case_id)?;
-        self.commit(EventBody::EscalationReturned {
+        self.commit(EventBody::EscalationReturned(body::EscalationReturned {
             case_id,
             escalation_id,
             reason: reason.into(),
             on,
-        })?;
+        }))?;
         Ok(())
     }
 
@@ -90,13 +90,13 @@ impl Ledger {
     ) -> Result<Uuid> {
         let on = action_date(on)?;
         let support_id = Uuid::now_v7();
-        self.commit(EventBody::SupportRequested {
+        self.commit(EventBody::SupportRequested(body::SupportRequested {
             case_id,
             support_id,
             to_unit: to_unit.trim().into(),
             matter: matter.into(),
             on,
-        })?;
+        }))?;
         Ok(support_id)
     }
 
@@ -122,12 +122,12 @@ impl Ledger {
             parse_uuid(&id.ok_or_else(|| {
                 LedgerError::State("该案件没有发给本单位、待答复的支援请求".into())
             })?)?;
-        self.commit(EventBody::SupportAnswered {
+        self.commit(EventBody::SupportAnswered(body::SupportAnswered {
             case_id,
             support_id,
             reply: reply.into(),
             on,
-        })?;
+        }))?;
         Ok(())
     }
 
@@ -142,7 +142,7 @@ impl Ledger {
     ) -> Result<Uuid> {
         let on = action_date(on)?;
         let referral_id = Uuid::now_v7();
-        self.commit(EventBody::CaseReferred {
+        self.commit(EventBody::CaseReferred(body::CaseReferred {
             case_id,
             referral_id,
             department,
@@ -150,7 +150,7 @@ impl Ledger {
             matter: matter.into(),
             deadline,
             on,
-        })?;
+        }))?;
         Ok(referral_id)
     }
 
@@ -173,12 +173,12 @@ impl Ledger {
         let referral_id = parse_uuid(
             &id.ok_or_else(|| LedgerError::State("该案件没有待反馈的移送事项".into()))?,
         )?;
-        self.commit(EventBody::ReferralAnswered {
+        self.commit(EventBody::ReferralAnswered(body::ReferralAnswered {
             case_id,
             referral_id,
             outcome: outcome.into(),
             on,
-        })?;
+        }))?;
         Ok(())
     }
 }

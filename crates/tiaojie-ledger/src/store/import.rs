@@ -6,7 +6,7 @@ use super::{Ledger, log, parse_uuid};
 use crate::domain::intake::{CaseIntake, Fen};
 use crate::domain::labels::{AgreementForm, ClosingOutcome};
 use crate::error::{LedgerError, Result};
-use crate::event::{CaseNumber, EventBody, Term};
+use crate::event::{CaseNumber, EventBody, Term, body};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
@@ -219,24 +219,24 @@ impl Ledger {
                 &tx,
                 &mut self.clock,
                 self.actor.clone(),
-                EventBody::CaseOpened {
+                EventBody::CaseOpened(body::CaseOpened {
                     case_id,
                     number,
                     mediator,
                     intake,
-                },
+                }),
             )?;
             if let Some(grade) = grade {
                 log::append(
                     &tx,
                     &mut self.clock,
                     self.actor.clone(),
-                    EventBody::CaseGraded {
+                    EventBody::CaseGraded(body::CaseGraded {
                         case_id,
                         grade,
                         reason: item.grade_reason.clone(),
                         on: received_on,
-                    },
+                    }),
                 )?;
             }
             if let Some(a) = &item.agreement {
@@ -244,7 +244,7 @@ impl Ledger {
                     &tx,
                     &mut self.clock,
                     self.actor.clone(),
-                    EventBody::AgreementMade {
+                    EventBody::AgreementMade(body::AgreementMade {
                         case_id,
                         agreement_id: Uuid::now_v7(),
                         form: a.form,
@@ -254,7 +254,7 @@ impl Ledger {
                             due: None,
                         }],
                         amount: a.amount,
-                    },
+                    }),
                 )?;
             }
             if let Some(c) = &item.closing {
@@ -262,12 +262,12 @@ impl Ledger {
                     &tx,
                     &mut self.clock,
                     self.actor.clone(),
-                    EventBody::CaseClosed {
+                    EventBody::CaseClosed(body::CaseClosed {
                         case_id,
                         on: c.on,
                         outcome: c.outcome,
                         note: "由原台账导入".into(),
-                    },
+                    }),
                 )?;
             }
             out.push(ImportOutcome::Added {

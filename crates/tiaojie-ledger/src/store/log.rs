@@ -5,7 +5,7 @@
 use super::{IngestReport, Ledger, fold, parse_uuid};
 use crate::chain;
 use crate::error::{Entity, LedgerError, Result};
-use crate::event::{Event, EventBody, MAX_EVENT_BYTES, SCHEMA_VERSION};
+use crate::event::{Event, EventBody, MAX_EVENT_BYTES, SCHEMA_VERSION, body};
 use crate::hlc::{Hlc, HlcClock, wall_millis};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -288,7 +288,7 @@ impl Ledger {
         self.clock = clock;
         if fresh
             .iter()
-            .any(|e| matches!(e.body, EventBody::CasePurged { .. }))
+            .any(|e| matches!(e.body, EventBody::CasePurged(_)))
         {
             self.scrub_files()?;
         }
@@ -390,10 +390,12 @@ fn same_event(stored: &Event, incoming: &Event) -> bool {
         return true;
     }
     let stub_of = |stub: &Event, other: &Event| match &stub.body {
-        EventBody::Redacted { purged_by, .. } => other.redacted(*purged_by).is_some_and(|s| {
-            (s.id, s.device, s.seq, s.hlc, &s.body)
-                == (stub.id, stub.device, stub.seq, stub.hlc, &stub.body)
-        }),
+        EventBody::Redacted(body::Redacted { purged_by, .. }) => {
+            other.redacted(*purged_by).is_some_and(|s| {
+                (s.id, s.device, s.seq, s.hlc, &s.body)
+                    == (stub.id, stub.device, stub.seq, stub.hlc, &stub.body)
+            })
+        }
         _ => false,
     };
     stub_of(stored, incoming) || stub_of(incoming, stored)

@@ -12,7 +12,7 @@ use super::Ledger;
 use super::apply_case::CaseHead;
 use super::log;
 use crate::error::{Entity, LedgerError, Result};
-use crate::event::{Event, EventBody};
+use crate::event::{Event, EventBody, body};
 use chrono::{Months, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -56,16 +56,14 @@ pub fn check_retention(retention_years: u32) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
-    let EventBody::CasePurged {
+/// The purge of a case: the case leaves the tables and its events become
+/// stubs.
+pub(super) fn case_purged(conn: &Connection, ev: &Event, payload: &body::CasePurged) -> Result<()> {
+    let body::CasePurged {
         case_id,
         on,
         retention_years,
-    } = &ev.body
-    else {
-        // A stub changes nothing.
-        return Ok(());
-    };
+    } = payload;
     check_retention(*retention_years)?;
     // The case is gone already when the log is folded again: its events
     // are stubs by then.
@@ -103,6 +101,11 @@ pub(super) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
         params![case_id.to_string(), ev.id.to_string(), on],
     )?;
     stub_case_events(conn, *case_id, ev.id)?;
+    Ok(())
+}
+
+/// A stub changes nothing.
+pub(super) fn redacted(_conn: &Connection, _ev: &Event, _stub: &body::Redacted) -> Result<()> {
     Ok(())
 }
 
@@ -256,11 +259,11 @@ impl Ledger {
                 &tx,
                 &mut self.clock,
                 self.actor.clone(),
-                EventBody::CasePurged {
+                EventBody::CasePurged(body::CasePurged {
                     case_id: *case_id,
                     on,
                     retention_years,
-                },
+                }),
             )
             .map_err(|e| match e {
                 LedgerError::State(m) => LedgerError::State(format!("{number}：{m}")),

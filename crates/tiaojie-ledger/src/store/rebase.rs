@@ -49,7 +49,7 @@ impl Ledger {
             // bytes: the link written with the content is needed, and only
             // this ledger's own copy of the event has it.
             let kept_link = match ev.body {
-                EventBody::Redacted { .. } => Some(
+                EventBody::Redacted(_) => Some(
                     self.conn
                         .query_row(
                             "SELECT link FROM events WHERE id = ?1 AND device = ?2 AND seq = ?3",

@@ -5,7 +5,7 @@
 use super::Ledger;
 use crate::chain;
 use crate::error::Result;
-use crate::event::{Event, EventBody};
+use crate::event::{Event, EventBody, body};
 use rusqlite::params;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -143,7 +143,7 @@ impl Ledger {
         for raw in raws {
             if let Ok(raw) = super::packed::unpack(&raw)
                 && let Ok(ev) = serde_json::from_str::<Event>(&raw)
-                && let EventBody::CasePurged { case_id, .. } = ev.body
+                && let EventBody::CasePurged(body::CasePurged { case_id, .. }) = ev.body
             {
                 out.insert((ev.id, case_id));
             }
@@ -203,9 +203,9 @@ fn next_link(
             format!("第 {seq} 条事件的编号与内容不符"),
         ));
     }
-    if let EventBody::Redacted {
+    if let EventBody::Redacted(body::Redacted {
         case_id, purged_by, ..
-    } = ev.body
+    }) = ev.body
     {
         // The content is gone; the link written with it stays.
         if !purges.contains(&(purged_by, case_id)) {

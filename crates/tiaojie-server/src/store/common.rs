@@ -6,6 +6,7 @@ use crate::error::{Result, ServerError};
 use crate::store::{IncomingBatch, IncomingEvent, PurgeClaim, PurgeFacts, Reach, Verdict};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
+use tiaojie_ledger::event::body;
 use tiaojie_ledger::store::purge;
 use tiaojie_ledger::{Event, EventBody};
 use tiaojie_sync::chain;
@@ -335,7 +336,7 @@ pub const CODE_EXPIRED: &str = "注册码已过期：请向上级管理员重新
 /// The closing day in a stored `case_closed` event.
 pub(crate) fn closed_on(bytes: &[u8]) -> Option<NaiveDate> {
     match serde_json::from_slice::<Event>(bytes).ok()?.body {
-        EventBody::CaseClosed { on, .. } => Some(on),
+        EventBody::CaseClosed(body::CaseClosed { on, .. }) => Some(on),
         _ => None,
     }
 }

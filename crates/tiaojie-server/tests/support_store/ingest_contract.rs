@@ -234,12 +234,12 @@ pub async fn a_case_is_its_openers_and_its_lines(db: &Db) {
     (copy.device, copy.unit) = (w.village_b.id(), VILLAGE_B.into());
     let mut graded = copy.clone();
     graded.id = Uuid::now_v7();
-    graded.body = tiaojie_ledger::EventBody::CaseGraded {
+    graded.body = tiaojie_ledger::EventBody::CaseGraded(tiaojie_ledger::event::body::CaseGraded {
         case_id: w.case_a,
         grade: "green".into(),
         reason: "已化解".into(),
         on: day(3, 5),
-    };
+    });
     w.village_b.chain.push_event(copy.clone());
     w.village_b.chain.push_event(graded.clone());
     let ack = w.upload(&*store, &w.village_b).await;

@@ -8,7 +8,7 @@ use tiaojie_ledger::domain::labels::{
     AgreementForm, DisputeType, Gender, MediationType, Side, Source,
 };
 use tiaojie_ledger::domain::unit::UnitSpec;
-use tiaojie_ledger::event::{CaseNumber, Term};
+use tiaojie_ledger::event::{CaseNumber, Term, body};
 use tiaojie_ledger::hlc::Hlc;
 use tiaojie_ledger::{Event, EventBody};
 use tiaojie_sync::keys::DeviceKey;
@@ -133,7 +133,7 @@ pub fn case_opened() -> Event {
         VILLAGE,
         Some("王淑芬"),
     );
-    origin.event(EventBody::CaseOpened {
+    origin.event(EventBody::CaseOpened(body::CaseOpened {
         case_id: CASE,
         number: CaseNumber {
             short_name: "青山村".into(),
@@ -143,7 +143,7 @@ pub fn case_opened() -> Event {
         },
         mediator: Some(MEDIATOR),
         intake,
-    })
+    }))
 }
 
 pub fn case_graded() -> Event {
@@ -156,23 +156,23 @@ pub fn case_graded() -> Event {
         VILLAGE,
         Some("王淑芬"),
     );
-    origin.event(EventBody::CaseGraded {
+    origin.event(EventBody::CaseGraded(body::CaseGraded {
         case_id: CASE,
         grade: "yellow".into(),
         reason: "双方情绪对立，有激化可能".into(),
         on: date(11, 18),
-    })
+    }))
 }
 
 pub fn escalation_requested() -> Event {
     Origin(4, DEVICE_A, 4, Hlc::from_parts(T0 + DAY, 0), VILLAGE, None).event(
-        EventBody::EscalationRequested {
+        EventBody::EscalationRequested(body::EscalationRequested {
             case_id: CASE,
             escalation_id: ESCALATION,
             to_unit: STATION.into(),
             reason: "三次调解未成，涉及宅基地确权".into(),
             on: date(11, 19),
-        },
+        }),
     )
 }
 
@@ -185,7 +185,7 @@ pub fn agreement_made() -> Event {
         STATION,
         Some("赵所长"),
     );
-    origin.event(EventBody::AgreementMade {
+    origin.event(EventBody::AgreementMade(body::AgreementMade {
         case_id: CASE,
         agreement_id: AGREEMENT,
         form: AgreementForm::Written,
@@ -201,7 +201,7 @@ pub fn agreement_made() -> Event {
             },
         ],
         amount: Fen(80_000),
-    })
+    }))
 }
 
 /// The village's first three events: one batch, one chain.
