@@ -1022,66 +1022,10 @@ async fn a_typical_dispute_is_registered_from_the_keyboard() {
 /// on one line of the table; its first page is saved as a picture.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_agreement_made_with_the_generate_button_is_ready_to_sign() {
-    use tiaojie_ledger::domain::intake::{CaseIntake, Fen, PartyInput};
-    use tiaojie_ledger::domain::labels::{AgreementForm, SessionResult};
-    use tiaojie_ledger::store::{AgreementInput, SessionInput};
     let _one = ONE_WINDOW.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("app.sqlite3");
-    let number = {
-        let mut l = support::village_ledger(&db);
-        let party = |side: &str, name: &str, id: &str, phone: &str| PartyInput {
-            side: Some(side.into()),
-            name: name.into(),
-            id_number: Some(id.into()),
-            phone: Some(phone.into()),
-            address: Some("青山村三组".into()),
-            ..Default::default()
-        };
-        let case = l
-            .open_case(&CaseIntake {
-                dispute_type: "邻里".into(),
-                source: "当事人申请".into(),
-                facts: "刘红兵与欧阳建国因宅基地边界围墙发生争执".into(),
-                parties: vec![
-                    party("applicant", "刘红兵", "430302195807120030", "13800138000"),
-                    party(
-                        "respondent",
-                        "欧阳建国",
-                        "430302196203050048",
-                        "13907310000",
-                    ),
-                ],
-                ..Default::default()
-            })
-            .unwrap();
-        l.record_session(
-            case.id,
-            SessionInput {
-                on: None,
-                place: "青山村调解室".into(),
-                mediators: vec!["王秀英".into()],
-                attendees: String::new(),
-                summary: "现场丈量，确认围墙越界约半米".into(),
-                result: SessionResult::Agreed,
-            },
-        )
-        .unwrap();
-        l.make_agreement(
-            case.id,
-            AgreementInput {
-                on: None,
-                form: AgreementForm::Written,
-                terms: vec![tiaojie_ledger::event::Term {
-                    content: "欧阳建国于本月底前拆除越界围墙".into(),
-                    due: None,
-                }],
-                amount: Fen(0),
-            },
-        )
-        .unwrap();
-        case.number
-    };
+    let number = agreed_case(&db);
     let display = Display::get();
     let driver = TauriDriver::start(&display, &db);
     let d = Driver::start(&driver.url, &app_binary()).await;
@@ -1138,4 +1082,200 @@ async fn the_agreement_made_with_the_generate_button_is_ready_to_sign() {
         .status()
         .expect("pdftoppm (poppler-utils) is needed");
     assert!(status.success());
+}
+/// A village ledger at `db` with one case of two parties with full
+/// numbers, mediated to a written agreement; returns its number.
+fn agreed_case(db: &std::path::Path) -> String {
+    use tiaojie_ledger::domain::intake::{CaseIntake, Fen, PartyInput};
+    use tiaojie_ledger::domain::labels::{AgreementForm, SessionResult};
+    use tiaojie_ledger::store::{AgreementInput, SessionInput};
+    let mut l = support::village_ledger(db);
+    let party = |side: &str, name: &str, id: &str, phone: &str| PartyInput {
+        side: Some(side.into()),
+        name: name.into(),
+        id_number: Some(id.into()),
+        phone: Some(phone.into()),
+        address: Some("青山村三组".into()),
+        ..Default::default()
+    };
+    let case = l
+        .open_case(&CaseIntake {
+            dispute_type: "邻里".into(),
+            source: "当事人申请".into(),
+            facts: "刘红兵与欧阳建国因宅基地边界围墙发生争执".into(),
+            parties: vec![
+                party("applicant", "刘红兵", "430302195807120030", "13800138000"),
+                party(
+                    "respondent",
+                    "欧阳建国",
+                    "430302196203050048",
+                    "13907310000",
+                ),
+            ],
+            ..Default::default()
+        })
+        .unwrap();
+    l.record_session(
+        case.id,
+        SessionInput {
+            on: None,
+            place: "青山村调解室".into(),
+            mediators: vec!["王秀英".into()],
+            attendees: String::new(),
+            summary: "现场丈量，确认围墙越界约半米".into(),
+            result: SessionResult::Agreed,
+        },
+    )
+    .unwrap();
+    l.make_agreement(
+        case.id,
+        AgreementInput {
+            on: None,
+            form: AgreementForm::Written,
+            terms: vec![tiaojie_ledger::event::Term {
+                content: "欧阳建国于本月底前拆除越界围墙".into(),
+                due: None,
+            }],
+            amount: Fen(0),
+        },
+    )
+    .unwrap();
+    case.number
+}
+
+/// The same operations through the app and through the command line leave
+/// the same entries in the access log (who, what, of which case or filter):
+/// both shells call one use-case layer. Run by the workspace's test command,
+/// which builds the `tiaojie` command line beside the app.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_and_the_command_line_leave_the_same_access_log() {
+    use tiaojie_ledger::domain::roles::Role;
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("app.sqlite3");
+    let number = agreed_case(&db);
+    // The unit's administrator reads the log; 李主任 does the work.
+    {
+        let l = Ledger::open(&db).unwrap();
+        l.add_user(None, "管理员", Role::Admin, "1357").unwrap();
+        let admin = l.sign_in("管理员", "1357").unwrap();
+        l.add_user(Some(&admin), "李主任", Role::Officer, "2468")
+            .unwrap();
+    }
+    let cli = app_binary().with_file_name(format!("tiaojie{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        cli.exists(),
+        "{} is missing: build the command line first (cargo build -p tiaojie-cli)",
+        cli.display()
+    );
+    let last_month = {
+        use chrono::Datelike;
+        let first = chrono::Local::now().date_naive().with_day(1).unwrap();
+        (first - chrono::Days::new(1)).format("%Y-%m").to_string()
+    };
+    let entries = |after: usize| -> Vec<(String, String, String)> {
+        let l = Ledger::open(&db).unwrap();
+        let s = l.sign_in("管理员", "1357").unwrap();
+        let mut all: Vec<_> = l
+            .access_log(Some(&s), 1000)
+            .unwrap()
+            .into_iter()
+            .rev()
+            .map(|e| (e.user, e.action, e.target))
+            .collect();
+        all.drain(..after.min(all.len()));
+        all
+    };
+    let before = entries(0).len();
+
+    // The app: full numbers on the case page, the agreement with full
+    // numbers, the ledger to Excel, last month's report.
+    let display = Display::get();
+    let driver = TauriDriver::start(&display, &db);
+    let d = Driver::start(&driver.url, &app_binary()).await;
+    d.choose("[data-testid=sign-in-name]", "李主任").await;
+    d.fill("[data-testid=sign-in-pin]", "2468").await;
+    d.press_enter("[data-testid=sign-in-pin]").await;
+    d.find("[data-testid=today]").await;
+    d.click("[data-testid=menu-ledger]").await;
+    let link = d
+        .wait_any_text("[data-testid=case-row-link]", &number)
+        .await;
+    d.click_element(&link).await;
+    d.wait_text("[data-testid=case-number]", &number).await;
+    d.click("[data-testid=case-reveal]").await;
+    d.wait_any_text("[data-testid=case-party]", "430302195807120030")
+        .await;
+    d.choose("[data-testid=doc-kind]", "人民调解协议书").await;
+    d.click("[data-testid=doc-make]").await;
+    d.wait_text("[data-testid=doc-made]", "人民调解协议书.pdf")
+        .await;
+    d.click("[data-testid=menu-ledger]").await;
+    d.click("[data-testid=ledger-export]").await;
+    d.wait_text(".el-message--success", "已导出").await;
+    d.click("[data-testid=menu-stats]").await;
+    d.click("[data-testid=stats-report]").await;
+    d.wait_text(".el-message--success", "月报已保存").await;
+    d.quit().await;
+    let app = entries(before);
+
+    // The command line, the same four.
+    let out = dir.path().join("cli");
+    std::fs::create_dir_all(&out).unwrap();
+    let runs: [Vec<String>; 4] = [
+        vec![
+            "case".into(),
+            "show".into(),
+            number.clone(),
+            "--full-numbers".into(),
+        ],
+        vec![
+            "doc".into(),
+            number.clone(),
+            "--kind".into(),
+            "agreement".into(),
+            "--full-numbers".into(),
+            "--out".into(),
+            out.join("协议书.pdf").display().to_string(),
+        ],
+        vec![
+            "export".into(),
+            "--out".into(),
+            out.join("台账.xlsx").display().to_string(),
+        ],
+        vec![
+            "report".into(),
+            "--month".into(),
+            last_month.clone(),
+            "--out".into(),
+            out.join("月报.xlsx").display().to_string(),
+        ],
+    ];
+    for args in &runs {
+        let run = std::process::Command::new(&cli)
+            .args(args)
+            .env("TIAOJIE_DB", &db)
+            .env("TIAOJIE_USER", "李主任")
+            .env("TIAOJIE_PIN", "2468")
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "tiaojie {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let cli_entries = entries(before + app.len());
+    // Signing in is the shell's own business: the app signs in once, the
+    // command line at every command.
+    let operations = |all: &[(String, String, String)]| -> Vec<(String, String, String)> {
+        all.iter()
+            .filter(|(_, action, _)| !action.starts_with("sign_in"))
+            .cloned()
+            .collect()
+    };
+    let app = operations(&app);
+    assert_eq!(app.len(), 5, "{app:?}");
+    assert_eq!(app, operations(&cli_entries));
 }

@@ -22,11 +22,11 @@ pub fn list_cases(state: State<'_, AppState>, mut filter: CaseFilter) -> CmdResu
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn case_detail(state: State<'_, AppState>, case_id: Uuid) -> CmdResult<CaseDetail> {
-    let ledger = state.ledger_for(Permission::HandleCases)?;
-    let mut d = ledger.case_detail(case_id)?;
-    // ID and phone numbers as the screen shows them by default.
-    d.party_records.iter_mut().for_each(PartyRecord::mask);
-    Ok(d)
+    Ok(state.ledger_for(Permission::HandleCases)?.case_detail_as(
+        state.session().as_ref(),
+        case_id,
+        false,
+    )?)
 }
 
 /// Findings of earlier visits containing `typed`, for the visit form to
@@ -62,15 +62,10 @@ pub fn intake_wordings(
 /// written to the access log.
 #[tauri::command(rename_all = "snake_case")]
 pub fn reveal_numbers(state: State<'_, AppState>, case_id: Uuid) -> CmdResult<Vec<PartyRecord>> {
-    let ledger = state.ledger()?;
-    let d = ledger.case_detail(case_id)?;
-    ledger.require_logged(
-        state.session().as_ref(),
-        Permission::ViewFullNumbers,
-        "view_full_numbers",
-        &d.row.number,
-    )?;
-    Ok(d.party_records)
+    Ok(state
+        .ledger()?
+        .case_detail_as(state.session().as_ref(), case_id, true)?
+        .party_records)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -91,10 +86,8 @@ pub fn act(
     let mut ledger = state.ledger_for(Permission::HandleCases)?;
     action(&mut ledger)?;
     state.sync.request();
-    let mut d = ledger.case_detail(case_id)?;
     // ID and phone numbers as the screen shows them by default.
-    d.party_records.iter_mut().for_each(PartyRecord::mask);
-    Ok(d)
+    Ok(ledger.case_detail_as(state.session().as_ref(), case_id, false)?)
 }
 
 #[tauri::command(rename_all = "snake_case")]

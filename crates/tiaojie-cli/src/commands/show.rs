@@ -16,18 +16,7 @@ pub fn show(
     out: Output,
 ) -> CliResult<()> {
     let id = ledger.resolve_case(key)?;
-    let mut detail = ledger.case_detail(id)?;
-    if full_numbers {
-        ledger.require_logged(
-            session,
-            tiaojie_ledger::domain::roles::Permission::ViewFullNumbers,
-            "view_full_numbers",
-            &detail.row.number,
-        )?;
-    } else {
-        // Masked unless asked for, and allowed.
-        detail.party_records.iter_mut().for_each(|p| p.mask());
-    }
+    let detail = ledger.case_detail_as(session, id, full_numbers)?;
     let units: Vec<(String, String)> = ledger
         .units()?
         .into_iter()

@@ -239,6 +239,31 @@ impl Ledger {
         )
     }
 
+    /// A case as `session` reads it: the parties' ID and phone numbers
+    /// masked, or, asked for `full_numbers`, in full for a user allowed to
+    /// see them and written to the access log as `view_full_numbers` with
+    /// the case's number. What the CLI's `case show` and the app's case page
+    /// both call.
+    pub fn case_detail_as(
+        &self,
+        session: Option<&super::users::Session>,
+        case_id: Uuid,
+        full_numbers: bool,
+    ) -> Result<CaseDetail> {
+        let mut d = self.case_detail(case_id)?;
+        if full_numbers {
+            self.require_logged(
+                session,
+                crate::domain::roles::Permission::ViewFullNumbers,
+                "view_full_numbers",
+                &d.row.number,
+            )?;
+        } else {
+            d.party_records.iter_mut().for_each(PartyRecord::mask);
+        }
+        Ok(d)
+    }
+
     pub fn case_detail(&self, case_id: Uuid) -> Result<CaseDetail> {
         let row = self.case_row(case_id)?;
         type Head = (
