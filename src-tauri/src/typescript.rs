@@ -14,8 +14,8 @@ use crate::commands::sync::SavedBundle;
 use crate::error::CommandError;
 use crate::sync_worker::SyncStatus;
 use tiaojie_docs::import::{ColumnMap, Field, ImportPlan, ImportReport, PlannedRow, RowError};
+use tiaojie_ledger::typescript::{config, declare};
 use tiaojie_sync::engine::Progress;
-use ts_rs::{Config, TS};
 
 /// Where the file lives, from the workspace root.
 pub const PATH: &str = "ui/src/api/generated/app.ts";
@@ -26,21 +26,10 @@ const HEADER: &str = "\
 //   TIAOJIE_WRITE_TS=1 cargo test -p tiaojie-desktop --test typescript
 ";
 
-fn declare<T: TS>(cfg: &Config, out: &mut String) {
-    out.push('\n');
-    if let Some(docs) = T::docs() {
-        out.push_str(docs.trim_end());
-        out.push('\n');
-    }
-    out.push_str("export ");
-    out.push_str(&T::decl(cfg));
-    out.push('\n');
-}
-
 /// The declarations, without the import of the ledger's types they use
 /// (the generator adds it: it knows which names the ledger's file holds).
 pub fn declarations() -> String {
-    let cfg = Config::new().with_large_int("number");
+    let cfg = config();
     let mut out = String::new();
     declare::<CommandError>(&cfg, &mut out);
     declare::<Choice<ts_rs::Dummy>>(&cfg, &mut out);

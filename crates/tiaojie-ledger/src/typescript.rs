@@ -38,7 +38,14 @@ const HEADER: &str = "\
 //   TIAOJIE_WRITE_TS=1 cargo test -p tiaojie-ledger --test typescript
 ";
 
-fn declare<T: TS>(cfg: &Config, out: &mut String) {
+/// How the generated files write Rust types: counts and money in fen are
+/// far below 2^53, so numbers, not bigints.
+pub fn config() -> Config {
+    Config::new().with_large_int("number")
+}
+
+/// Appends `T`'s declaration, with its doc comment, exported.
+pub fn declare<T: TS>(cfg: &Config, out: &mut String) {
     out.push('\n');
     if let Some(docs) = T::docs() {
         out.push_str(docs.trim_end());
@@ -51,8 +58,7 @@ fn declare<T: TS>(cfg: &Config, out: &mut String) {
 
 /// The file's whole text.
 pub fn declarations() -> String {
-    // Counts and money in fen are far below 2^53: numbers, not bigints.
-    let cfg = Config::new().with_large_int("number");
+    let cfg = config();
     let mut out = String::from(HEADER);
     // The vocabularies, by their stored keys.
     declare::<Side>(&cfg, &mut out);

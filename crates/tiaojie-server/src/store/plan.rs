@@ -262,9 +262,8 @@ mod tests {
         }
     }
 
-    fn graded(seq: i64, unit: &str, case_id: Uuid) -> IncomingEvent {
-        let body = json!({"kind": "case_graded", "case_id": case_id, "grade": "red",
-                          "reason": "矛盾激化", "on": "2014-05-01"});
+    /// An event of an existing case by `unit`.
+    fn of_case(seq: i64, unit: &str, case_id: Uuid, body: serde_json::Value) -> IncomingEvent {
         let reach = Reach::OfCase {
             case_id,
             unit: unit.into(),
@@ -273,26 +272,22 @@ mod tests {
         event(seq, unit, body, reach)
     }
 
+    fn graded(seq: i64, unit: &str, case_id: Uuid) -> IncomingEvent {
+        let body = json!({"kind": "case_graded", "case_id": case_id, "grade": "red",
+                          "reason": "矛盾激化", "on": "2014-05-01"});
+        of_case(seq, unit, case_id, body)
+    }
+
     fn closed(seq: i64, case_id: Uuid, on: &str) -> IncomingEvent {
         let body = json!({"kind": "case_closed", "case_id": case_id, "on": on,
                           "outcome": "resolved", "note": ""});
-        let reach = Reach::OfCase {
-            case_id,
-            unit: VILLAGE.into(),
-            from_hub: false,
-        };
-        event(seq, VILLAGE, body, reach)
+        of_case(seq, VILLAGE, case_id, body)
     }
 
     fn purged(seq: i64, case_id: Uuid, on: &str) -> IncomingEvent {
         let body = json!({"kind": "case_purged", "case_id": case_id, "on": on,
                           "retention_years": 10});
-        let reach = Reach::OfCase {
-            case_id,
-            unit: VILLAGE.into(),
-            from_hub: false,
-        };
-        event(seq, VILLAGE, body, reach)
+        of_case(seq, VILLAGE, case_id, body)
     }
 
     /// Plans `fresh` as a store would: ids the log holds in `taken`, the
@@ -369,19 +364,9 @@ mod tests {
     fn a_case_is_opened_once_and_reaches_its_origin() {
         let case_id = Uuid::now_v7();
         let open = |seq| {
-            let body = json!({"kind": "case_graded", "case_id": case_id, "grade": "red",
-                              "reason": "x", "on": "2014-05-01"});
-            let mut e = event(
-                seq,
-                VILLAGE,
-                body,
-                Reach::OfCase {
-                    case_id,
-                    unit: VILLAGE.into(),
-                    from_hub: false,
-                },
-            );
-            if let Verdict::Accept { reach, .. } = &mut e.verdict {
+            let mut e = graded(seq, VILLAGE, case_id);
+            if let Verdict::Accept { reach, kind, .. } = &mut e.verdict {
+                *kind = "case_opened".into();
                 *reach = Reach::OpensCase {
                     case_id,
                     origin: VILLAGE.into(),
