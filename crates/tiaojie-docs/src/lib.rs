@@ -14,6 +14,7 @@ pub mod font;
 pub mod import;
 pub mod layout;
 pub mod mask;
+pub mod media;
 pub mod pdf;
 pub mod report;
 pub mod template;

@@ -13,6 +13,7 @@ pub enum Entity {
     Escalation,
     Support,
     Referral,
+    Attachment,
     Ledger,
 }
 
@@ -25,6 +26,7 @@ impl Entity {
             Entity::Escalation => "上交记录",
             Entity::Support => "支援请求",
             Entity::Referral => "移送记录",
+            Entity::Attachment => "附件",
             Entity::Ledger => "台账（尚未初始化）",
         }
     }
@@ -56,6 +58,10 @@ pub enum LedgerError {
     /// The record belongs to another unit.
     #[error("{0}")]
     NotYours(String),
+
+    /// Stored bytes no longer match what was recorded of them.
+    #[error("{0}")]
+    Damaged(String),
 
     /// The same event id arrived with different content.
     #[error("事件 {0} 与已保存的同号事件内容不同")]
@@ -94,6 +100,7 @@ impl LedgerError {
             LedgerError::State(_) => "invalid_state",
             LedgerError::NotYours(_) => "not_yours",
             LedgerError::Locked(_) => "locked",
+            LedgerError::Damaged(_) => "damaged",
             LedgerError::EventMismatch(_) => "event_mismatch",
             LedgerError::Migration(_) => "migration",
             LedgerError::Sqlite(e) if sqlite_code(e) == Some(rusqlite::ErrorCode::DiskFull) => {

@@ -107,6 +107,9 @@ pub enum EventBody {
     FollowUpRecorded(body::FollowUpRecorded),
     CaseClosed(body::CaseClosed),
     ScreeningReported(body::ScreeningReported),
+    /// A photo or scan added to the case file (its bytes travel apart).
+    AttachmentAdded(body::AttachmentAdded),
+    AttachmentRemoved(body::AttachmentRemoved),
     /// A closed case past its retention period is removed: its personal
     /// data leaves every ledger and the hub. Carries nothing personal.
     CasePurged(body::CasePurged),
@@ -137,6 +140,8 @@ impl EventBody {
             EventBody::FollowUpRecorded(_) => "follow_up_recorded",
             EventBody::CaseClosed(_) => "case_closed",
             EventBody::ScreeningReported(_) => "screening_reported",
+            EventBody::AttachmentAdded(_) => "attachment_added",
+            EventBody::AttachmentRemoved(_) => "attachment_removed",
             EventBody::CasePurged(_) => "case_purged",
             EventBody::Redacted(_) => "redacted",
         }
@@ -164,6 +169,8 @@ impl EventBody {
             | PerformanceRecorded(body::PerformanceRecorded { case_id, .. })
             | FollowUpRecorded(body::FollowUpRecorded { case_id, .. })
             | CaseClosed(body::CaseClosed { case_id, .. })
+            | AttachmentAdded(body::AttachmentAdded { case_id, .. })
+            | AttachmentRemoved(body::AttachmentRemoved { case_id, .. })
             | CasePurged(body::CasePurged { case_id, .. })
             | Redacted(body::Redacted { case_id, .. }) => Some(*case_id),
         }
@@ -262,6 +269,23 @@ impl EventBody {
                 } else {
                     format!("排查 {period_start} 至 {period_end}：发现纠纷{found}件")
                 }
+            }
+            AttachmentAdded(body::AttachmentAdded {
+                on,
+                kind,
+                caption,
+                file_name,
+                ..
+            }) => {
+                let what = if caption.is_empty() {
+                    file_name
+                } else {
+                    caption
+                };
+                format!("{on} 添加附件（{kind}）：{what}")
+            }
+            AttachmentRemoved(body::AttachmentRemoved { on, reason, .. }) => {
+                format!("{on} 移除附件：{reason}")
             }
             CasePurged(body::CasePurged {
                 on,

@@ -269,6 +269,13 @@ pub fn verify(ledger: &Ledger, out: Output) -> CliResult<()> {
             b.seq, b.message, report.checked
         )));
     }
+    let blobs = ledger.verify_attachments()?;
+    if let Some((number, file)) = blobs.damaged.first() {
+        return Err(CliError::Integrity(format!(
+            "附件已损坏或被改动：{number} 的“{file}”（共 {} 个附件有问题）",
+            blobs.damaged.len()
+        )));
+    }
     // A chain rewritten from end to end is whole in itself: the hub's
     // signed checkpoint says what it was.
     if let Some(cp) = tiaojie_sync::engine::verify_checkpoint(ledger)?

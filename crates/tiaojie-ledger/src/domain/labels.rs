@@ -254,6 +254,14 @@ labelled!(AgreementForm, "协议形式" {
     Oral = "oral" / "口头协议",
 });
 
+labelled!(AttachmentKind, "附件类别" {
+    Evidence = "evidence" / "证据材料",
+    SignedAgreement = "signed_agreement" / "签字的协议书",
+    SignedNotice = "signed_notice" / "签字的告知书",
+    Identity = "identity" / "身份证明",
+    Other = "other" / "其他",
+});
+
 labelled!(Satisfaction, "满意度" {
     Satisfied = "satisfied" / "满意",
     Mostly = "mostly" / "基本满意",

@@ -1,5 +1,6 @@
 //! The subject matter: forms, vocabularies and rules that need no storage.
 
+pub mod attachment;
 pub mod authority;
 pub mod identity;
 pub mod intake;

@@ -8,7 +8,7 @@
 use super::{CaseNumber, Term};
 use crate::domain::intake::{Fen, Intake};
 use crate::domain::labels::{
-    AgreementForm, ClosingOutcome, Department, Satisfaction, SessionResult,
+    AgreementForm, AttachmentKind, ClosingOutcome, Department, Satisfaction, SessionResult,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -172,4 +172,34 @@ pub struct Redacted {
     pub purged_by: Uuid,
     /// The kind the event had.
     pub was: String,
+}
+
+/// A photo or scan added to the case file. The bytes travel apart from the
+/// event, named by `hash` (SHA-256 of the content as stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentAdded {
+    pub case_id: Uuid,
+    pub attachment_id: Uuid,
+    pub hash: String,
+    pub size: u64,
+    /// image/jpeg, image/png, image/webp or application/pdf.
+    pub mime: String,
+    pub kind: AttachmentKind,
+    pub caption: String,
+    /// The name of the file it came from, as the person knows it.
+    pub file_name: String,
+    /// Pixels of an image, as stored (upright).
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub on: NaiveDate,
+}
+
+/// An attachment taken out of the case file; its bytes stay until the
+/// case is purged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRemoved {
+    pub case_id: Uuid,
+    pub attachment_id: Uuid,
+    pub reason: String,
+    pub on: NaiveDate,
 }

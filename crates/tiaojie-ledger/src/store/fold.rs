@@ -4,7 +4,7 @@
 //! order does not take effect; its outcome row keeps the reason.
 
 use super::Cached;
-use super::{apply_admin, apply_case, apply_flow, parse_uuid, purge};
+use super::{apply_admin, apply_case, apply_flow, attachments, parse_uuid, purge};
 use crate::domain::authority::{self, Issuer};
 use crate::domain::scheme::Scheme;
 use crate::error::{LedgerError, Result};
@@ -32,6 +32,7 @@ const PROJECTION: &[(&str, &str)] = &[
     ("performances", "event_id"),
     ("followups", "id"),
     ("screenings", "id"),
+    ("attachments", "id"),
     ("purged_cases", "case_id"),
 ];
 
@@ -59,6 +60,8 @@ pub(crate) fn apply(conn: &Connection, ev: &Event) -> Result<()> {
         SupportAnswered(p) => apply_flow::support_answered(conn, ev, p),
         CaseReferred(p) => apply_flow::referred(conn, ev, p),
         ReferralAnswered(p) => apply_flow::referral_answered(conn, ev, p),
+        AttachmentAdded(p) => attachments::attachment_added(conn, ev, p),
+        AttachmentRemoved(p) => attachments::attachment_removed(conn, ev, p),
         CasePurged(p) => purge::case_purged(conn, ev, p),
         Redacted(p) => purge::redacted(conn, ev, p),
     }

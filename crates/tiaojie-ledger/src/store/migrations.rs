@@ -37,6 +37,7 @@ pub fn migrations() -> Migrations<'static> {
             Ok(super::fold::rebuild_derived(tx)?)
         }),
         M::up(include_str!("../../migrations/0008_committee.sql")),
+        M::up(include_str!("../../migrations/0009_attachments.sql")),
     ])
 }
 

@@ -4,6 +4,7 @@ mod actions;
 mod apply_admin;
 mod apply_case;
 mod apply_flow;
+pub mod attachments;
 mod detail;
 mod fold;
 mod handover;

@@ -37,6 +37,7 @@ const CASE_TABLES: &[&str] = &[
     "agreements",
     "performances",
     "followups",
+    "attachments",
 ];
 
 /// The first day a case closed on `closed_on` may be purged.
@@ -87,6 +88,7 @@ pub(super) fn case_purged(conn: &Connection, ev: &Event, payload: &body::CasePur
                 "该案件于 {closed} 结案，保管期限（{retention_years}年）至 {until} 届满，未到期不能清除"
             )));
         }
+        super::attachments::purge_blobs(conn, *case_id)?;
         for table in CASE_TABLES {
             conn.execute(
                 &format!("DELETE FROM {table} WHERE case_id = ?1"),
