@@ -272,7 +272,7 @@ impl EventBody {
             }
             AttachmentAdded(body::AttachmentAdded {
                 on,
-                kind,
+                category,
                 caption,
                 file_name,
                 ..
@@ -282,7 +282,7 @@ impl EventBody {
                 } else {
                     caption
                 };
-                format!("{on} 添加附件（{kind}）：{what}")
+                format!("{on} 添加附件（{category}）：{what}")
             }
             AttachmentRemoved(body::AttachmentRemoved { on, reason, .. }) => {
                 format!("{on} 移除附件：{reason}")
@@ -619,6 +619,31 @@ mod tests {
                 r#"{"kind":"screening_reported","round_id":"00000000-0000-0000-0000-000000000008","period_start":"2026-03-01","period_end":"2026-03-15","on":"2026-03-16","found":0,"note":"零上报"}"#,
             ),
             (
+                EventBody::AttachmentAdded(body::AttachmentAdded {
+                    case_id,
+                    attachment_id: id(11),
+                    hash: "ab".repeat(32),
+                    size: 412_345,
+                    mime: "image/jpeg".into(),
+                    category: crate::domain::labels::AttachmentKind::Evidence,
+                    caption: "围墙越界处".into(),
+                    file_name: "IMG_0001.jpg".into(),
+                    width: Some(2000),
+                    height: Some(1500),
+                    on: day(20),
+                }),
+                r#"{"kind":"attachment_added","case_id":"00000000-0000-0000-0000-000000000001","attachment_id":"00000000-0000-0000-0000-00000000000b","hash":"abababababababababababababababababababababababababababababababab","size":412345,"mime":"image/jpeg","category":"evidence","caption":"围墙越界处","file_name":"IMG_0001.jpg","width":2000,"height":1500,"on":"2026-03-20"}"#,
+            ),
+            (
+                EventBody::AttachmentRemoved(body::AttachmentRemoved {
+                    case_id,
+                    attachment_id: id(11),
+                    reason: "拍错了案件".into(),
+                    on: day(21),
+                }),
+                r#"{"kind":"attachment_removed","case_id":"00000000-0000-0000-0000-000000000001","attachment_id":"00000000-0000-0000-0000-00000000000b","reason":"拍错了案件","on":"2026-03-21"}"#,
+            ),
+            (
                 EventBody::CasePurged(body::CasePurged {
                     case_id,
                     on: day(31),
@@ -638,7 +663,7 @@ mod tests {
         let mut kinds: Vec<&str> = cases.iter().map(|(b, _)| b.kind()).collect();
         kinds.sort_unstable();
         kinds.dedup();
-        assert_eq!(kinds.len(), 20, "one event of every kind");
+        assert_eq!(kinds.len(), 22, "one event of every kind");
         for (body, wire) in cases {
             let json = serde_json::to_string(&body).unwrap();
             assert_eq!(json, wire, "{} changed on the wire", body.kind());

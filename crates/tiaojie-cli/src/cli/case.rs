@@ -127,6 +127,35 @@ pub enum CaseCommand {
         #[arg(long)]
         on: Option<String>,
     },
+    /// 添加附件：照片（JPEG、PNG、WebP，自动转正、压缩并去除拍摄信息）或 PDF 扫描件；--file 可以重复，也可以是文件夹
+    Attach {
+        case: String,
+        /// 文件或文件夹（如手机的照片文件夹）
+        #[arg(long = "file", required = true, value_name = "FILE")]
+        files: Vec<std::path::PathBuf>,
+        /// 证据材料（默认）、签字的协议书、签字的告知书、身份证明、其他
+        #[arg(long, default_value = "evidence")]
+        kind: String,
+        /// 附件说明，如“围墙越界处照片”
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 列出案件的附件
+    Attachments { case: String },
+    /// 把一个附件保存为文件（需要导出权限，记入访问记录）
+    AttachmentExport {
+        /// 附件编号（见 tiaojie case attachments）
+        id: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// 移除附件（记录原因；文件在案件清除时才删除）
+    Detach {
+        /// 附件编号
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Args)]

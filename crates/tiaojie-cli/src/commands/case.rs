@@ -147,6 +147,15 @@ pub fn run(ledger: &mut Ledger, command: CaseCommand, out: Output) -> CliResult<
                 out,
             )
         }
+        Attach {
+            case,
+            files,
+            kind,
+            note,
+        } => super::attach::attach(ledger, &case, &files, &kind, &note, out),
+        Attachments { case } => super::attach::list(ledger, &case, out),
+        AttachmentExport { id, out: file } => super::attach::export(ledger, None, &id, &file, out),
+        Detach { id, reason } => super::attach::detach(ledger, &id, &reason, out),
     }
 }
 

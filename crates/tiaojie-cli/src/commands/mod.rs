@@ -2,6 +2,7 @@
 //! print the result.
 
 mod admin;
+mod attach;
 mod case;
 mod docs;
 mod hub;
@@ -75,6 +76,9 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Case(crate::cli::CaseCommand::List(args)) => {
             report::list(ledger, session, args, out)
         }
+        Command::Case(crate::cli::CaseCommand::AttachmentExport { id, out: file }) => {
+            attach::export(ledger, session, &id, &file, out)
+        }
         Command::Case(c) => case::run(ledger, c, out),
         Command::Due(args) => report::due(ledger, args, out),
         Command::Today(args) => report::todo(ledger, args, out),
@@ -111,6 +115,7 @@ fn gate(
         Command::Case(CaseCommand::Accept { .. } | CaseCommand::Return { .. }) => {
             Some(AcceptEscalation)
         }
+        Command::Case(CaseCommand::AttachmentExport { .. }) => Some(Export),
         Command::Case(_)
         | Command::Due(_)
         | Command::Today(_)

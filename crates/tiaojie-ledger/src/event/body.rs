@@ -184,7 +184,8 @@ pub struct AttachmentAdded {
     pub size: u64,
     /// image/jpeg, image/png, image/webp or application/pdf.
     pub mime: String,
-    pub kind: AttachmentKind,
+    /// 证据材料, 签字的协议书…; not `kind`, which names the event.
+    pub category: AttachmentKind,
     pub caption: String,
     /// The name of the file it came from, as the person knows it.
     pub file_name: String,

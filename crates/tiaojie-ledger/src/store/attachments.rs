@@ -76,7 +76,7 @@ pub(super) fn attachment_added(
             p.hash,
             p.size as i64,
             p.mime,
-            p.kind.key(),
+            p.category.key(),
             p.caption,
             p.file_name,
             p.width,
@@ -126,7 +126,8 @@ pub(super) fn purge_blobs(conn: &Connection, case_id: Uuid) -> Result<()> {
             "SELECT EXISTS (SELECT 1 FROM events WHERE kind = 'attachment_added'
                 AND case_id IS NOT ?1
                 AND json_extract(event_json(raw), '$.body.hash') = ?2)",
-            params![case_id.to_string(), hash],
+            // The log keeps case ids as 16-byte blobs.
+            params![case_id, hash],
             |r| r.get(0),
         )?;
         if !elsewhere {
@@ -205,7 +206,7 @@ impl Ledger {
             hash: hash.clone(),
             size: a.bytes.len() as u64,
             mime: content.mime().to_string(),
-            kind: a.kind,
+            category: a.kind,
             caption,
             file_name,
             width: a.size_px.map(|(w, _)| w),
@@ -314,6 +315,26 @@ impl Ledger {
             check.damaged.extend(found);
         }
         Ok(check)
+    }
+
+    /// An attachment's bytes taken out by `session` (to a file, a printer):
+    /// the export right, and the access log's `export_attachment` with the
+    /// case's number and the file's name. What both shells call.
+    pub fn export_attachment(
+        &self,
+        session: Option<&super::users::Session>,
+        attachment_id: Uuid,
+    ) -> Result<(AttachmentRecord, Vec<u8>)> {
+        let a = self.attachment(attachment_id)?;
+        let number = self.case_row(a.case_id)?.number;
+        self.require_logged(
+            session,
+            crate::domain::roles::Permission::Export,
+            "export_attachment",
+            &format!("{number} {}", a.file_name),
+        )?;
+        let bytes = self.attachment_content(attachment_id)?;
+        Ok((a, bytes))
     }
 
     /// How many distinct contents and bytes the ledger holds.

@@ -1,0 +1,184 @@
+//! `tiaojie case attach / attachments / attachment-export / detach`: photos
+//! and scans in a case file.
+
+use super::case_done;
+use crate::error::{CliError, CliResult};
+use crate::output::Output;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use tiaojie_docs::media::{self, PhotoSettings};
+use tiaojie_ledger::Ledger;
+use tiaojie_ledger::domain::labels::AttachmentKind;
+use tiaojie_ledger::store::attachments::{AttachmentRecord, NewAttachment};
+use tiaojie_ledger::store::users::Session;
+use uuid::Uuid;
+
+/// The files named, a folder standing for the files directly in it (a
+/// phone's photo folder), in name order.
+fn files_of(paths: &[PathBuf]) -> CliResult<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| CliError::Io(format!("无法读取文件夹 {}：{e}", p.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file())
+                .collect();
+            inside.sort();
+            if inside.is_empty() {
+                return Err(CliError::input(
+                    "file",
+                    format!("文件夹 {} 里没有文件", p.display()),
+                ));
+            }
+            files.extend(inside);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Prepares every file first: one that cannot be attached stops the whole
+/// command before anything is written.
+pub fn attach(
+    ledger: &mut Ledger,
+    case: &str,
+    paths: &[PathBuf],
+    kind: &str,
+    note: &str,
+    out: Output,
+) -> CliResult<()> {
+    let id = ledger.resolve_case(case)?;
+    let kind = AttachmentKind::parse(kind, "kind")?;
+    let mut ready = Vec::new();
+    for path in files_of(paths)? {
+        let name = file_name(&path);
+        let bytes = std::fs::read(&path)
+            .map_err(|e| CliError::Io(format!("无法读取文件 {}：{e}", path.display())))?;
+        let prepared = media::prepare(&name, &bytes, PhotoSettings::default())?;
+        ready.push((name, bytes.len(), prepared));
+    }
+    let mut added = Vec::new();
+    for (name, original, p) in ready {
+        let a = ledger.attach(
+            id,
+            NewAttachment {
+                bytes: p.bytes,
+                kind,
+                caption: note.to_string(),
+                file_name: name,
+                size_px: p.size_px,
+                on: None,
+            },
+        )?;
+        added.push((a, original));
+    }
+    let lines: Vec<String> = added
+        .iter()
+        .map(|(a, original)| format!("  {}  {}", a.file_name, sizes(*original, a)))
+        .collect();
+    let records: Vec<&AttachmentRecord> = added.iter().map(|(a, _)| a).collect();
+    case_done(
+        ledger,
+        id,
+        json!({ "attachments": records }),
+        &format!("已添加 {} 个附件\n{}\n", added.len(), lines.join("\n")),
+        out,
+    )
+}
+
+/// "3.2 MB → 410 KB, 2000×1500".
+fn sizes(original: usize, a: &AttachmentRecord) -> String {
+    let human = |n: u64| {
+        if n >= 1024 * 1024 {
+            format!("{:.1} MB", n as f64 / 1048576.0)
+        } else {
+            format!("{} KB", n.div_ceil(1024))
+        }
+    };
+    let px = match (a.width, a.height) {
+        (Some(w), Some(h)) => format!("，{w}×{h}"),
+        _ => String::new(),
+    };
+    if original as u64 == a.size {
+        format!("{}{px}", human(a.size))
+    } else {
+        format!("{} → {}{px}", human(original as u64), human(a.size))
+    }
+}
+
+pub fn list(ledger: &Ledger, case: &str, out: Output) -> CliResult<()> {
+    let id = ledger.resolve_case(case)?;
+    let all = ledger.attachments(id)?;
+    out.emit(&all, |all| {
+        if all.is_empty() {
+            return "这件案件还没有附件".to_string();
+        }
+        all.iter()
+            .map(|a| {
+                let state = match (&a.removed_on, a.here) {
+                    (Some(on), _) => format!("（{on} 已移除）"),
+                    (None, false) => "（未下载）".to_string(),
+                    (None, true) => String::new(),
+                };
+                let caption = if a.caption.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {}", a.caption)
+                };
+                format!(
+                    "{}  {}  {}  {}{caption}{state}",
+                    a.id,
+                    a.on,
+                    a.kind.printed(),
+                    a.file_name
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+fn attachment_id(text: &str) -> CliResult<Uuid> {
+    Uuid::parse_str(text.trim()).map_err(|_| {
+        CliError::input(
+            "id",
+            format!("附件编号“{text}”格式不对：请从 tiaojie case attachments 的列表中复制"),
+        )
+    })
+}
+
+pub fn export(
+    ledger: &Ledger,
+    session: Option<&Session>,
+    id: &str,
+    file: &Path,
+    out: Output,
+) -> CliResult<()> {
+    let (a, bytes) = ledger.export_attachment(session, attachment_id(id)?)?;
+    tiaojie_docs::save_file(file, &bytes)?;
+    out.emit(
+        &json!({"ok": true, "path": file, "bytes": bytes.len()}),
+        |_| format!("已保存附件“{}”到 {}", a.file_name, file.display()),
+    )
+}
+
+pub fn detach(ledger: &mut Ledger, id: &str, reason: &str, out: Output) -> CliResult<()> {
+    let id = attachment_id(id)?;
+    ledger.remove_attachment(id, reason)?;
+    let a = ledger.attachment(id)?;
+    case_done(
+        ledger,
+        a.case_id,
+        json!({"attachment_id": id}),
+        &format!("已移除附件“{}”", a.file_name),
+        out,
+    )
+}
