@@ -91,6 +91,10 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::paperwork::import_preview,
             commands::paperwork::import_apply,
             commands::paperwork::open_path,
+            commands::attachments::attach_files,
+            commands::attachments::attachments,
+            commands::attachments::attachment_data,
+            commands::attachments::remove_attachment,
         ])
 }
 

@@ -6,6 +6,7 @@
 //! generated from the command functions themselves (`tests/typescript.rs`).
 
 use crate::commands::Choice;
+use crate::commands::attachments::FileUpload;
 use crate::commands::paperwork::{ImportInput, MadeDocuments, SavedFile};
 use crate::commands::reference::Reference;
 use crate::commands::setup::{AppStatus, HubTransportInput, UnitInput};
@@ -52,6 +53,8 @@ pub fn declarations() -> String {
     declare::<PlannedRow>(&cfg, &mut out);
     declare::<ImportPlan>(&cfg, &mut out);
     declare::<ImportReport>(&cfg, &mut out);
+    // Attachments.
+    declare::<FileUpload>(&cfg, &mut out);
     // The sync bar.
     declare::<Progress>(&cfg, &mut out);
     declare::<SyncStatus>(&cfg, &mut out);

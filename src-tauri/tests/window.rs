@@ -654,6 +654,7 @@ async fn every_dialog_fits_a_1366_by_700_window_in_standard_and_largest_text() {
             )
             .await;
         }
+        check_dialog(d, "attach-open", "attach-dialog", size, &mut words).await;
         js_click(d, "[data-testid=menu-mediators]").await;
         check_dialog(d, "mediators-add", "mediator-dialog", size, &mut words).await;
         words.read(d, "调解员").await;
@@ -1278,4 +1279,143 @@ async fn the_app_and_the_command_line_leave_the_same_access_log() {
     let app = operations(&app);
     assert_eq!(app.len(), 5, "{app:?}");
     assert_eq!(app, operations(&cli_entries));
+}
+
+/// A JPEG photo `w`×`h` as a phone's camera gives it, base64 for the page.
+fn photo_base64(w: u32, h: u32) -> String {
+    use base64::Engine;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&img)
+        .unwrap();
+    base64::engine::general_purpose::STANDARD.encode(out)
+}
+
+/// Puts files into the attachment dialog's file chooser as the system's
+/// file dialog does (names and base64 contents).
+async fn choose_files(d: &Driver, files: &[(&str, &str, String)]) {
+    let list: Vec<String> = files
+        .iter()
+        .map(|(name, mime, b64)| {
+            format!(
+                "new File([Uint8Array.from(atob('{b64}'), (c) => c.charCodeAt(0))], '{name}', {{ type: '{mime}' }})"
+            )
+        })
+        .collect();
+    d.script(&format!(
+        "const input = document.querySelector('[data-testid=attach-file]'); \
+         const dt = new DataTransfer(); [{}].forEach((f) => dt.items.add(f)); \
+         input.files = dt.files; input.dispatchEvent(new Event('change')); return true",
+        list.join(", ")
+    ))
+    .await;
+}
+
+/// 附件 on the case page: a phone photo added by the dialog comes back as
+/// a thumbnail, reduced; the viewer opens it larger, turns and zooms it; a
+/// file that is not a picture is refused by name and nothing is added.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_added_by_the_dialog_shows_as_a_thumbnail_and_in_the_viewer() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("app.sqlite3");
+    let number = agreed_case(&db);
+    let display = Display::get();
+    let driver = TauriDriver::start(&display, &db);
+    let d = Driver::start(&driver.url, &app_binary()).await;
+    d.find("[data-testid=today]").await;
+    d.set_window_size(1366, 700).await;
+    d.click("[data-testid=menu-ledger]").await;
+    let link = d
+        .wait_any_text("[data-testid=case-row-link]", &number)
+        .await;
+    d.click_element(&link).await;
+    d.wait_text("[data-testid=case-number]", &number).await;
+
+    // A text file named like a photo: refused by name, nothing added.
+    js_click(&d, "[data-testid=attach-open]").await;
+    d.find("[data-testid=attach-dialog]").await;
+    choose_files(
+        &d,
+        &[("IMG_0003.jpg", "image/jpeg", "bm90IGEgcGhvdG8=".into())],
+    )
+    .await;
+    js_click(&d, "[data-testid=attach-dialog-save]").await;
+    d.wait_text("[data-testid=attach-error]", "IMG_0003.jpg")
+        .await;
+    d.screenshot_now(&screenshot_path("14-attach-refused"))
+        .await;
+    assert!(d.find_all("[data-testid=attachment-tile]").await.is_empty());
+
+    // The photo, taken 3000×2000.
+    choose_files(
+        &d,
+        &[("IMG_0001.jpg", "image/jpeg", photo_base64(3000, 2000))],
+    )
+    .await;
+    d.wait_text("[data-testid=attach-file-name]", "IMG_0001.jpg")
+        .await;
+    d.choose("[data-testid=attach-kind]", "证据材料").await;
+    d.fill("[data-testid=attach-caption]", "围墙越界处").await;
+    check_fits(&d, "attach-dialog-save", "attach-dialog", "standard").await;
+    js_click(&d, "[data-testid=attach-dialog-save]").await;
+    wait_dialogs_closed(&d, "attach-dialog").await;
+    d.find("[data-testid=attachment-thumb]").await;
+    let tiles = d
+        .script(
+            "return [...document.querySelectorAll('[data-testid=attachment-tile]')] \
+             .map((t) => t.textContent)",
+        )
+        .await;
+    assert!(tiles.to_string().contains("围墙越界处"), "{tiles}");
+    d.screenshot_now(&screenshot_path("15-attachment-thumbnail"))
+        .await;
+
+    // The viewer: larger, turned, zoomed.
+    js_click(&d, "[data-testid=attachment-tile]").await;
+    d.find("[data-testid=viewer-image]").await;
+    js_click(&d, "[data-testid=viewer-rotate]").await;
+    js_click(&d, "[data-testid=viewer-zoom-in]").await;
+    let transform = d
+        .script("return document.querySelector('[data-testid=viewer-image]').style.transform")
+        .await;
+    assert_eq!(
+        transform.as_str(),
+        Some("rotate(90deg) scale(1.25)"),
+        "{transform}"
+    );
+    let natural = d
+        .script(
+            "const i = document.querySelector('[data-testid=viewer-image]'); \
+             return [i.naturalWidth, i.naturalHeight]",
+        )
+        .await;
+    assert_eq!(
+        natural,
+        serde_json::json!([2000, 1333]),
+        "reduced to 2000 px"
+    );
+    d.screenshot_now(&screenshot_path("16-attachment-viewer"))
+        .await;
+    d.quit().await;
+
+    let l = Ledger::open(&db).unwrap();
+    let case = l.resolve_case(&number).unwrap();
+    let all = l.attachments(case).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        (
+            all[0].caption.as_str(),
+            all[0].width,
+            all[0].file_name.as_str()
+        ),
+        ("围墙越界处", Some(2000), "IMG_0001.jpg")
+    );
+    assert_eq!(
+        l.attachment_content(all[0].id).unwrap().len() as u64,
+        all[0].size
+    );
 }

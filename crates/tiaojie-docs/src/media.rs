@@ -144,3 +144,48 @@ fn too_large(file_name: &str, bytes: &[u8], format: ImageFormat) -> DocsError {
         "图片“{file_name}”尺寸过大{claimed}，不像是照片或扫描件：每边最多 {MAX_SIDE} 像素"
     ))
 }
+
+/// One file attached, and how large it was before it was prepared.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    pub record: tiaojie_ledger::store::attachments::AttachmentRecord,
+    pub original_size: usize,
+}
+
+/// Attaches files to a case as both shells do: every file prepared first
+/// (one that cannot be attached stops all before anything is written,
+/// named in the message), then each stored with its kind and caption.
+pub fn attach_files(
+    ledger: &mut tiaojie_ledger::Ledger,
+    case_id: uuid::Uuid,
+    files: &[(String, Vec<u8>)],
+    kind: tiaojie_ledger::domain::labels::AttachmentKind,
+    caption: &str,
+) -> Result<Vec<Attached>> {
+    if files.is_empty() {
+        return Err(refused("请选择要添加的照片或扫描件".into()));
+    }
+    let ready = files
+        .iter()
+        .map(|(name, bytes)| prepare(name, bytes, PhotoSettings::default()))
+        .collect::<Result<Vec<_>>>()?;
+    let mut attached = Vec::with_capacity(ready.len());
+    for ((name, original), p) in files.iter().zip(ready) {
+        let record = ledger.attach(
+            case_id,
+            tiaojie_ledger::store::attachments::NewAttachment {
+                bytes: p.bytes,
+                kind,
+                caption: caption.to_string(),
+                file_name: name.clone(),
+                size_px: p.size_px,
+                on: None,
+            },
+        )?;
+        attached.push(Attached {
+            record,
+            original_size: original.len(),
+        });
+    }
+    Ok(attached)
+}

@@ -7,14 +7,16 @@
 
 use crate::domain::intake::{CaseIntake, Fen, PartyInput};
 use crate::domain::labels::{
-    AgreementForm, CaseStatus, ClosingOutcome, Department, DisputeType, EscalationStatus, Gender,
-    MediationType, MediatorRole, Satisfaction, SessionResult, Side, Source,
+    AgreementForm, AttachmentKind, CaseStatus, ClosingOutcome, Department, DisputeType,
+    EscalationStatus, Gender, MediationType, MediatorRole, Satisfaction, SessionResult, Side,
+    Source,
 };
 use crate::domain::phrasing::ClauseOffer;
 use crate::domain::roles::Role;
 use crate::domain::scheme::{DueState, Grade, Scheme};
 use crate::domain::unit::{MediatorSpec, UnitSpec};
 use crate::event::Term;
+use crate::store::attachments::AttachmentRecord;
 use crate::store::import::ImportOutcome;
 use crate::store::people::KnownParty;
 use crate::store::queries::{
@@ -74,6 +76,7 @@ pub fn declarations() -> String {
     declare::<Source>(&cfg, &mut out);
     declare::<MediatorRole>(&cfg, &mut out);
     declare::<CaseStatus>(&cfg, &mut out);
+    declare::<AttachmentKind>(&cfg, &mut out);
     declare::<Role>(&cfg, &mut out);
     // The unit's grading scheme.
     declare::<Grade>(&cfg, &mut out);
@@ -94,6 +97,7 @@ pub fn declarations() -> String {
     declare::<CaseDetail>(&cfg, &mut out);
     declare::<CaseRef>(&cfg, &mut out);
     declare::<KnownParty>(&cfg, &mut out);
+    declare::<AttachmentRecord>(&cfg, &mut out);
     // What the actions on a case take.
     declare::<Fen>(&cfg, &mut out);
     declare::<SessionInput>(&cfg, &mut out);

@@ -1,6 +1,7 @@
 //! The commands the window calls, one file per area, each a few lines: take
 //! the state, call the ledger or the sync, map the error.
 
+pub mod attachments;
 pub mod cases;
 pub mod handover;
 pub mod paperwork;

@@ -24,6 +24,7 @@ pub struct Reference {
     pub satisfactions: Vec<Choice<Satisfaction>>,
     pub outcomes: Vec<Choice<ClosingOutcome>>,
     pub statuses: Vec<Choice<CaseStatus>>,
+    pub attachment_kinds: Vec<Choice<AttachmentKind>>,
     pub scheme: Scheme,
 }
 
@@ -54,6 +55,7 @@ pub fn reference(state: State<'_, AppState>) -> CmdResult<Reference> {
         satisfactions: choices!(Satisfaction),
         outcomes: choices!(ClosingOutcome),
         statuses: choices!(CaseStatus),
+        attachment_kinds: choices!(AttachmentKind),
         scheme: state.ledger()?.scheme()?,
     })
 }

@@ -11,7 +11,7 @@ export type {
   ClauseOffer, ImportOutcome,
 } from './generated/ledger'
 export type {
-  ColumnMap, HubTransportInput, ImportInput, ImportPlan, ImportReport, MadeDocuments, PlannedRow, RowError,
+  ColumnMap, FileUpload, HubTransportInput, ImportInput, ImportPlan, ImportReport, MadeDocuments, PlannedRow, RowError,
   SavedBundle, SavedFile,
 } from './generated/app'
 

@@ -37,7 +37,7 @@ export type StatsFilter = StatsInput
 export type IpcErrorPayload = CommandError
 
 export type {
-  CaseFilter, CaseRow, Count, DeviceInfo, DueCount, DueState, DueVisit, EscalationItem, EscalationStatus, Fen,
+  AttachmentKind, AttachmentRecord, CaseFilter, CaseRow, Count, DeviceInfo, DueCount, DueState, DueVisit, EscalationItem, EscalationStatus, Fen,
   Grade, MediatorInput, MediatorSpec, Page, ReferralItem, Scheme, Scope, SortKey, Stats, Today, UnitCell,
   UnitCell as UnitGridCell, UnitRow, UnitSpec,
 } from './generated/ledger'

@@ -172,6 +172,8 @@ const handlers: Handlers = {
     if (d.escalation_pending) throw { code: 'invalid_state', message: '上交待受理期间不能结案' }
     Object.assign(d, { closed_on: daysAgo(0), status: '已结案', closing_outcome: a.outcome })
   }),
+  attachments: () => [],
+  attach_files: () => { throw { code: 'invalid_input', message: '演示后台不保存附件', field: 'file' } },
   units: () => units,
   add_unit: ({ unit: u }): UnitRow[] => [...units, {
     code: u.code, name: u.name, short_name: u.short_name || u.name, level: u.level, parent: u.parent ?? null,

@@ -3,7 +3,7 @@
 // at without the desktop shell. Not part of the built app.
 
 import type {
-  CaseDetail, CaseStatusKey, DisputeTypeKey, HistoryEntry, Label, MediatorSpec, Reference, UnitRow,
+  AttachmentKind, CaseDetail, CaseStatusKey, DisputeTypeKey, HistoryEntry, Label, MediatorSpec, Reference, UnitRow,
 } from '../api/types'
 
 let seed = 20261124
@@ -37,6 +37,7 @@ export const reference: Reference = {
   satisfactions: L([['satisfied', '满意'], ['mostly', '基本满意'], ['unsatisfied', '不满意']]),
   outcomes: L([['resolved', '调解成功'], ['failed', '调解不成'], ['withdrawn', '当事人撤回'], ['transferred', '移送处理']]),
   statuses: L<CaseStatusKey>([['registered', '已受理'], ['mediating', '调解中'], ['agreed', '已达成协议'], ['failed', '调解未成'], ['closed', '已结案']]),
+  attachment_kinds: L<AttachmentKind>([['evidence', '证据材料'], ['signed_agreement', '签字的协议书'], ['signed_notice', '签字的告知书'], ['identity', '身份证明'], ['other', '其他']]),
   scheme: {
     grades: [
       { key: 'red', name: '红色', cadence_days: 1, rank: 3, color: '#d93025' },

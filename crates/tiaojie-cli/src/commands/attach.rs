@@ -6,10 +6,10 @@ use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use tiaojie_docs::media::{self, PhotoSettings};
+use tiaojie_docs::media;
 use tiaojie_ledger::Ledger;
 use tiaojie_ledger::domain::labels::AttachmentKind;
-use tiaojie_ledger::store::attachments::{AttachmentRecord, NewAttachment};
+use tiaojie_ledger::store::attachments::AttachmentRecord;
 use tiaojie_ledger::store::users::Session;
 use uuid::Uuid;
 
@@ -57,29 +57,17 @@ pub fn attach(
 ) -> CliResult<()> {
     let id = ledger.resolve_case(case)?;
     let kind = AttachmentKind::parse(kind, "kind")?;
-    let mut ready = Vec::new();
+    let mut files = Vec::new();
     for path in files_of(paths)? {
-        let name = file_name(&path);
         let bytes = std::fs::read(&path)
             .map_err(|e| CliError::Io(format!("无法读取文件 {}：{e}", path.display())))?;
-        let prepared = media::prepare(&name, &bytes, PhotoSettings::default())?;
-        ready.push((name, bytes.len(), prepared));
+        files.push((file_name(&path), bytes));
     }
-    let mut added = Vec::new();
-    for (name, original, p) in ready {
-        let a = ledger.attach(
-            id,
-            NewAttachment {
-                bytes: p.bytes,
-                kind,
-                caption: note.to_string(),
-                file_name: name,
-                size_px: p.size_px,
-                on: None,
-            },
-        )?;
-        added.push((a, original));
-    }
+    let added: Vec<(AttachmentRecord, usize)> =
+        media::attach_files(ledger, id, &files, kind, note)?
+            .into_iter()
+            .map(|a| (a.record, a.original_size))
+            .collect();
     let lines: Vec<String> = added
         .iter()
         .map(|(a, original)| format!("  {}  {}", a.file_name, sizes(*original, a)))

@@ -2,7 +2,7 @@
 // tiaojie-sync (src-tauri/src/typescript.rs): do not edit. Regenerate with
 //   TIAOJIE_WRITE_TS=1 cargo test -p tiaojie-desktop --test typescript
 
-import type { AgreementForm, CaseStatus, ClosingOutcome, Department, DeviceInfo, DisputeType, Gender, ImportOutcome, MediationType, MediatorRole, Satisfaction, Scheme, Session, SessionResult, Side, Source, UnitRow } from './ledger'
+import type { AgreementForm, AttachmentKind, CaseStatus, ClosingOutcome, Department, DeviceInfo, DisputeType, Gender, ImportOutcome, MediationType, MediatorRole, Satisfaction, Scheme, Session, SessionResult, Side, Source, UnitRow } from './ledger'
 
 /**
  * What every failed command rejects with: a stable code, the Chinese
@@ -20,7 +20,7 @@ export type Choice<K> = { key: K, label: string, };
 /**
  * Every vocabulary of the forms with its words, and the unit's scheme.
  */
-export type Reference = { dispute_types: Array<Choice<DisputeType>>, sources: Array<Choice<Source>>, mediation_types: Array<Choice<MediationType>>, genders: Array<Choice<Gender>>, sides: Array<Choice<Side>>, roles: Array<Choice<MediatorRole>>, departments: Array<Choice<Department>>, session_results: Array<Choice<SessionResult>>, agreement_forms: Array<Choice<AgreementForm>>, satisfactions: Array<Choice<Satisfaction>>, outcomes: Array<Choice<ClosingOutcome>>, statuses: Array<Choice<CaseStatus>>, scheme: Scheme, };
+export type Reference = { dispute_types: Array<Choice<DisputeType>>, sources: Array<Choice<Source>>, mediation_types: Array<Choice<MediationType>>, genders: Array<Choice<Gender>>, sides: Array<Choice<Side>>, roles: Array<Choice<MediatorRole>>, departments: Array<Choice<Department>>, session_results: Array<Choice<SessionResult>>, agreement_forms: Array<Choice<AgreementForm>>, satisfactions: Array<Choice<Satisfaction>>, outcomes: Array<Choice<ClosingOutcome>>, statuses: Array<Choice<CaseStatus>>, attachment_kinds: Array<Choice<AttachmentKind>>, scheme: Scheme, };
 
 /**
  * A unit as entered; the short name defaults to the name without its
@@ -132,6 +132,11 @@ header_line: number, columns: Array<ColumnMap>, rows: Array<PlannedRow>,
 errors: Array<RowError>, failed_rows: number, };
 
 export type ImportReport = { added: number, existing: number, outcomes: Array<[number, ImportOutcome]>, };
+
+/**
+ * A file the person chose or dropped: its name and its bytes, base64.
+ */
+export type FileUpload = { name: string, content: string, };
 
 export type Progress = { events_up: number, bytes_up: number, 
 /**

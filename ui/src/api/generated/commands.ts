@@ -3,8 +3,8 @@
 //   TIAOJIE_WRITE_TS=1 cargo test -p tiaojie-desktop --test typescript
 
 import { call } from '../ipc'
-import type { AppStatus, Choice, HubTransportInput, ImportInput, ImportPlan, ImportReport, MadeDocuments, Reference, SavedBundle, SavedFile, StatsInput, SyncStatus, UnitInput } from './app'
-import type { AgreementInput, CaseDetail, CaseFilter, CaseIntake, CaseRef, CaseRow, ClauseOffer, ClosingOutcome, Department, FollowUpInput, KnownParty, MediatorInput, MediatorSpec, Page, PartyRecord, SessionInput, Stats, Today, UnitCell, UnitRow } from './ledger'
+import type { AppStatus, Choice, FileUpload, HubTransportInput, ImportInput, ImportPlan, ImportReport, MadeDocuments, Reference, SavedBundle, SavedFile, StatsInput, SyncStatus, UnitInput } from './app'
+import type { AgreementInput, AttachmentKind, AttachmentRecord, CaseDetail, CaseFilter, CaseIntake, CaseRef, CaseRow, ClauseOffer, ClosingOutcome, Department, FollowUpInput, KnownParty, MediatorInput, MediatorSpec, Page, PartyRecord, SessionInput, Stats, Today, UnitCell, UnitRow } from './ledger'
 
 /** Every command: what it takes (its arguments, as the window names them) and what it gives. */
 export interface Commands {
@@ -58,6 +58,10 @@ export interface Commands {
   import_preview: { args: { input: ImportInput }, result: ImportPlan }
   import_apply: { args: { input: ImportInput }, result: ImportReport }
   open_path: { args: { path: string }, result: void }
+  attach_files: { args: { case_id: string, files: FileUpload[], kind: AttachmentKind, caption: string }, result: AttachmentRecord[] }
+  attachments: { args: { case_id: string }, result: AttachmentRecord[] }
+  attachment_data: { args: { attachment_id: string }, result: string }
+  remove_attachment: { args: { attachment_id: string, reason: string }, result: AttachmentRecord[] }
 }
 
 /** The commands as functions, their parameters in the Rust order. */
@@ -127,4 +131,12 @@ export const api = {
   importApply: (input: ImportInput) => call<ImportReport>('import_apply', { input }),
   /** Opens a made file or its folder with the system's program (to view or print it). */
   openPath: (path: string) => call<void>('open_path', { path }),
+  /** Adds the files to the case (all or none), returns the case's attachments. */
+  attachFiles: (case_id: string, files: FileUpload[], kind: AttachmentKind, caption: string) => call<AttachmentRecord[]>('attach_files', { case_id, files, kind, caption }),
+  /** The case's attachments, removed ones marked. */
+  attachments: (case_id: string) => call<AttachmentRecord[]>('attachments', { case_id }),
+  /** One attachment as a data URL for the viewer (checked against its hash). */
+  attachmentData: (attachment_id: string) => call<string>('attachment_data', { attachment_id }),
+  /** Takes an attachment out of the case file, with why; returns the list. */
+  removeAttachment: (attachment_id: string, reason: string) => call<AttachmentRecord[]>('remove_attachment', { attachment_id, reason }),
 }

@@ -49,6 +49,8 @@ export type MediatorRole = "resident_cadre" | "auxiliary_police" | "police_offic
  */
 export type CaseStatus = "registered" | "mediating" | "agreed" | "failed" | "closed";
 
+export type AttachmentKind = "evidence" | "signed_agreement" | "signed_notice" | "identity" | "other";
+
 export type Role = "mediator" | "officer" | "supervisor" | "admin";
 
 export type Grade = { 
@@ -158,6 +160,16 @@ export type KnownParty = {
  * The case and the party's place in it, to ask for the numbers by.
  */
 case_id: string, idx: number, number: string, received_on: string, name: string, gender: Gender | null, ethnicity: string | null, birth_date: string | null, age: number | null, occupation: string | null, phone: string | null, address: string | null, id_number: string | null, };
+
+/**
+ * An attachment as the case file lists it.
+ */
+export type AttachmentRecord = { id: string, case_id: string, hash: string, size: number, mime: string, kind: AttachmentKind, caption: string, file_name: string, width: number | null, height: number | null, on: string, unit: string, actor: string | null, 
+/**
+ * The bytes are on this laptop (an upper tier may know of an
+ * attachment before its bytes arrive).
+ */
+here: boolean, removed_on: string | null, removed_reason: string | null, };
 
 /**
  * An amount of money in fen (0.01 yuan). On input it is written in yuan,

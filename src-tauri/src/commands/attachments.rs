@@ -1,0 +1,82 @@
+//! 附件: photos and scans in the case file, through the same use cases as
+//! `tiaojie case attach` (tiaojie_docs::media::attach_files) and the
+//! ledger's attachment methods.
+
+use crate::error::{CmdResult, CommandError};
+use crate::state::AppState;
+use base64::Engine;
+use serde::Deserialize;
+use tauri::State;
+use tiaojie_ledger::domain::labels::AttachmentKind;
+use tiaojie_ledger::domain::roles::Permission;
+use tiaojie_ledger::store::attachments::AttachmentRecord;
+use uuid::Uuid;
+
+/// A file the person chose or dropped: its name and its bytes, base64.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+pub struct FileUpload {
+    pub name: String,
+    pub content: String,
+}
+
+/// Adds the files to the case (all or none), returns the case's attachments.
+#[tauri::command(rename_all = "snake_case")]
+pub fn attach_files(
+    state: State<'_, AppState>,
+    case_id: Uuid,
+    files: Vec<FileUpload>,
+    kind: AttachmentKind,
+    caption: String,
+) -> CmdResult<Vec<AttachmentRecord>> {
+    let engine = base64::engine::general_purpose::STANDARD;
+    let files = files
+        .into_iter()
+        .map(|f| {
+            engine
+                .decode(f.content.as_bytes())
+                .map(|bytes| (f.name.clone(), bytes))
+                .map_err(|_| {
+                    CommandError::new("invalid_input", format!("文件“{}”无法读取", f.name))
+                })
+        })
+        .collect::<CmdResult<Vec<_>>>()?;
+    let mut ledger = state.ledger_for(Permission::HandleCases)?;
+    tiaojie_docs::media::attach_files(&mut ledger, case_id, &files, kind, &caption)?;
+    state.sync.request();
+    Ok(ledger.attachments(case_id)?)
+}
+
+/// The case's attachments, removed ones marked.
+#[tauri::command(rename_all = "snake_case")]
+pub fn attachments(state: State<'_, AppState>, case_id: Uuid) -> CmdResult<Vec<AttachmentRecord>> {
+    Ok(state
+        .ledger_for(Permission::HandleCases)?
+        .attachments(case_id)?)
+}
+
+/// One attachment as a data URL for the viewer (checked against its hash).
+#[tauri::command(rename_all = "snake_case")]
+pub fn attachment_data(state: State<'_, AppState>, attachment_id: Uuid) -> CmdResult<String> {
+    let ledger = state.ledger_for(Permission::HandleCases)?;
+    let a = ledger.attachment(attachment_id)?;
+    let bytes = ledger.attachment_content(attachment_id)?;
+    Ok(format!(
+        "data:{};base64,{}",
+        a.mime,
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    ))
+}
+
+/// Takes an attachment out of the case file, with why; returns the list.
+#[tauri::command(rename_all = "snake_case")]
+pub fn remove_attachment(
+    state: State<'_, AppState>,
+    attachment_id: Uuid,
+    reason: String,
+) -> CmdResult<Vec<AttachmentRecord>> {
+    let mut ledger = state.ledger_for(Permission::HandleCases)?;
+    ledger.remove_attachment(attachment_id, &reason)?;
+    state.sync.request();
+    let case_id = ledger.attachment(attachment_id)?.case_id;
+    Ok(ledger.attachments(case_id)?)
+}
