@@ -49,6 +49,7 @@ pub const VALUES: &[(&str, &str)] = &[
     ("agreement_amount", "协议金额"),
     ("written_agreement", "有书面协议时为“是”"),
     ("oral_agreement", "有口头协议时为“是”"),
+    ("has_evidence", "案件有照片或扫描件附件时为“是”"),
     ("closed_on", "结案日期"),
     ("closing_outcome", "结案方式"),
     ("filed_on", "立卷日期"),
@@ -101,6 +102,18 @@ pub const LISTS: &[(&str, &[&str])] = &[
         ],
     ),
     ("contents", &["index", "title", "count", "note"]),
+    (
+        "evidence",
+        &[
+            "index",
+            "kind",
+            "caption",
+            "file_name",
+            "on",
+            "pages",
+            "note",
+        ],
+    ),
 ];
 
 pub fn is_list(name: &str) -> bool {
@@ -374,6 +387,46 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     );
     put("filed_on", chinese_date(d.row.closed_on.unwrap_or(today)));
 
+    // 证据材料: the photos and scans in the file, with their pages (a
+    // photo is one page, a PDF as many as it has).
+    let mut evidence = Vec::new();
+    let mut evidence_pages = 0usize;
+    for a in ledger.attachments(case_id)? {
+        if a.removed_on.is_some() {
+            continue;
+        }
+        let pages = if a.mime == "application/pdf" {
+            match ledger.attachment_content(a.id) {
+                Ok(bytes) => pdf_pages(&bytes),
+                Err(_) => 0,
+            }
+        } else {
+            1
+        };
+        evidence_pages += pages;
+        let mut item = Item::new();
+        item.insert("index".into(), (evidence.len() + 1).to_string());
+        item.insert("kind".into(), a.kind.printed());
+        item.insert("caption".into(), a.caption.clone());
+        item.insert("file_name".into(), a.file_name.clone());
+        item.insert("on".into(), chinese_date(a.on));
+        item.insert(
+            "pages".into(),
+            if pages > 0 {
+                pages.to_string()
+            } else {
+                String::new()
+            },
+        );
+        let note = match (a.here, a.mime.as_str()) {
+            (false, _) => "未下载到本机",
+            (true, "application/pdf") => "PDF 原件另附",
+            _ => "",
+        };
+        item.insert("note".into(), note.into());
+        evidence.push(item);
+    }
+
     // 卷内目录: the file's documents in the official order, those the
     // ledger holds counted, the mandatory ones always listed.
     let entries: [(&str, usize, bool); 13] = [
@@ -382,7 +435,7 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
         ("当事人身份证明", parties.len(), true),
         ("授权委托书", 0, false),
         ("调查记录", 0, false),
-        ("证据材料", 0, false),
+        ("证据材料", evidence.len(), false),
         ("调解记录", sessions.len(), true),
         (
             if oral {
@@ -401,24 +454,27 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     ];
     let mut contents = Vec::new();
     for (title, count, mandatory) in entries {
+        let count_text = if count > 0 {
+            format!("{count}份")
+        } else {
+            String::new()
+        };
+        // The photos and scans are counted by page too.
+        let note = if count == 0 {
+            "待补".to_string()
+        } else if title == "证据材料" {
+            format!("共{evidence_pages}页")
+        } else {
+            String::new()
+        };
         if count == 0 && !mandatory {
             continue;
         }
         let mut item = Item::new();
         item.insert("index".into(), (contents.len() + 1).to_string());
         item.insert("title".into(), title.into());
-        item.insert(
-            "count".into(),
-            if count > 0 {
-                format!("{count}份")
-            } else {
-                String::new()
-            },
-        );
-        item.insert(
-            "note".into(),
-            if count == 0 { "待补" } else { "" }.to_string(),
-        );
+        item.insert("count".into(), count_text);
+        item.insert("note".into(), note);
         contents.push(item);
     }
 
@@ -430,12 +486,32 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
     lists.insert("terms".to_string(), terms);
     lists.insert("followups".to_string(), followups);
     lists.insert("contents".to_string(), contents);
+    let has_evidence = !evidence.is_empty();
+    lists.insert("evidence".to_string(), evidence);
     let mut values = v;
     // Which agreement form the case has, for `requires` in templates.
     let flag = |b: bool| if b { "是" } else { "" }.to_string();
     values.insert("written_agreement".into(), flag(written));
     values.insert("oral_agreement".into(), flag(oral));
+    values.insert("has_evidence".into(), flag(has_evidence));
     Ok(Context { values, lists })
+}
+
+/// How many pages a PDF has, by its page objects (`/Type /Page`, not
+/// `/Pages`); at least one.
+pub fn pdf_pages(bytes: &[u8]) -> usize {
+    let mut pages = 0;
+    for (i, w) in bytes.windows(5).enumerate() {
+        if w != b"/Type" {
+            continue;
+        }
+        let rest = &bytes[i + 5..];
+        let rest = &rest[rest.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+        if rest.starts_with(b"/Page") && !rest[5..].starts_with(b"s") {
+            pages += 1;
+        }
+    }
+    pages.max(1)
 }
 
 #[cfg(test)]

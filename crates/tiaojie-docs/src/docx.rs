@@ -155,6 +155,16 @@ pub fn document_xml(doc: &Doc) -> String {
             } => body.push_str(&paragraph(text, *align, *bold, *indent, 24, 120)),
             Part::Table(t) => body.push_str(&table(t)),
             Part::PageBreak => body.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>"),
+            // Word files carry the photos' captions; the photos themselves
+            // are in the PDF of the case file.
+            Part::Image { caption, .. } => body.push_str(&paragraph(
+                &format!("{caption}（照片见 PDF 版本）"),
+                Align::Left,
+                false,
+                false,
+                24,
+                120,
+            )),
         }
     }
     format!(

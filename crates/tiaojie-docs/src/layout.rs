@@ -23,6 +23,14 @@ pub enum Part {
     },
     Table(Table),
     PageBreak,
+    /// A photo on a page of its own, fitted to the page, its caption below
+    /// (the 证据材料 of the case file). The bytes are a JPEG.
+    Image {
+        jpeg: std::sync::Arc<Vec<u8>>,
+        width: u32,
+        height: u32,
+        caption: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +76,10 @@ impl Doc {
                     }
                 }
                 Part::PageBreak => out.push('\u{c}'),
+                Part::Image { caption, .. } => {
+                    out.push_str(caption);
+                    out.push('\n');
+                }
             }
         }
         out

@@ -100,7 +100,32 @@ pub fn render_case_document(
 ) -> Result<Vec<u8>> {
     let ctx = context::case_context(ledger, case_id, privacy)?;
     let template = templates.get(kind)?;
-    let doc = layout::fill(template, &ctx)?;
+    let mut doc = layout::fill(template, &ctx)?;
+    if kind == DocKind::Evidence {
+        // Each photo on a page of its own after the list.
+        for a in ledger.attachments(case_id)? {
+            // Photos are stored as JPEG (see `media::prepare`).
+            if a.removed_on.is_some() || !a.here || a.mime != "image/jpeg" {
+                continue;
+            }
+            let bytes = ledger.attachment_content(a.id)?;
+            let (width, height) = match (a.width, a.height) {
+                (Some(w), Some(h)) => (w, h),
+                _ => continue,
+            };
+            let what = if a.caption.is_empty() {
+                a.file_name.clone()
+            } else {
+                a.caption.clone()
+            };
+            doc.items.push(layout::Part::Image {
+                jpeg: std::sync::Arc::new(bytes),
+                width,
+                height,
+                caption: format!("{}：{what}（{}）", a.kind.printed(), a.on),
+            });
+        }
+    }
     match format {
         Format::Docx => docx::write(&doc),
         Format::Pdf => pdf::write(&doc, &fonts.load()?),

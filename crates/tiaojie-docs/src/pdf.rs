@@ -38,6 +38,14 @@ enum Op {
         x2: f32,
         y2: f32,
     },
+    /// Image `index` of the document, drawn in the box at (x, y).
+    Image {
+        index: usize,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
 }
 
 struct Measure<'a> {
@@ -239,6 +247,8 @@ pub fn write(doc: &Doc, font: &Font) -> Result<Vec<u8>> {
         ops: Vec::new(),
         y: TOP,
     };
+    let mut images: Vec<std::sync::Arc<Vec<u8>>> = Vec::new();
+    let mut images_px: Vec<(u32, u32)> = Vec::new();
     for part in &doc.items {
         match part {
             Part::Title(t) => {
@@ -264,6 +274,31 @@ pub fn write(doc: &Doc, font: &Font) -> Result<Vec<u8>> {
                 if !l.ops.is_empty() {
                     l.new_page();
                 }
+            }
+            Part::Image {
+                jpeg,
+                width,
+                height,
+                caption,
+            } => {
+                // A page of its own: the picture fitted above its caption.
+                if !l.ops.is_empty() {
+                    l.new_page();
+                }
+                let room_h = TOP - BOTTOM - 3.0 * LINE;
+                let scale = (TEXT_W / *width as f32).min(room_h / *height as f32);
+                let (w, h) = (*width as f32 * scale, *height as f32 * scale);
+                images.push(jpeg.clone());
+                images_px.push((*width, *height));
+                l.ops.push(Op::Image {
+                    index: images.len() - 1,
+                    x: MARGIN_X + (TEXT_W - w) / 2.0,
+                    y: TOP - h,
+                    w,
+                    h,
+                });
+                l.y = TOP - h - LINE;
+                l.paragraph(caption, BODY, LINE * 1.15, Align::Center, false);
             }
         }
     }
@@ -325,6 +360,7 @@ pub fn write(doc: &Doc, font: &Font) -> Result<Vec<u8>> {
     let file_id = next();
     let cmap_id = next();
     let page_ids: Vec<(Ref, Ref)> = (0..count).map(|_| (next(), next())).collect();
+    let image_ids: Vec<Ref> = images.iter().map(|_| next()).collect();
     let font_name = Name(b"F1");
 
     let mut pdf = Pdf::new();
@@ -412,8 +448,28 @@ pub fn write(doc: &Doc, font: &Font) -> Result<Vec<u8>> {
     let cmap_bytes = cmap.finish();
     pdf.cmap(cmap_id, &cmap_bytes);
 
+    // Photos go in as they are stored: JPEG, which PDF shows as it is.
+    for ((jpeg, (w, h)), id) in images.iter().zip(&images_px).zip(&image_ids) {
+        let mut x = pdf.image_xobject(*id, jpeg);
+        x.filter(Filter::DctDecode);
+        x.width(*w as i32);
+        x.height(*h as i32);
+        x.color_space().device_rgb();
+        x.bits_per_component(8);
+    }
+
     for (ops, (page_id, content_id)) in pages.iter().zip(&page_ids) {
         let mut c = Content::new();
+        let mut used: Vec<usize> = Vec::new();
+        for op in ops {
+            if let Op::Image { index, x, y, w, h } = op {
+                c.save_state();
+                c.transform([*w, 0.0, 0.0, *h, *x, *y]);
+                c.x_object(Name(format!("Im{index}").as_bytes()));
+                c.restore_state();
+                used.push(*index);
+            }
+        }
         c.set_line_width(0.6);
         for op in ops {
             if let Op::Line { x1, y1, x2, y2 } = op {
@@ -454,7 +510,17 @@ pub fn write(doc: &Doc, font: &Font) -> Result<Vec<u8>> {
         page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H))
             .parent(tree_id)
             .contents(*content_id);
-        page.resources().fonts().pair(font_name, type0_id);
+        {
+            let mut resources = page.resources();
+            resources.fonts().pair(font_name, type0_id);
+            if !used.is_empty() {
+                let names: Vec<String> = used.iter().map(|i| format!("Im{i}")).collect();
+                let mut objects = resources.x_objects();
+                for (name, i) in names.iter().zip(&used) {
+                    objects.pair(Name(name.as_bytes()), image_ids[*i]);
+                }
+            }
+        }
         page.finish();
     }
     Ok(pdf.finish())

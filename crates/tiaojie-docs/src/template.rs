@@ -43,6 +43,7 @@ kinds!(
     Agreement = "agreement" / "人民调解协议书",
     OralAgreement = "oral_agreement" / "口头协议登记表",
     FollowupRecord = "followup_record" / "回访记录",
+    Evidence = "evidence" / "证据材料",
     Cover = "cover" / "卷宗封面",
     Contents = "contents" / "卷内目录",
 );

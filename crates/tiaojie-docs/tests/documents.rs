@@ -63,6 +63,12 @@ fn every_document_of_a_case_file_as_docx_and_pdf() {
     let oral = full_case(&mut l, "赵大", "钱二", AgreementForm::Oral);
     let number = l.case_row(written).unwrap().number;
     let oral_number = l.case_row(oral).unwrap().number;
+    // 证据材料: two photos and a two-page scan.
+    let photos = [
+        attach_photo(&mut l, written, "围墙越界处", 2400, 1600, 40),
+        attach_photo(&mut l, written, "排水沟走向", 1200, 1600, 160),
+    ];
+    attach_scan(&mut l, written, "土地证复印件", 2);
     let templates = Templates::builtin();
     let fonts = FontSource::default();
     let dir = output_dir("documents");
@@ -88,7 +94,7 @@ fn every_document_of_a_case_file_as_docx_and_pdf() {
         // Every document prints the case number and the parties' names,
         // except the table of contents, which lists documents.
         for want in [names[0], names[1], num.as_str()] {
-            if kind == DocKind::Contents && names.contains(&want) {
+            if matches!(kind, DocKind::Contents | DocKind::Evidence) && names.contains(&want) {
                 continue;
             }
             assert!(
@@ -119,7 +125,7 @@ fn every_document_of_a_case_file_as_docx_and_pdf() {
         std::fs::write(&path, &pdf).unwrap();
         let text = squeeze(&pdf_text(&path));
         for want in [names[0], names[1], num.as_str()] {
-            if kind == DocKind::Contents && names.contains(&want) {
+            if matches!(kind, DocKind::Contents | DocKind::Evidence) && names.contains(&want) {
                 continue;
             }
             assert!(
@@ -133,6 +139,29 @@ fn every_document_of_a_case_file_as_docx_and_pdf() {
             "{}: no page number: {text}",
             kind.key()
         );
+        if kind == DocKind::Contents {
+            // The photos and the scan's pages are counted.
+            assert!(text.contains("证据材料3份共4页"), "{text}");
+        }
+        if kind == DocKind::Evidence {
+            // The list, then each photo on a page of its own with its
+            // caption; the scan is listed to be attached as it is.
+            assert!(
+                text.contains("围墙越界处") && text.contains("排水沟走向"),
+                "{text}"
+            );
+            assert!(text.contains("PDF原件"), "{text}");
+            assert!(text.contains("第3页共3页"), "{text}");
+            let list = Command::new("pdfimages")
+                .arg("-list")
+                .arg(&path)
+                .output()
+                .expect("pdfimages (poppler-utils) is needed");
+            let listed = String::from_utf8_lossy(&list.stdout);
+            let images: Vec<&str> = listed.lines().filter(|l| l.contains(" image ")).collect();
+            assert_eq!(images.len(), photos.len(), "{listed}");
+            assert!(images.iter().all(|l| l.contains("jpeg")), "{listed}");
+        }
         // Personal numbers are masked by default.
         assert!(!text.contains(&id_number(ZHANG_ID17)), "{}", kind.key());
         assert!(!text.contains("13812345678"), "{}", kind.key());

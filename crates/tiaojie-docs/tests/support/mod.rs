@@ -155,3 +155,41 @@ pub fn full_case(l: &mut Ledger, applicant: &str, respondent: &str, form: Agreem
     .unwrap();
     c.id
 }
+
+/// Attaches a generated photo `w`×`h` to the case, as the app does.
+pub fn attach_photo(l: &mut Ledger, case: Uuid, caption: &str, w: u32, h: u32, seed: u8) -> Uuid {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([seed, (x / 8 % 256) as u8, (y / 8 % 256) as u8])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&img)
+        .unwrap();
+    let name = format!("{caption}.jpg");
+    let attached = tiaojie_docs::media::attach_files(
+        l,
+        case,
+        &[(name, jpeg)],
+        tiaojie_ledger::domain::labels::AttachmentKind::Evidence,
+        caption,
+    )
+    .unwrap();
+    attached[0].record.id
+}
+
+/// Attaches a scanned PDF of `pages` pages.
+pub fn attach_scan(l: &mut Ledger, case: Uuid, caption: &str, pages: usize) {
+    let mut pdf = b"%PDF-1.4\n1 0 obj << /Type /Pages /Count 2 >> endobj\n".to_vec();
+    for i in 0..pages {
+        pdf.extend(format!("{} 0 obj << /Type /Page /Parent 1 0 R >> endobj\n", i + 2).as_bytes());
+    }
+    pdf.extend(b"trailer << >>\n%%EOF\n");
+    tiaojie_docs::media::attach_files(
+        l,
+        case,
+        &[(format!("{caption}.pdf"), pdf)],
+        tiaojie_ledger::domain::labels::AttachmentKind::Evidence,
+        caption,
+    )
+    .unwrap();
+}
