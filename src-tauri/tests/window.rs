@@ -1026,17 +1026,12 @@ async fn the_agreement_made_with_the_generate_button_is_ready_to_sign() {
     let _one = ONE_WINDOW.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("app.sqlite3");
-    let number = agreed_case(&db);
-    let display = Display::get();
-    let driver = TauriDriver::start(&display, &db);
-    let d = Driver::start(&driver.url, &app_binary()).await;
-    d.find("[data-testid=today]").await;
-    d.click("[data-testid=menu-ledger]").await;
-    let link = d
-        .wait_any_text("[data-testid=case-row-link]", &number)
-        .await;
-    d.click_element(&link).await;
-    d.wait_text("[data-testid=case-number]", &number).await;
+    let CaseWindow {
+        d,
+        _driver,
+        _display,
+        number,
+    } = agreed_case_page(&db).await;
     d.choose("[data-testid=doc-kind]", "人民调解协议书").await;
     // Full numbers are the default for whoever may see them.
     let full = d
@@ -1144,6 +1139,38 @@ fn agreed_case(db: &std::path::Path) -> String {
     case.number
 }
 
+/// The window on the case page of `agreed_case`, in a ledger at `db`.
+struct CaseWindow {
+    // Dropped in this order: the session, its WebDriver, the display.
+    d: Driver,
+    _driver: TauriDriver,
+    _display: Display,
+    number: String,
+}
+
+async fn agreed_case_page(db: &std::path::Path) -> CaseWindow {
+    let number = agreed_case(db);
+    let display = Display::get();
+    let driver = TauriDriver::start(&display, db);
+    let d = Driver::start(&driver.url, &app_binary()).await;
+    d.find("[data-testid=today]").await;
+    open_case_page(&d, &number).await;
+    CaseWindow {
+        d,
+        _driver: driver,
+        _display: display,
+        number,
+    }
+}
+
+/// From anywhere in the app to the case page of `number`, by the ledger.
+async fn open_case_page(d: &Driver, number: &str) {
+    d.click("[data-testid=menu-ledger]").await;
+    let link = d.wait_any_text("[data-testid=case-row-link]", number).await;
+    d.click_element(&link).await;
+    d.wait_text("[data-testid=case-number]", number).await;
+}
+
 /// The same operations through the app and through the command line leave
 /// the same entries in the access log (who, what, of which case or filter):
 /// both shells call one use-case layer. Run by the workspace's test command,
@@ -1198,12 +1225,7 @@ async fn the_app_and_the_command_line_leave_the_same_access_log() {
     d.fill("[data-testid=sign-in-pin]", "2468").await;
     d.press_enter("[data-testid=sign-in-pin]").await;
     d.find("[data-testid=today]").await;
-    d.click("[data-testid=menu-ledger]").await;
-    let link = d
-        .wait_any_text("[data-testid=case-row-link]", &number)
-        .await;
-    d.click_element(&link).await;
-    d.wait_text("[data-testid=case-number]", &number).await;
+    open_case_page(&d, &number).await;
     d.click("[data-testid=case-reveal]").await;
     d.wait_any_text("[data-testid=case-party]", "430302195807120030")
         .await;
@@ -1322,18 +1344,13 @@ async fn a_photo_added_by_the_dialog_shows_as_a_thumbnail_and_in_the_viewer() {
     let _one = ONE_WINDOW.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("app.sqlite3");
-    let number = agreed_case(&db);
-    let display = Display::get();
-    let driver = TauriDriver::start(&display, &db);
-    let d = Driver::start(&driver.url, &app_binary()).await;
-    d.find("[data-testid=today]").await;
+    let CaseWindow {
+        d,
+        _driver,
+        _display,
+        number,
+    } = agreed_case_page(&db).await;
     d.set_window_size(1366, 700).await;
-    d.click("[data-testid=menu-ledger]").await;
-    let link = d
-        .wait_any_text("[data-testid=case-row-link]", &number)
-        .await;
-    d.click_element(&link).await;
-    d.wait_text("[data-testid=case-number]", &number).await;
 
     // A text file named like a photo: refused by name, nothing added.
     js_click(&d, "[data-testid=attach-open]").await;
