@@ -3,8 +3,8 @@
 
 use crate::error::{CmdResult, CommandError};
 use crate::sync_worker::SyncHandle;
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tiaojie_ledger::Ledger;
 use tiaojie_ledger::vault::{self, DataKey};
@@ -23,12 +23,42 @@ pub fn open_ledger(path: &Path, key: &KeyCell) -> tiaojie_ledger::Result<Ledger>
     }
 }
 
+/// The ledger as the window holds it: open, or an encrypted file waiting
+/// for its passphrase (nothing open at all, not a stand-in).
+pub enum Held {
+    Locked,
+    Open(Ledger),
+}
+
+/// The open ledger while a command holds it: the lock on `Held`, which is
+/// `Open` for as long as the guard lives (only `AppState` changes it, under
+/// the same lock).
+pub struct LedgerGuard<'a>(MutexGuard<'a, Held>);
+
+impl Deref for LedgerGuard<'_> {
+    type Target = Ledger;
+    fn deref(&self) -> &Ledger {
+        match &*self.0 {
+            Held::Open(l) => l,
+            Held::Locked => unreachable!("a guard is only made over an open ledger"),
+        }
+    }
+}
+
+impl DerefMut for LedgerGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Ledger {
+        match &mut *self.0 {
+            Held::Open(l) => l,
+            Held::Locked => unreachable!("a guard is only made over an open ledger"),
+        }
+    }
+}
+
 pub struct AppState {
-    ledger: Mutex<Ledger>,
+    ledger: Mutex<Held>,
     pub path: PathBuf,
     pub sync: SyncHandle,
     pub key: KeyCell,
-    locked: AtomicBool,
     /// The signed-in user, once the ledger has users.
     pub session: Mutex<Option<tiaojie_ledger::store::users::Session>>,
 }
@@ -42,23 +72,23 @@ impl AppState {
         sync: SyncHandle,
         key: KeyCell,
     ) -> CmdResult<Self> {
-        let locked = ledger.is_none();
-        let ledger = match ledger {
-            Some(l) => l,
-            None => Ledger::open_in_memory()?,
-        };
         Ok(AppState {
-            ledger: Mutex::new(ledger),
+            ledger: Mutex::new(ledger.map_or(Held::Locked, Held::Open)),
             path,
             sync,
             key,
-            locked: AtomicBool::new(locked),
             session: Mutex::new(None),
         })
     }
 
+    fn held(&self) -> MutexGuard<'_, Held> {
+        // A panic while holding the lock leaves the ledger as SQLite left it
+        // (transactions roll back), so the guard is still good to use.
+        self.ledger.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     pub fn is_locked(&self) -> bool {
-        self.locked.load(Ordering::SeqCst)
+        matches!(*self.held(), Held::Locked)
     }
 
     pub fn is_encrypted(&self) -> bool {
@@ -71,30 +101,37 @@ impl AppState {
         let mut ledger = Ledger::open_encrypted(&self.path, &key)?;
         ledger.set_actor(crate::commands::setup::saved_actor(&ledger));
         *self.key.lock().unwrap_or_else(|p| p.into_inner()) = Some(key);
-        *self.ledger.lock().unwrap_or_else(|p| p.into_inner()) = ledger;
-        self.locked.store(false, Ordering::SeqCst);
+        *self.held() = Held::Open(ledger);
         self.sync.request();
         Ok(())
     }
 
     /// Encrypts the ledger file, before it holds anything (first run).
     pub fn encrypt(&self, passphrase: &str) -> CmdResult<()> {
-        let mut guard = self.ledger()?;
-        if guard.device().is_ok() || self.is_encrypted() {
+        let mut held = self.held();
+        let Held::Open(ledger) = &*held else {
+            return Err(CommandError::new("locked", "台账已加密，请先输入口令解锁"));
+        };
+        if ledger.device().is_ok() || self.is_encrypted() {
             return Err(CommandError::new(
                 "invalid_state",
                 "台账已经建立，不能在此时加密",
             ));
         }
-        // The file must not be open while it is replaced.
-        *guard = Ledger::open_in_memory()?;
-        let key = vault::encrypt_file(&self.path, passphrase).inspect_err(|_| {
-            // Back to the plain file, so that the app goes on working.
-            if let Ok(plain) = Ledger::open(&self.path) {
-                *guard = plain;
+        // The file must not be open while it is replaced: closed, under the
+        // lock, until the encrypted file is open.
+        *held = Held::Locked;
+        let key = match vault::encrypt_file(&self.path, passphrase) {
+            Ok(key) => key,
+            Err(e) => {
+                // Back to the plain file, so that the app goes on working.
+                if let Ok(plain) = Ledger::open(&self.path) {
+                    *held = Held::Open(plain);
+                }
+                return Err(e.into());
             }
-        })?;
-        *guard = Ledger::open_encrypted(&self.path, &key)?;
+        };
+        *held = Held::Open(Ledger::open_encrypted(&self.path, &key)?);
         *self.key.lock().unwrap_or_else(|p| p.into_inner()) = Some(key);
         Ok(())
     }
@@ -111,22 +148,18 @@ impl AppState {
     pub fn ledger_for(
         &self,
         p: tiaojie_ledger::domain::roles::Permission,
-    ) -> CmdResult<MutexGuard<'_, Ledger>> {
+    ) -> CmdResult<LedgerGuard<'_>> {
         let ledger = self.ledger()?;
         ledger.require(self.session().as_ref(), p)?;
         Ok(ledger)
     }
 
-    pub fn ledger(&self) -> CmdResult<MutexGuard<'_, Ledger>> {
-        if self.is_locked() {
-            return Err(CommandError::new("locked", "台账已加密，请先输入口令解锁"));
+    pub fn ledger(&self) -> CmdResult<LedgerGuard<'_>> {
+        let held = self.held();
+        match *held {
+            Held::Open(_) => Ok(LedgerGuard(held)),
+            Held::Locked => Err(CommandError::new("locked", "台账已加密，请先输入口令解锁")),
         }
-        // A panic while holding the lock leaves the ledger as SQLite left it
-        // (transactions roll back), so the guard is still good to use.
-        Ok(self
-            .ledger
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 }
 
