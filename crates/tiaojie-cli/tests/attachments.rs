@@ -53,6 +53,9 @@ fn photos_are_attached_once_taken_out_whole_and_refused_whole() {
     let second = add_dispute(&db, "排水沟纠纷", "2026-11-03", ["name=王五", "name=赵六"]);
     write(&db, "phone/IMG_0001.jpg", &photo(2400, 1800, 10));
     let ditch = write(&db, "phone/IMG_0002.jpg", &photo(800, 600, 200));
+    // A phone's folder also holds a video and a hidden thumbnail.
+    write(&db, "phone/VID_0003.mp4", b"\0\0\0\x18ftypmp42 video");
+    write(&db, "phone/.thumb.jpg", b"thumbnail cache");
     let scan = write(
         &db,
         "协议书扫描.pdf",
@@ -71,6 +74,10 @@ fn photos_are_attached_once_taken_out_whole_and_refused_whole() {
     ]);
     let added = done["attachments"].as_array().unwrap();
     assert_eq!(added.len(), 2);
+    assert_eq!(
+        done["left_out"], 2,
+        "the video and the thumbnail are left out"
+    );
     assert_eq!(added[0]["file_name"], "IMG_0001.jpg");
     // Reduced to 2000 px on the long side.
     assert_eq!(
@@ -144,6 +151,18 @@ fn photos_are_attached_once_taken_out_whole_and_refused_whole() {
         "case", "attach", &second, "--file", &ditch, "--kind", "录像",
     ]);
     assert_eq!(err["field"], "kind");
+    let many: Vec<String> = (0..41)
+        .map(|i| write(&db, &format!("many/{i}.jpg"), &photo(64, 48, i as u8)))
+        .collect();
+    let mut args = vec!["case", "attach", second.as_str()];
+    for f in &many {
+        args.extend(["--file", f.as_str()]);
+    }
+    let (err, _) = db.refused(&args);
+    assert!(
+        err["message"].as_str().unwrap().contains("最多添加 40"),
+        "{err}"
+    );
     assert_eq!(db.events().len(), events, "nothing written");
     assert_eq!(blobs(&db).len(), 3);
 

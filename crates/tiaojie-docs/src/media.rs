@@ -145,6 +145,10 @@ fn too_large(file_name: &str, bytes: &[u8], format: ImageFormat) -> DocsError {
     ))
 }
 
+/// The most files one addition takes: all are prepared, in memory, before
+/// any is stored.
+pub const MAX_FILES_AT_ONCE: usize = 40;
+
 /// One file attached, and how large it was before it was prepared.
 #[derive(Debug, Clone)]
 pub struct Attached {
@@ -164,6 +168,12 @@ pub fn attach_files(
 ) -> Result<Vec<Attached>> {
     if files.is_empty() {
         return Err(refused("请选择要添加的照片或扫描件".into()));
+    }
+    if files.len() > MAX_FILES_AT_ONCE {
+        return Err(refused(format!(
+            "一次选了 {} 个文件，一次最多添加 {MAX_FILES_AT_ONCE} 个：请分批添加",
+            files.len()
+        )));
     }
     let ready = files
         .iter()

@@ -13,10 +13,12 @@ use tiaojie_ledger::store::attachments::AttachmentRecord;
 use tiaojie_ledger::store::users::Session;
 use uuid::Uuid;
 
-/// The files named, a folder standing for the files directly in it (a
-/// phone's photo folder), in name order.
-fn files_of(paths: &[PathBuf]) -> CliResult<Vec<PathBuf>> {
+/// The files named, a folder standing for its photos and scans (a phone's
+/// photo folder also holds videos and thumbnails, which are left out and
+/// counted), in name order. A file named on its own is never left out.
+fn files_of(paths: &[PathBuf]) -> CliResult<(Vec<PathBuf>, usize)> {
     let mut files = Vec::new();
+    let mut left_out = 0;
     for p in paths {
         if p.is_dir() {
             let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
@@ -25,10 +27,16 @@ fn files_of(paths: &[PathBuf]) -> CliResult<Vec<PathBuf>> {
                 .filter(|f| f.is_file())
                 .collect();
             inside.sort();
+            let before = inside.len();
+            inside.retain(|f| attachable_name(&file_name(f)));
+            left_out += before - inside.len();
             if inside.is_empty() {
                 return Err(CliError::input(
                     "file",
-                    format!("文件夹 {} 里没有文件", p.display()),
+                    format!(
+                        "文件夹 {} 里没有照片或扫描件（JPEG、PNG、WebP、PDF）",
+                        p.display()
+                    ),
                 ));
             }
             files.extend(inside);
@@ -36,7 +44,17 @@ fn files_of(paths: &[PathBuf]) -> CliResult<Vec<PathBuf>> {
             files.push(p.clone());
         }
     }
-    Ok(files)
+    Ok((files, left_out))
+}
+
+/// Whether a file in a folder looks like a photo or a scan by its name;
+/// its content is checked when it is attached.
+fn attachable_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    !lower.starts_with('.')
+        && [".jpg", ".jpeg", ".png", ".webp", ".pdf"]
+            .iter()
+            .any(|e| lower.ends_with(e))
 }
 
 fn file_name(path: &Path) -> String {
@@ -58,7 +76,8 @@ pub fn attach(
     let id = ledger.resolve_case(case)?;
     let kind = AttachmentKind::parse(kind, "kind")?;
     let mut files = Vec::new();
-    for path in files_of(paths)? {
+    let (paths, left_out) = files_of(paths)?;
+    for path in paths {
         let bytes = std::fs::read(&path)
             .map_err(|e| CliError::Io(format!("无法读取文件 {}：{e}", path.display())))?;
         files.push((file_name(&path), bytes));
@@ -76,8 +95,17 @@ pub fn attach(
     case_done(
         ledger,
         id,
-        json!({ "attachments": records }),
-        &format!("已添加 {} 个附件\n{}\n", added.len(), lines.join("\n")),
+        json!({ "attachments": records, "left_out": left_out }),
+        &format!(
+            "已添加 {} 个附件{}\n{}\n",
+            added.len(),
+            if left_out > 0 {
+                format!("（文件夹中另有 {left_out} 个不是照片或扫描件的文件，已跳过）")
+            } else {
+                String::new()
+            },
+            lines.join("\n")
+        ),
         out,
     )
 }
