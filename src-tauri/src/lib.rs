@@ -95,6 +95,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::attachments::attachments,
             commands::attachments::attachment_data,
             commands::attachments::remove_attachment,
+            commands::attachments::export_attachment,
         ])
 }
 

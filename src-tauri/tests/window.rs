@@ -1417,6 +1417,18 @@ async fn a_photo_added_by_the_dialog_shows_as_a_thumbnail_and_in_the_viewer() {
     );
     d.screenshot_now(&screenshot_path("16-attachment-viewer"))
         .await;
+    // 打开并打印 saves it where the person finds it.
+    js_click(&d, "[data-testid=viewer-open]").await;
+    let saved = support::output_dir(&db)
+        .join("附件")
+        .join(&number)
+        .join("IMG_0001.jpg");
+    for _ in 0..100 {
+        if saved.exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     d.quit().await;
 
     let l = Ledger::open(&db).unwrap();
@@ -1431,8 +1443,10 @@ async fn a_photo_added_by_the_dialog_shows_as_a_thumbnail_and_in_the_viewer() {
         ),
         ("围墙越界处", Some(2000), "IMG_0001.jpg")
     );
+    let stored = l.attachment_content(all[0].id).unwrap();
+    assert_eq!(stored.len() as u64, all[0].size);
     assert_eq!(
-        l.attachment_content(all[0].id).unwrap().len() as u64,
-        all[0].size
+        std::fs::read(&saved).expect("the photo saved to open"),
+        stored
     );
 }

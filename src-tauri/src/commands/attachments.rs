@@ -6,7 +6,7 @@ use crate::error::{CmdResult, CommandError};
 use crate::state::AppState;
 use base64::Engine;
 use serde::Deserialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 use tiaojie_ledger::domain::labels::AttachmentKind;
 use tiaojie_ledger::domain::roles::Permission;
 use tiaojie_ledger::store::attachments::AttachmentRecord;
@@ -79,4 +79,26 @@ pub fn remove_attachment(
     state.sync.request();
     let case_id = ledger.attachment(attachment_id)?.case_id;
     Ok(ledger.attachments(case_id)?)
+}
+
+/// Saves an attachment to the 调解台账 folder (附件/<case number>/) to open
+/// or print it: the export right, logged as `export_attachment`.
+#[tauri::command(rename_all = "snake_case")]
+pub fn export_attachment<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    attachment_id: Uuid,
+) -> CmdResult<super::paperwork::SavedFile> {
+    let ledger = state.ledger_for(Permission::Export)?;
+    let (a, bytes) = ledger.export_attachment(state.session().as_ref(), attachment_id)?;
+    let number = ledger.case_row(a.case_id)?.number;
+    let path = super::paperwork::output_dir(&app)?
+        .join("附件")
+        .join(super::paperwork::file_safe(&number))
+        .join(super::paperwork::file_safe(&a.file_name));
+    tiaojie_docs::save_file(&path, &bytes)?;
+    Ok(super::paperwork::SavedFile {
+        path: path.display().to_string(),
+        count: 1,
+    })
 }

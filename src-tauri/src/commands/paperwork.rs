@@ -49,7 +49,7 @@ pub(crate) fn output_dir<R: Runtime>(app: &AppHandle<R>) -> CmdResult<PathBuf> {
 }
 
 /// Characters a file name cannot hold on Windows.
-fn file_safe(name: &str) -> String {
+pub(crate) fn file_safe(name: &str) -> String {
     name.chars()
         .map(|c| if r#"\/:*?"<>|"#.contains(c) { '_' } else { c })
         .collect()

@@ -62,6 +62,7 @@ export interface Commands {
   attachments: { args: { case_id: string }, result: AttachmentRecord[] }
   attachment_data: { args: { attachment_id: string }, result: string }
   remove_attachment: { args: { attachment_id: string, reason: string }, result: AttachmentRecord[] }
+  export_attachment: { args: { attachment_id: string }, result: SavedFile }
 }
 
 /** The commands as functions, their parameters in the Rust order. */
@@ -139,4 +140,6 @@ export const api = {
   attachmentData: (attachment_id: string) => call<string>('attachment_data', { attachment_id }),
   /** Takes an attachment out of the case file, with why; returns the list. */
   removeAttachment: (attachment_id: string, reason: string) => call<AttachmentRecord[]>('remove_attachment', { attachment_id, reason }),
+  /** Saves an attachment to the 调解台账 folder (附件/<case number>/) to open or print it: the export right, logged as `export_attachment`. */
+  exportAttachment: (attachment_id: string) => call<SavedFile>('export_attachment', { attachment_id }),
 }
