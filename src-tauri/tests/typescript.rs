@@ -68,7 +68,12 @@ fn find_fn(module: &str, name: &str) -> syn::ItemFn {
 }
 
 fn command(module: &str, name: &str) -> Command {
-    let f = find_fn(module, name);
+    command_of(&find_fn(module, name))
+}
+
+/// A command as its function declares it.
+fn command_of(f: &syn::ItemFn) -> Command {
+    let name = f.sig.ident.to_string();
     let snake = f.attrs.iter().any(|a| {
         a.path()
             .segments
@@ -116,7 +121,7 @@ fn command(module: &str, name: &str) -> Command {
         ReturnType::Type(_, t) => ts(t),
     };
     Command {
-        name: name.to_string(),
+        name,
         doc,
         params,
         result,
@@ -369,39 +374,12 @@ fn a_changed_signature_changes_the_table() {
         /// Shows a case.
         #[tauri::command(rename_all = "snake_case")]
         pub fn case_detail(state: State<'_, AppState>, case_id: Uuid) -> CmdResult<CaseDetail> {
-            todo!()
+            Ok(state.ledger()?.case_detail(case_id)?)
         }
         "#,
     )
     .unwrap();
-    let table = |f: &syn::ItemFn| {
-        let params: Vec<(String, String)> = f
-            .sig
-            .inputs
-            .iter()
-            .filter_map(|i| match i {
-                FnArg::Typed(p) if !is_shell(&p.ty) => match &*p.pat {
-                    Pat::Ident(id) => Some((id.ident.to_string(), ts(&p.ty))),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect();
-        let result = match &f.sig.output {
-            ReturnType::Type(_, t) => ts(t),
-            ReturnType::Default => "void".into(),
-        };
-        commands_file(
-            &[Command {
-                name: f.sig.ident.to_string(),
-                doc: Vec::new(),
-                params,
-                result,
-            }],
-            &["CaseDetail".into()],
-            &[],
-        )
-    };
+    let table = |f: &syn::ItemFn| commands_file(&[command_of(f)], &["CaseDetail".into()], &[]);
     let before = table(&f);
     assert!(
         before.contains(

@@ -396,7 +396,7 @@ pub fn case_context(ledger: &Ledger, case_id: Uuid, privacy: Privacy) -> Result<
             continue;
         }
         let pages = if a.mime == "application/pdf" {
-            match ledger.attachment_content(a.id) {
+            match ledger.attachment_bytes(&a) {
                 Ok(bytes) => pdf_pages(&bytes),
                 Err(_) => 0,
             }

@@ -108,7 +108,7 @@ pub fn render_case_document(
             if a.removed_on.is_some() || !a.here || a.mime != "image/jpeg" {
                 continue;
             }
-            let bytes = ledger.attachment_content(a.id)?;
+            let bytes = ledger.attachment_bytes(&a)?;
             let (width, height) = match (a.width, a.height) {
                 (Some(w), Some(h)) => (w, h),
                 _ => continue,

@@ -59,7 +59,7 @@ pub fn attachments(state: State<'_, AppState>, case_id: Uuid) -> CmdResult<Vec<A
 pub fn attachment_data(state: State<'_, AppState>, attachment_id: Uuid) -> CmdResult<String> {
     let ledger = state.ledger_for(Permission::HandleCases)?;
     let a = ledger.attachment(attachment_id)?;
-    let bytes = ledger.attachment_content(attachment_id)?;
+    let bytes = ledger.attachment_bytes(&a)?;
     Ok(format!(
         "data:{};base64,{}",
         a.mime,

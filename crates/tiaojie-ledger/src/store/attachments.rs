@@ -264,7 +264,12 @@ impl Ledger {
     /// An attachment's bytes, checked against its hash: a changed byte is
     /// an error, never a wrong picture.
     pub fn attachment_content(&self, attachment_id: Uuid) -> Result<Vec<u8>> {
-        let a = self.attachment(attachment_id)?;
+        self.attachment_bytes(&self.attachment(attachment_id)?)
+    }
+
+    /// The bytes of an attachment already read, checked as
+    /// `attachment_content` checks them.
+    pub fn attachment_bytes(&self, a: &AttachmentRecord) -> Result<Vec<u8>> {
         let data: Option<Vec<u8>> = self
             .conn
             .query_row("SELECT data FROM blobs WHERE hash = ?1", [&a.hash], |r| {
@@ -333,7 +338,7 @@ impl Ledger {
             "export_attachment",
             &format!("{number} {}", a.file_name),
         )?;
-        let bytes = self.attachment_content(attachment_id)?;
+        let bytes = self.attachment_bytes(&a)?;
         Ok((a, bytes))
     }
 
